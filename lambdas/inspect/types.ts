@@ -1,0 +1,81 @@
+/**
+ * The contract of the inspection engine: what the gateway, the approval workflow, the MCP gateway
+ * and `airlock scan` rely on. Everything in lambdas/inspect is pure: no AWS, no I/O, no clock.
+ */
+
+export type Category = 'secret' | 'pii' | 'custom';
+export type DetectorAction = 'mask' | 'block' | 'off';
+export type Decision = 'allow' | 'review' | 'block';
+export type ChatFormat = 'openai' | 'anthropic';
+
+/** A detected value. Spans are UTF-16 offsets into the text that was scanned. Never holds the value. */
+export interface Finding {
+  type: string;
+  category: Category;
+  start: number;
+  end: number;
+  action: Exclude<DetectorAction, 'off'>;
+}
+
+export interface MaskResult {
+  masked: string;
+  findings: Finding[];
+}
+
+export interface RiskReason {
+  /** Stable id of the signal, e.g. `secret.aws_access_key_id`, `dangerous_command.drop_database`. */
+  id: string;
+  points: number;
+  /** Human-readable, safe to show an approver: never contains a finding's value. */
+  message: string;
+}
+
+export interface RiskAssessment {
+  /** 0–100. */
+  score: number;
+  decision: Decision;
+  reasons: RiskReason[];
+}
+
+/** `push` returns the text that is safe to emit now; `end` the rest. Concatenated output equals maskText(whole). */
+export interface StreamMasker {
+  push(chunk: string): string;
+  end(): string;
+  /** Findings so far, spans relative to the whole stream. */
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Masks a stream of parsed chat stream events (OpenAI `chat.completion.chunk` objects or
+ * Anthropic Messages stream events). `push` returns the events to emit now (text fields hold
+ * only what is safe so far); `end` returns events carrying any held-back text. Structure,
+ * ids, roles and finish reasons pass through unchanged.
+ */
+export interface ChatStreamMasker {
+  push(event: unknown): unknown[];
+  end(): unknown[];
+  readonly findings: readonly Finding[];
+}
+
+export interface ChatInspection {
+  /** The request body with every text field masked; same structure as the input. */
+  body: unknown;
+  findings: Finding[];
+  /** Count of findings by type: what records keep (never values). */
+  findingCounts: Record<string, number>;
+  /** Types of findings whose action is `block`. Non-empty means the request must be refused. */
+  blockedBy: string[];
+  risk: RiskAssessment;
+  /** Restores reversible PII placeholders in text going back to the caller; identity when unused. */
+  restore: (text: string) => string;
+}
+
+export interface Inspector {
+  maskText(text: string): MaskResult;
+  streamMasker(): StreamMasker;
+  /** Masks and scores a chat request body (messages, system, tools, tool calls, tool results). */
+  inspectChat(body: unknown, format: ChatFormat): ChatInspection;
+  /** Masks a complete (non-streamed) chat response body. */
+  maskChatResponse(body: unknown, format: ChatFormat): { body: unknown; findings: Finding[] };
+  chatStreamMasker(format: ChatFormat): ChatStreamMasker;
+}

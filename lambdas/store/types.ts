@@ -1,0 +1,112 @@
+import type { Decision, RiskReason } from '../inspect/types';
+
+/**
+ * What the gateway records, and the interfaces it records through. The same interfaces are
+ * implemented on DynamoDB + S3 (Lambda, local runtime with embedded stores, tests).
+ * A record never holds a prompt, a response or a finding's value: only metadata and counts.
+ */
+
+export type SessionStatus =
+  | 'in_progress'
+  | 'completed'
+  | 'failed'
+  | 'blocked'
+  | 'pending'
+  | 'approved'
+  | 'denied'
+  | 'expired';
+
+export interface TokenUsage {
+  promptTokens?: number;
+  completionTokens?: number;
+  totalTokens?: number;
+}
+
+export interface SessionTimings {
+  /** Time spent in Airlock itself (inspection, records), excluding the upstream. */
+  overheadMs?: number;
+  /** From sending to the upstream to its first byte. */
+  upstreamFirstByteMs?: number;
+  upstreamMs?: number;
+  totalMs?: number;
+}
+
+export interface ApprovalRecord {
+  approver?: string;
+  decision?: 'approved' | 'denied' | 'expired';
+  reason?: string;
+  decidedAt?: string;
+}
+
+export interface SessionRecord {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  principal: { issuer: string; sub: string; email?: string; groups: string[]; clientId?: string };
+  /** e.g. `POST /v1/chat/completions`. */
+  route: string;
+  model?: string;
+  stream: boolean;
+  decision?: Decision;
+  status: SessionStatus;
+  risk?: { score: number; reasons: RiskReason[] };
+  findingCounts: Record<string, number>;
+  usage?: TokenUsage;
+  timings?: SessionTimings;
+  transcriptKey?: string;
+  transcriptSha256?: string;
+  approval?: ApprovalRecord;
+  /** Error code when the session failed (never the message of an upstream error). */
+  errorCode?: string;
+  /** HTTP status returned to the caller. */
+  httpStatus?: number;
+}
+
+/** Fields a later step may set on a session. */
+export type SessionUpdate = Partial<Omit<SessionRecord, 'id' | 'createdAt' | 'principal' | 'route'>>;
+
+export interface SessionStore {
+  /** Writes a new session; fails if the id exists. Must succeed before anything is forwarded. */
+  create(record: SessionRecord): Promise<void>;
+  /**
+   * Updates a session. With `expectedStatus` the write happens only if the stored status is one of
+   * them (conditional write) and returns false otherwise.
+   */
+  update(id: string, update: SessionUpdate, expectedStatus?: SessionStatus[]): Promise<boolean>;
+  get(id: string): Promise<SessionRecord | undefined>;
+}
+
+export interface TranscriptEvent {
+  /** Milliseconds since the request arrived. */
+  t: number;
+  /** The masked SSE data payload as sent to the caller. */
+  data: string;
+}
+
+/** The S3 transcript: masked request and response, and for streams each event with its offset. */
+export interface Transcript {
+  version: 1;
+  sessionId: string;
+  createdAt: string;
+  route: string;
+  model?: string;
+  principal: { issuer: string; sub: string };
+  request: unknown;
+  response?: unknown;
+  events?: TranscriptEvent[];
+  findingCounts: Record<string, number>;
+  risk?: { score: number; decision: Decision; reasons: RiskReason[] };
+  error?: { status: number; code: string };
+}
+
+export interface StoredTranscript {
+  key: string;
+  sha256: string;
+}
+
+export interface TranscriptStore {
+  /** Writes the transcript under `transcripts/YYYY/MM/DD/{id}.json`; returns the key and SHA-256 of the bytes written. */
+  put(transcript: Transcript): Promise<StoredTranscript>;
+  /** Reads back the exact bytes written and parses them. */
+  get(key: string): Promise<{ transcript: Transcript; sha256: string } | undefined>;
+}
