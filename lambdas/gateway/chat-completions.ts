@@ -1,0 +1,234 @@
+import type { ChatInspection, Inspector } from '../inspect/types';
+import { modelAllowed, resolveGroupPolicy } from '../inspect/policy';
+import { AirlockError, forbidden, inspectionFailed, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
+import { errorForLog } from '../shared/logger';
+import type { SessionStatus, TokenUsage } from '../store/types';
+import { parseJsonBody, validateChatRequest, type ChatRequest } from './chat-request';
+import { airlockHeaders, sendError, sendJson, SSE_HEADERS, type GatewayRequest, type ResponseSink } from './http';
+import type { GatewayDeps } from './ports';
+import { SessionRecorder } from './session-recorder';
+
+const ROUTE = 'POST /v1/chat/completions';
+
+/**
+ * OpenAI Chat Completions through the control point: validate, inspect (mask + score), decide,
+ * record, forward the masked request, mask the answer (streamed or not), complete the record.
+ */
+export async function chatCompletions(deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink): Promise<void> {
+  const principal = req.principal!;
+  const recorder = new SessionRecorder(
+    deps,
+    { id: deps.newId(), principal, route: ROUTE, createdAt: new Date(deps.clock.now()) },
+    req.receivedAt,
+    deps.clock.monotonic,
+  );
+  const meta = { sessionId: recorder.id, decision: 'none', overheadMs: 0 };
+  const overheadSoFar = () => deps.clock.monotonic() - req.receivedAt;
+  let maskedRequest: unknown;
+  let upstreamMs = 0;
+
+  try {
+    const body = validateChatRequest(parseJsonBody(req.body));
+    const groupPolicy = resolveGroupPolicy(deps.policy, principal.groups);
+    if (!groupPolicy) throw forbidden('Your groups are not allowed to call the gateway.');
+    if (!modelAllowed(groupPolicy, body.model)) throw modelNotAllowed(body.model);
+
+    const inspector = deps.inspectorFor(groupPolicy);
+    const inspection = inspectRequest(inspector, body);
+    maskedRequest = inspection.body;
+    const decision = inspection.blockedBy.length ? 'block' : inspection.risk.decision;
+    meta.decision = decision;
+    const stream = body.stream === true;
+    await recorder.begin({
+      model: body.model,
+      stream,
+      decision,
+      status: decision === 'allow' ? 'in_progress' : decision === 'block' ? 'blocked' : 'pending',
+      risk: { score: inspection.risk.score, reasons: inspection.risk.reasons },
+      findingCounts: inspection.findingCounts,
+    });
+
+    if (decision === 'block') {
+      const reasons = inspection.blockedBy.length
+        ? inspection.blockedBy.map((type) => `${type} detected and blocked by policy`)
+        : inspection.risk.reasons.map((r) => r.message);
+      throw promptBlocked(reasons);
+    }
+    if (decision === 'review') {
+      throw new AirlockError(403, 'approval_error', 'approval_required', 'This prompt needs human approval, and no approval workflow is configured.');
+    }
+
+    const forwardAt = deps.clock.monotonic();
+    meta.overheadMs = forwardAt - req.receivedAt;
+    const upstream = await deps.provider.call({
+      path: '/chat/completions',
+      body: maskedRequest as Record<string, unknown>,
+      stream,
+      signal: sink.signal,
+    });
+
+    if (upstream.kind === 'json') {
+      upstreamMs = deps.clock.monotonic() - forwardAt;
+      const masked = inspector.maskChatResponse(upstream.body, 'openai');
+      const forCaller = mapStrings(masked.body, inspection.restore);
+      meta.overheadMs = overheadSoFar() - upstreamMs;
+      await sendJson(sink, 200, forCaller, airlockHeaders(meta));
+      await recorder.finish(
+        {
+          status: 'completed',
+          httpStatus: 200,
+          usage: usageOf(upstream.body),
+          findingCounts: mergeCounts(inspection.findingCounts, countByType(masked.findings)),
+          timings: { overheadMs: meta.overheadMs, upstreamMs, totalMs: overheadSoFar() },
+        },
+        { request: maskedRequest, response: masked.body },
+      );
+      deps.logger.info('session completed', { sessionId: recorder.id, route: ROUTE, decision, status: 'completed', overheadMs: meta.overheadMs });
+      return;
+    }
+
+    const result = await relayStream(deps, inspector, inspection, upstream.events, sink, recorder, meta, forwardAt, req.receivedAt);
+    await recorder.finish(
+      {
+        status: result.error ? 'failed' : 'completed',
+        httpStatus: 200,
+        ...(result.error ? { errorCode: result.error.code } : {}),
+        usage: result.usage,
+        findingCounts: mergeCounts(inspection.findingCounts, result.responseCounts),
+        timings: { overheadMs: meta.overheadMs, upstreamFirstByteMs: result.firstByteMs, totalMs: overheadSoFar() },
+      },
+      { request: maskedRequest, ...(result.error ? { error: { status: result.error.status, code: result.error.code } } : {}) },
+    );
+    deps.logger.info('session completed', { sessionId: recorder.id, route: ROUTE, decision, status: result.error ? 'failed' : 'completed', overheadMs: meta.overheadMs });
+  } catch (thrown) {
+    const err = toAirlockError(thrown);
+    if (err.code === 'internal_error') deps.logger.error('unexpected error', { sessionId: recorder.id, error: errorForLog(thrown) });
+    if (!sink.started) {
+      meta.overheadMs = overheadSoFar() - upstreamMs;
+      await sendError(sink, err, airlockHeaders(meta));
+    } else {
+      await sink.end().catch(() => undefined);
+    }
+    if (err.code === 'record_unavailable') return;
+    await recorder.finish(
+      { status: statusForError(err), httpStatus: err.status, errorCode: err.code, timings: { overheadMs: meta.overheadMs, totalMs: overheadSoFar() } },
+      { request: maskedRequest ?? null, error: { status: err.status, code: err.code } },
+    );
+    deps.logger.info('session refused', { sessionId: recorder.id, route: ROUTE, decision: meta.decision, code: err.code, httpStatus: err.status });
+  }
+}
+
+/** Inspection must not fail open: an engine error refuses the request. */
+function inspectRequest(inspector: Inspector, body: ChatRequest): ChatInspection {
+  try {
+    return inspector.inspectChat(body, 'openai');
+  } catch (err) {
+    throw inspectionFailed(err);
+  }
+}
+
+interface StreamResult {
+  usage?: TokenUsage;
+  responseCounts: Record<string, number>;
+  firstByteMs?: number;
+  error?: AirlockError;
+}
+
+/**
+ * Relays upstream SSE events through the stream masker as they arrive. Headers go out with the
+ * first upstream event, so an upstream that fails before answering still gets a proper status.
+ * A failure after that is sent as an OpenAI-style error event (SDKs raise it) and ends the stream.
+ */
+async function relayStream(
+  deps: GatewayDeps,
+  inspector: Inspector,
+  inspection: ChatInspection,
+  events: AsyncIterable<string>,
+  sink: ResponseSink,
+  recorder: SessionRecorder,
+  meta: { sessionId: string; decision: string; overheadMs: number },
+  forwardAt: number,
+  receivedAt: number,
+): Promise<StreamResult> {
+  const masker = inspector.chatStreamMasker('openai');
+  const result: StreamResult = { responseCounts: {} };
+  const emit = async (event: unknown) => {
+    const recorded = JSON.stringify(event);
+    recorder.event(recorded);
+    const forCaller = JSON.stringify(mapStrings(event, inspection.restore));
+    await sink.write(`data: ${forCaller}\n\n`);
+  };
+  try {
+    for await (const data of events) {
+      if (!sink.started) {
+        result.firstByteMs = deps.clock.monotonic() - forwardAt;
+        meta.overheadMs = forwardAt - receivedAt;
+        sink.start(200, { ...SSE_HEADERS, ...airlockHeaders(meta) });
+      }
+      if (data === '[DONE]') break;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch (err) {
+        throw upstreamError('The upstream sent a malformed stream event.', err);
+      }
+      const usage = usageOf(parsed);
+      if (usage) result.usage = usage;
+      for (const event of masker.push(parsed)) await emit(event);
+    }
+    if (!sink.started) throw upstreamError('The upstream closed the stream without sending anything.');
+    for (const event of masker.end()) await emit(event);
+    await sink.write('data: [DONE]\n\n');
+  } catch (thrown) {
+    if (!sink.started) throw thrown;
+    const err = sink.signal.aborted
+      ? new AirlockError(499, 'invalid_request_error', 'client_disconnected', 'The caller closed the connection.')
+      : toAirlockError(thrown);
+    result.error = err;
+    if (!sink.signal.aborted) {
+      // Flush nothing that is held back: it may be the start of a secret.
+      await sink.write(`data: ${JSON.stringify(err.toJSON())}\n\n`).catch(() => undefined);
+    }
+  } finally {
+    result.responseCounts = countByType(masker.findings);
+  }
+  await sink.end().catch(() => undefined);
+  return result;
+}
+
+function statusForError(err: AirlockError): SessionStatus {
+  if (err.code === 'prompt_blocked') return 'blocked';
+  return 'failed';
+}
+
+function countByType(findings: readonly { type: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const f of findings) counts[f.type] = (counts[f.type] ?? 0) + 1;
+  return counts;
+}
+
+function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[`response.${k}`] = (out[`response.${k}`] ?? 0) + v;
+  return out;
+}
+
+function usageOf(body: unknown): TokenUsage | undefined {
+  const u = (body as { usage?: Record<string, unknown> } | null)?.usage;
+  if (!u || typeof u !== 'object') return undefined;
+  const usage: TokenUsage = {};
+  if (typeof u.prompt_tokens === 'number') usage.promptTokens = u.prompt_tokens;
+  if (typeof u.completion_tokens === 'number') usage.completionTokens = u.completion_tokens;
+  if (typeof u.total_tokens === 'number') usage.totalTokens = u.total_tokens;
+  return usage;
+}
+
+/** Applies `fn` to every string in a JSON value (used to restore reversible placeholders for the caller only). */
+function mapStrings(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)]));
+  }
+  return value;
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { invalidJson, invalidRequest } from '../shared/errors';
+
+/**
+ * Validation of an OpenAI Chat Completions request: enough structure for the gateway to inspect
+ * and route it; unknown fields pass through to the upstream unchanged.
+ */
+const contentPart = z.looseObject({ type: z.string() });
+
+const message = z.looseObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+  content: z.union([z.string(), z.array(contentPart), z.null()], { error: 'expected a string, an array of content parts, or null' }).optional(),
+});
+
+/** Model ids are echoed in errors and records, so they are held to a plain charset. */
+export const modelId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/, 'expected a model id (letters, digits, . _ : / @ + -)');
+
+const chatRequest = z.looseObject({
+  model: modelId,
+  messages: z.array(message).min(1, 'expected at least one message'),
+  stream: z.boolean().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
+  n: z.number().int().min(1).max(8).optional(),
+  tools: z.array(z.looseObject({ type: z.string() })).optional(),
+});
+
+export type ChatRequest = z.infer<typeof chatRequest>;
+
+export function parseJsonBody(body: string): unknown {
+  if (body.trim() === '') throw invalidRequest('The request body is empty; expected a JSON object.');
+  try {
+    return JSON.parse(body);
+  } catch (err) {
+    throw invalidJson(err);
+  }
+}
+
+export function validateChatRequest(raw: unknown): ChatRequest {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw invalidRequest('The request body must be a JSON object.');
+  }
+  return validate(chatRequest, raw);
+}
+
+/** Parses with a schema and turns the first issue into a 400 naming the offending field. */
+export function validate<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const param = formatPath(issue.path);
+  const what = issue.code === 'invalid_type' && issue.message.includes('received undefined') ? 'is required' : `is invalid: ${issue.message}`;
+  throw invalidRequest(`'${param || 'body'}' ${what}.`, param || null);
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}

@@ -1,0 +1,97 @@
+import type { Principal } from '../auth/principal';
+import { recordUnavailable } from '../shared/errors';
+import { errorForLog, type AirlockLogger } from '../shared/logger';
+import type { SessionRecord, SessionStore, SessionUpdate, Transcript, TranscriptEvent, TranscriptStore } from '../store/types';
+
+export interface RecorderDeps {
+  sessions: SessionStore;
+  transcripts: TranscriptStore;
+  logger: AirlockLogger;
+}
+
+/**
+ * One session's record: a DynamoDB item created before anything is forwarded (fail closed) and
+ * completed afterwards with the S3 transcript's key and SHA-256. Holds only masked content.
+ */
+export class SessionRecorder {
+  private readonly events: TranscriptEvent[] = [];
+  private created = false;
+  private base: SessionRecord;
+
+  constructor(
+    private readonly deps: RecorderDeps,
+    init: { id: string; principal: Principal; route: string; createdAt: Date; stream?: boolean },
+    private readonly startedAt: number,
+    private readonly monotonic: () => number,
+  ) {
+    const iso = init.createdAt.toISOString();
+    const { issuer, sub, email, groups, clientId } = init.principal;
+    this.base = {
+      id: init.id,
+      createdAt: iso,
+      updatedAt: iso,
+      principal: { issuer, sub, groups, ...(email ? { email } : {}), ...(clientId ? { clientId } : {}) },
+      route: init.route,
+      stream: init.stream ?? false,
+      status: 'in_progress',
+      findingCounts: {},
+    };
+  }
+
+  get id(): string {
+    return this.base.id;
+  }
+
+  /** Writes the session item. Throws `record_unavailable` (503) if it cannot: nothing may be forwarded then. */
+  async begin(fields: SessionUpdate): Promise<void> {
+    this.base = { ...this.base, ...fields };
+    try {
+      await this.deps.sessions.create(this.base);
+      this.created = true;
+    } catch (err) {
+      this.deps.logger.error('session record could not be created', { sessionId: this.base.id, error: errorForLog(err) });
+      throw recordUnavailable(err);
+    }
+  }
+
+  /** Records one emitted stream event with its offset from the start of the request. */
+  event(data: string): void {
+    this.events.push({ t: Math.round(this.monotonic() - this.startedAt), data });
+  }
+
+  /**
+   * Writes the transcript and completes the item. Never throws: by now the caller has its answer,
+   * so a failure is logged (without content) and leaves the item as it was (`in_progress`), which
+   * an operator can find.
+   */
+  async finish(fields: SessionUpdate, content: Pick<Transcript, 'request' | 'response' | 'error'>): Promise<SessionRecord> {
+    const record: SessionRecord = { ...this.base, ...fields, updatedAt: new Date().toISOString() };
+    try {
+      const transcript: Transcript = {
+        version: 1,
+        sessionId: record.id,
+        createdAt: record.createdAt,
+        route: record.route,
+        ...(record.model ? { model: record.model } : {}),
+        principal: { issuer: record.principal.issuer, sub: record.principal.sub },
+        ...content,
+        ...(this.events.length ? { events: this.events } : {}),
+        findingCounts: record.findingCounts,
+        ...(record.risk && record.decision ? { risk: { ...record.risk, decision: record.decision } } : {}),
+      };
+      const stored = await this.deps.transcripts.put(transcript);
+      record.transcriptKey = stored.key;
+      record.transcriptSha256 = stored.sha256;
+      if (this.created) {
+        const { id: _id, createdAt: _c, principal: _p, route: _r, ...update } = record;
+        await this.deps.sessions.update(record.id, update);
+      } else {
+        await this.deps.sessions.create(record);
+        this.created = true;
+      }
+    } catch (err) {
+      this.deps.logger.error('session record could not be completed', { sessionId: record.id, error: errorForLog(err) });
+    }
+    return record;
+  }
+}

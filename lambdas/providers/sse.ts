@@ -1,0 +1,34 @@
+/**
+ * Incremental Server-Sent Events parser: bytes in, `data` payloads out. Handles events split
+ * across network chunks, CRLF line endings, comments and multi-line data fields; each byte is
+ * looked at once.
+ */
+export async function* sseDataPayloads(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let pending = '';
+  let data: string[] = [];
+  const takeLine = (line: string): string | undefined => {
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line === '') {
+      const event = data.length ? data.join('\n') : undefined;
+      data = [];
+      return event;
+    }
+    if (line.startsWith('data:')) data.push(line.slice(line.charAt(5) === ' ' ? 6 : 5));
+    return undefined;
+  };
+  for await (const bytes of body) {
+    const text = pending + decoder.decode(bytes, { stream: true });
+    let start = 0;
+    let newline: number;
+    while ((newline = text.indexOf('\n', start)) >= 0) {
+      const event = takeLine(text.slice(start, newline));
+      start = newline + 1;
+      if (event !== undefined) yield event;
+    }
+    pending = text.slice(start);
+  }
+  pending += decoder.decode();
+  takeLine(pending);
+  if (data.length) yield data.join('\n');
+}

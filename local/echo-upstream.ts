@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The built-in echo model: a real OpenAI-compatible HTTP server on loopback that answers with the
+ * (already masked) prompt it received. `npm start` uses it when no upstream is configured, tests
+ * and benchmarks use it as the upstream whose every request can be inspected.
+ */
+export interface EchoUpstreamOptions {
+  port?: number;
+  models?: string[];
+  /** The answer text for a request (default: "Echo: " + the last user message). */
+  reply?: (body: ChatBody) => string;
+  /** Delay between stream chunks, in ms. */
+  chunkDelayMs?: number;
+  /** Words per stream chunk. */
+  wordsPerChunk?: number;
+}
+
+export type EchoFault = 'none' | 'status500' | 'status401' | 'hang' | 'reset' | 'hang-mid-stream' | 'malformed-stream';
+
+interface ChatBody {
+  model?: string;
+  messages?: Array<{ role?: string; content?: unknown }>;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean } | null;
+}
+
+export interface EchoUpstream {
+  url: string;
+  /** Bodies (raw text) of every request received, in order. */
+  readonly requests: string[];
+  /** Changes behaviour for the following requests (tests of upstream failures). */
+  fault: EchoFault;
+  reply: (body: ChatBody) => string;
+  close(): Promise<void>;
+}
+
+export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Promise<EchoUpstream> {
+  const models = options.models ?? ['echo'];
+  const requests: string[] = [];
+  const state: EchoUpstream = {
+    url: '',
+    requests,
+    fault: 'none',
+    reply: options.reply ?? ((body) => `Echo: ${lastUserText(body)}`),
+    close: async () => undefined,
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    if (req.method === 'POST') requests.push(body);
+    if (state.fault === 'hang') return;
+    if (state.fault === 'reset') return void req.socket.destroy();
+    if (state.fault === 'status500') return json(res, 500, { error: { message: 'upstream exploded', type: 'server_error', code: null } });
+    if (state.fault === 'status401') return json(res, 401, { error: { message: 'Incorrect API key provided: sk-upstream-secret', type: 'invalid_request_error', code: 'invalid_api_key' } });
+    const path = (req.url ?? '').split('?')[0]!.replace(/^\/v1/, '');
+    if (req.method === 'GET' && path === '/models') {
+      return json(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'echo' })) });
+    }
+    if (req.method === 'POST' && path === '/chat/completions') {
+      let parsed: ChatBody;
+      try {
+        parsed = JSON.parse(body) as ChatBody;
+      } catch {
+        return json(res, 400, { error: { message: 'invalid JSON', type: 'invalid_request_error', code: null } });
+      }
+      if (!parsed.model || !models.includes(parsed.model)) {
+        return json(res, 404, { error: { message: 'model not found', type: 'invalid_request_error', code: 'model_not_found' } });
+      }
+      const text = state.reply(parsed);
+      return parsed.stream ? streamAnswer(res, parsed, text, options, state) : json(res, 200, completion(parsed, text));
+    }
+    json(res, 404, { error: { message: 'not found', type: 'invalid_request_error', code: null } });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return state;
+}
+
+function lastUserText(body: ChatBody): string {
+  const user = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
+  const content = user?.content;
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (p && typeof p === 'object' && 'text' in p ? String(p.text) : '')).join('');
+  return '';
+}
+
+const usage = (body: ChatBody, text: string) => {
+  const prompt = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
+  const completionTokens = Math.ceil(text.length / 4);
+  return { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens };
+};
+
+function completion(body: ChatBody, text: string) {
+  return {
+    id: `chatcmpl-echo-${Date.now()}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
+    usage: usage(body, text),
+  };
+}
+
+async function streamAnswer(res: ServerResponse, body: ChatBody, text: string, options: EchoUpstreamOptions, state: EchoUpstream) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const id = `chatcmpl-echo-${Date.now()}`;
+  const base = { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model };
+  const send = (chunk: unknown) => res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+  const words = text.split(/(?<=\s)/);
+  const per = options.wordsPerChunk ?? 1;
+  for (let i = 0; i < words.length; i += per) {
+    if (options.chunkDelayMs) await new Promise((r) => setTimeout(r, options.chunkDelayMs));
+    if (res.destroyed) return;
+    if (state.fault === 'hang-mid-stream' && i > 0) return;
+    if (state.fault === 'malformed-stream' && i > 0) return void res.end('data: {not json\n\n');
+    send({ ...base, choices: [{ index: 0, delta: { content: words.slice(i, i + per).join('') }, finish_reason: null }] });
+  }
+  send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+  if (body.stream_options?.include_usage) send({ ...base, choices: [], usage: usage(body, text) });
+  res.end('data: [DONE]\n\n');
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
