@@ -11,13 +11,45 @@ const csv = z
 
 const intWithDefault = (dflt: number) => z.coerce.number().int().positive().default(dflt);
 
+/**
+ * Groups granted to a token whose claims equal every value in `when` (a claim holding a list, or the
+ * space-separated `scope`, matches when it contains the value). For callers without a groups claim:
+ * CI tokens (`repository`, `project_path`) or client-credentials tokens (`client_id`, `scope`).
+ */
+const groupMapping = z
+  .object({
+    when: z.record(z.string(), z.string()).refine((w) => Object.keys(w).length > 0, 'needs at least one claim'),
+    groups: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
+export type GroupMapping = z.infer<typeof groupMapping>;
+
+const jsonList = <T extends z.ZodType>(name: string, item: T) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx): z.infer<T>[] => {
+      if (!s) return [];
+      try {
+        return z.array(item).parse(JSON.parse(s));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `${name} is not valid (${(err as Error).message.slice(0, 200)})` });
+        return z.NEVER;
+      }
+    });
+
 const oidcIssuer = z
   .object({
     issuer: z.string().url(),
     /** Required: null only when a deployer explicitly accepts any audience. */
     audience: z.union([z.string(), z.array(z.string()), z.null()]),
     groupsClaim: z.string().default('groups'),
+    /** Unset: taken from the issuer's OIDC discovery document. */
     jwksUri: z.string().url().optional(),
+    /** Groups every verified token of this issuer gets. Never for shared issuers (GitHub, GitLab.com): use groupMappings. */
+    groups: z.array(z.string().min(1)).optional(),
+    groupMappings: z.array(groupMapping).optional(),
   })
   .strict();
 
@@ -38,6 +70,8 @@ const envSchema = z.object({
   AIRLOCK_POLICY_FILE: z.string().default('airlock.policy.yaml'),
   AIRLOCK_COGNITO_USER_POOL_ID: z.string().optional(),
   AIRLOCK_COGNITO_CLIENT_IDS: csv,
+  /** JSON array of group mappings for Cognito tokens, e.g. [{"when":{"scope":"airlock/invoke"},"groups":["ci"]}]. */
+  AIRLOCK_COGNITO_GROUP_MAPPINGS: jsonList('AIRLOCK_COGNITO_GROUP_MAPPINGS', groupMapping),
   /** JSON array of trusted OIDC issuers: [{ issuer, audience, groupsClaim?, jwksUri? }]. */
   AIRLOCK_OIDC_ISSUERS: z
     .string()
@@ -52,6 +86,10 @@ const envSchema = z.object({
       }
     }),
   AIRLOCK_PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Local runtime: listening port, data directory, and policy file (overrides AIRLOCK_POLICY_FILE). */
+  AIRLOCK_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  AIRLOCK_DATA_DIR: z.string().default('.airlock'),
+  AIRLOCK_POLICY: z.string().optional(),
 });
 
 export type RuntimeConfig = z.infer<typeof envSchema>;
