@@ -110,3 +110,37 @@ export interface TranscriptStore {
   /** Reads back the exact bytes written and parses them. */
   get(key: string): Promise<{ transcript: Transcript; sha256: string } | undefined>;
 }
+
+/** Audit search. Every filter is optional; `from`/`to` are ISO timestamps (inclusive). */
+export interface SessionFilter {
+  /** The caller's `sub` (byPrincipal index). */
+  principal?: string;
+  /** Narrows `principal` to one issuer: the same `sub` may exist at two issuers. */
+  issuer?: string;
+  group?: string;
+  /** OAuth client id of machine callers. */
+  client?: string;
+  model?: string;
+  decision?: Decision;
+  status?: SessionStatus;
+  from?: string;
+  to?: string;
+  minRisk?: number;
+}
+
+export interface PageRequest {
+  limit?: number;
+  /** Opaque: the `nextCursor` of the previous page, with the same filter. */
+  cursor?: string;
+}
+
+/** A page may hold fewer than `limit` items (even none) and still have a `nextCursor`. */
+export interface SessionPage {
+  items: SessionRecord[];
+  nextCursor?: string;
+}
+
+export interface SessionQueries {
+  /** Newest first, served from the table's indexes (never a scan). */
+  listSessions(filter: SessionFilter, page?: PageRequest): Promise<SessionPage>;
+}
