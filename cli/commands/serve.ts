@@ -1,0 +1,41 @@
+import { readRuntimeConfig } from '../../lambdas/shared/config';
+import { startLocalRuntime } from '../../local/runtime';
+import { parseFlags } from '../args';
+
+/** `airlock serve` (= `npm start`): the whole gateway on this machine, on embedded defaults. */
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { port: { type: 'string' }, 'in-memory': { type: 'boolean', default: false } });
+  const env = { ...process.env, ...(values.port ? { AIRLOCK_PORT: values.port } : {}) };
+  const config = readRuntimeConfig(env);
+  const runtime = await startLocalRuntime({ config, persist: !values['in-memory'] });
+  const token = await runtime.devIssuer.mint({ sub: 'dev-user', groups: ['llm-users'], email: 'dev-user@example.com' });
+  const upstream = runtime.echo ? 'built-in echo model (set AIRLOCK_UPSTREAM_URL and AIRLOCK_UPSTREAM_API_KEY for a real one)' : (config.AIRLOCK_UPSTREAM_URL ?? '');
+  const model = runtime.echo ? 'echo' : 'gpt-4o-mini';
+  process.stdout.write(
+    [
+      '',
+      `Airlock is running at ${runtime.apiBaseUrl}`,
+      `  upstream:  ${upstream}`,
+      `  policy:    ${config.AIRLOCK_POLICY ?? config.AIRLOCK_POLICY_FILE}`,
+      `  records:   ${runtime.stores.tableName} (DynamoDB-compatible, ${runtime.stores.dynamoEndpoint}), s3://${runtime.stores.bucket} (${runtime.stores.s3Endpoint})`,
+      '',
+      'A dev token (sub dev-user, group llm-users, valid 12 h); mint others with `npx airlock token --sub NAME --groups llm-users`:',
+      '',
+      `export AIRLOCK_TOKEN=${token}`,
+      '',
+      'Try it:',
+      '',
+      `curl -s ${runtime.apiBaseUrl}/chat/completions -H "authorization: Bearer $AIRLOCK_TOKEN" -H 'content-type: application/json' \\`,
+      `  -d '{"model":"${model}","messages":[{"role":"user","content":"Hello from Airlock"}]}'`,
+      '',
+      'Ctrl-C stops it.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await runtime.close();
+  return 0;
+}

@@ -1,0 +1,46 @@
+import { UsageError } from './args';
+
+const USAGE = `usage: airlock <command> [options]
+
+commands:
+  serve                         run the gateway locally (npm start)
+  token --sub NAME --groups a,b mint a dev token the local gateway accepts
+  scan [--jsonl] [--chunk-size N] [--policy FILE]
+                                mask secrets and PII in text read from stdin
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve')).serveCommand,
+  token: async () => (await import('./commands/token')).tokenCommand,
+  scan: async () => {
+    const { scanCommand } = await import('./commands/scan');
+    return (argv) => scanCommand(argv, io);
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`airlock: unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`airlock ${name}: ${(err as Error).message}\n`);
+      return 2;
+    }
+    process.stderr.write(`airlock ${name}: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
