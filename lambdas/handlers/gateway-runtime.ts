@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ulid } from 'ulid';
+import { cachedInspectorFactory } from '../gateway/inspector-cache';
+import { systemClock, type GatewayDeps } from '../gateway/ports';
+import { createInspector } from '../inspect';
+import { parsePolicy } from '../inspect/policy';
+import { OpenAICompatibleProvider } from '../providers/openai-compatible';
+import type { RuntimeConfig } from '../shared/config';
+import { logger } from '../shared/logger';
+import { DynamoSessionStore } from '../store/dynamo-session-store';
+import { S3TranscriptStore } from '../store/s3-transcript-store';
+
+/**
+ * The gateway's dependencies inside Lambda, built once per cold start: the policy bundled next to
+ * the code, DynamoDB and S3 stores, and the upstream key read from Secrets Manager on first use.
+ */
+export function lambdaGatewayDeps(config: RuntimeConfig): GatewayDeps {
+  const policyFile = resolve(config.AIRLOCK_POLICY_FILE);
+  const policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile);
+  if (!config.AIRLOCK_SESSION_TABLE || !config.AIRLOCK_TRANSCRIPT_BUCKET || !config.AIRLOCK_UPSTREAM_URL) {
+    throw new Error('AIRLOCK_SESSION_TABLE, AIRLOCK_TRANSCRIPT_BUCKET and AIRLOCK_UPSTREAM_URL must be set');
+  }
+  return {
+    policy,
+    inspectorFor: cachedInspectorFactory(createInspector),
+    provider: new OpenAICompatibleProvider({
+      baseUrl: config.AIRLOCK_UPSTREAM_URL,
+      apiKey: upstreamKeyReader(config.AIRLOCK_UPSTREAM_SECRET_ARN),
+      timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
+      retries: config.AIRLOCK_UPSTREAM_RETRIES,
+    }),
+    sessions: new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS }),
+    transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
+    logger,
+    clock: systemClock,
+    newId: ulid,
+  };
+}
+
+/** The secret holds the key as a plain string or as JSON `{ "apiKey": "…" }`. Cached for the container's life. */
+function upstreamKeyReader(secretArn: string | undefined): () => Promise<string | undefined> {
+  if (!secretArn) return async () => undefined;
+  let cached: Promise<string | undefined> | undefined;
+  return () => {
+    cached ??= new SecretsManagerClient({})
+      .send(new GetSecretValueCommand({ SecretId: secretArn }))
+      .then((out) => {
+        const value = out.SecretString?.trim();
+        if (!value) return undefined;
+        if (!value.startsWith('{')) return value;
+        const parsed = JSON.parse(value) as { apiKey?: unknown };
+        return typeof parsed.apiKey === 'string' ? parsed.apiKey : undefined;
+      })
+      .catch((err: unknown) => {
+        cached = undefined;
+        throw err;
+      });
+    return cached;
+  };
+}
