@@ -128,9 +128,10 @@ export class DynamoSessionQueries implements SessionQueries {
     startKey: Record<string, string> | undefined,
     remaining: number,
   ): Promise<{ items: Record<string, unknown>[]; lastKey?: Record<string, string> }> {
-    const names: Record<string, string> = { ...conditions.names, '#pk': plan.index.partitionKey, '#sk': plan.index.sortKey };
+    const names: Record<string, string> = { ...conditions.names, '#pk': plan.index.partitionKey };
     const values: Record<string, unknown> = { ...conditions.values, ':pk': partitionValue };
     let keyCondition = '#pk = :pk';
+    if (plan.from !== undefined || plan.to !== undefined) names['#sk'] = plan.index.sortKey;
     if (plan.from !== undefined) values[':from'] = plan.from;
     if (plan.to !== undefined) values[':to'] = plan.to;
     if (plan.from !== undefined && plan.to !== undefined) keyCondition += ' AND #sk BETWEEN :from AND :to';

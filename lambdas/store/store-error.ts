@@ -6,7 +6,7 @@
 export type StoreErrorCode =
   /** A create hit an existing id. */
   | 'conflict'
-  /** The record or transcript does not match its schema. */
+  /** The record or transcript does not match its schema, or the engine refused the request as invalid. */
   | 'invalid'
   /** A stored object could not be parsed back. */
   | 'corrupt'
@@ -52,7 +52,14 @@ export function toStoreError(operation: string, err: unknown): StoreError {
   const e = (err ?? {}) as { name?: unknown; $metadata?: { requestId?: unknown } };
   const awsError = typeof e.name === 'string' ? e.name : undefined;
   const requestId = typeof e.$metadata?.requestId === 'string' ? e.$metadata.requestId : undefined;
-  const code = awsError === 'ConditionalCheckFailedException' ? 'conflict' : awsError && THROTTLING.has(awsError) ? 'throttled' : 'unavailable';
+  const code: StoreErrorCode =
+    awsError === 'ConditionalCheckFailedException'
+      ? 'conflict'
+      : awsError === 'ValidationException'
+        ? 'invalid'
+        : awsError && THROTTLING.has(awsError)
+          ? 'throttled'
+          : 'unavailable';
   return new StoreError(operation, code, { awsError, requestId });
 }
 
