@@ -13,8 +13,10 @@ export interface EchoUpstreamOptions {
   reply?: (body: ChatBody) => string;
   /** Delay between stream chunks, in ms. */
   chunkDelayMs?: number;
-  /** Words per stream chunk. */
+  /** Words per stream chunk (default 1). */
   wordsPerChunk?: number;
+  /** Cut the stream into chunks of this many characters instead of words. */
+  chunkChars?: number;
 }
 
 export type EchoFault = 'none' | 'status500' | 'status401' | 'hang' | 'reset' | 'hang-mid-stream' | 'malformed-stream';
@@ -30,26 +32,34 @@ export interface EchoUpstream {
   url: string;
   /** Bodies (raw text) of every request received, in order. */
   readonly requests: string[];
+  /** The Authorization header of every request received, in order. */
+  readonly authorizations: string[];
   /** Changes behaviour for the following requests (tests of upstream failures). */
   fault: EchoFault;
   reply: (body: ChatBody) => string;
+  /** How answers are cut into stream chunks; changeable between requests. */
+  chunking: Pick<EchoUpstreamOptions, 'chunkDelayMs' | 'wordsPerChunk' | 'chunkChars'>;
   close(): Promise<void>;
 }
 
 export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Promise<EchoUpstream> {
   const models = options.models ?? ['echo'];
   const requests: string[] = [];
+  const authorizations: string[] = [];
   const state: EchoUpstream = {
     url: '',
     requests,
+    authorizations,
     fault: 'none',
     reply: options.reply ?? ((body) => `Echo: ${lastUserText(body)}`),
+    chunking: { chunkDelayMs: options.chunkDelayMs, wordsPerChunk: options.wordsPerChunk, chunkChars: options.chunkChars },
     close: async () => undefined,
   };
 
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     if (req.method === 'POST') requests.push(body);
+    authorizations.push(req.headers.authorization ?? '');
     if (state.fault === 'hang') return;
     if (state.fault === 'reset') return void req.socket.destroy();
     if (state.fault === 'status500') return json(res, 500, { error: { message: 'upstream exploded', type: 'server_error', code: null } });
@@ -69,7 +79,7 @@ export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Prom
         return json(res, 404, { error: { message: 'model not found', type: 'invalid_request_error', code: 'model_not_found' } });
       }
       const text = state.reply(parsed);
-      return parsed.stream ? streamAnswer(res, parsed, text, options, state) : json(res, 200, completion(parsed, text));
+      return parsed.stream ? streamAnswer(res, parsed, text, state) : json(res, 200, completion(parsed, text));
     }
     json(res, 404, { error: { message: 'not found', type: 'invalid_request_error', code: null } });
   });
@@ -109,20 +119,21 @@ function completion(body: ChatBody, text: string) {
   };
 }
 
-async function streamAnswer(res: ServerResponse, body: ChatBody, text: string, options: EchoUpstreamOptions, state: EchoUpstream) {
+async function streamAnswer(res: ServerResponse, body: ChatBody, text: string, state: EchoUpstream) {
+  const options = state.chunking;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const id = `chatcmpl-echo-${Date.now()}`;
   const base = { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model };
   const send = (chunk: unknown) => res.write(`data: ${JSON.stringify(chunk)}\n\n`);
   send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
-  const words = text.split(/(?<=\s)/);
-  const per = options.wordsPerChunk ?? 1;
-  for (let i = 0; i < words.length; i += per) {
+  const pieces = options.chunkChars ? (text.match(new RegExp(`[\\s\\S]{1,${options.chunkChars}}`, 'g')) ?? []) : text.split(/(?<=\s)/);
+  const per = options.chunkChars ? 1 : (options.wordsPerChunk ?? 1);
+  for (let i = 0; i < pieces.length; i += per) {
     if (options.chunkDelayMs) await new Promise((r) => setTimeout(r, options.chunkDelayMs));
     if (res.destroyed) return;
     if (state.fault === 'hang-mid-stream' && i > 0) return;
     if (state.fault === 'malformed-stream' && i > 0) return void res.end('data: {not json\n\n');
-    send({ ...base, choices: [{ index: 0, delta: { content: words.slice(i, i + per).join('') }, finish_reason: null }] });
+    send({ ...base, choices: [{ index: 0, delta: { content: pieces.slice(i, i + per).join('') }, finish_reason: null }] });
   }
   send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
   if (body.stream_options?.include_usage) send({ ...base, choices: [], usage: usage(body, text) });

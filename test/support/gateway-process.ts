@@ -1,0 +1,106 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { DynamoDBClient, ScanCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const CLI = join(REPO, 'cli/bin.mjs');
+const run = promisify(execFile);
+const LOCAL = { region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
+
+/**
+ * The real `airlock serve` in a child process, as a user runs it: its stdout and stderr are the
+ * logs a test can search, its stores are reached through their endpoints.
+ */
+export interface GatewayProcess {
+  apiBaseUrl: string;
+  dynamoEndpoint: string;
+  s3Endpoint: string;
+  tableName: string;
+  bucket: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** A token from `airlock token`, as a user mints one. */
+  token(sub: string, groups: string[]): Promise<string>;
+  /** Every session item, by id. */
+  session(id: string): Promise<Record<string, unknown> | undefined>;
+  /** Every item and every object the gateway stored, as text: for canary searches. */
+  everythingStored(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'airlock-e2e-'));
+  const childEnv = { ...process.env, AIRLOCK_PORT: '0', AIRLOCK_DATA_DIR: dataDir, POWERTOOLS_DEV: '', ...env };
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--in-memory'], { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+
+  const started = await new Promise<RegExpMatchArray>((resolveStart, reject) => {
+    const timer = setTimeout(() => reject(new Error(`airlock serve did not start:\n${output}`)), 30_000);
+    const check = () => {
+      const m = output.match(/records:\s+(\S+) \(DynamoDB-compatible, (\S+)\), s3:\/\/(\S+) \((\S+)\)/);
+      const url = output.match(/Airlock is running at (\S+)/);
+      if (m && url) {
+        clearTimeout(timer);
+        resolveStart([url[1]!, ...m.slice(1)] as unknown as RegExpMatchArray);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`airlock serve exited with ${code}:\n${output}`)));
+  });
+  const [apiBaseUrl, tableName, dynamoEndpoint, bucket, s3Endpoint] = started as unknown as string[];
+  const dynamo = new DynamoDBClient({ ...LOCAL, endpoint: dynamoEndpoint });
+  const s3 = new S3Client({ ...LOCAL, endpoint: s3Endpoint, forcePathStyle: true });
+
+  return {
+    apiBaseUrl: apiBaseUrl!,
+    dynamoEndpoint: dynamoEndpoint!,
+    s3Endpoint: s3Endpoint!,
+    tableName: tableName!,
+    bucket: bucket!,
+    output: () => output,
+    async token(sub, groups) {
+      const { stdout } = await run(process.execPath, [CLI, 'token', '--sub', sub, '--groups', groups.join(',')], { cwd: REPO, env: childEnv });
+      return stdout.trim();
+    },
+    async session(id) {
+      const out = await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }));
+      return out.Item ? unmarshall(out.Item) : undefined;
+    },
+    async everythingStored() {
+      const parts: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamo.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start as never }));
+        for (const item of page.Items ?? []) parts.push(JSON.stringify(unmarshall(item)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      let token: string | undefined;
+      do {
+        const list = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+        for (const obj of list.Contents ?? []) {
+          const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: obj.Key! }));
+          parts.push(await got.Body!.transformToString());
+        }
+        token = list.NextContinuationToken;
+      } while (token);
+      return parts.join('\n');
+    },
+    async stop() {
+      dynamo.destroy();
+      s3.destroy();
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
