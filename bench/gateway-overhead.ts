@@ -1,0 +1,50 @@
+import { startEchoUpstream } from '../local/echo-upstream';
+import { startGatewayProcess } from '../test/support/gateway-process';
+import { runLoad, type LoadResult } from './load';
+import { percentile, round, type Figure } from './stats';
+
+/**
+ * Gateway overhead, side by side in one run: the same requests, at the same concurrency, sent in
+ * alternating rounds to the echo upstream directly and through the local runtime (a separate
+ * process, as `npm start` runs it). Overhead = gateway latency percentile − direct latency percentile.
+ */
+export async function runGatewayOverheadBench(): Promise<Figure[]> {
+  const upstream = await startEchoUpstream({ models: ['echo'] });
+  const gateway = await startGatewayProcess({ AIRLOCK_UPSTREAM_URL: upstream.url, POWERTOOLS_LOG_LEVEL: 'WARN' });
+  try {
+    const token = await gateway.token('bench', ['llm-users']);
+    const body = JSON.stringify({
+      model: 'echo',
+      messages: [
+        { role: 'system', content: 'You are a careful assistant for a platform team.' },
+        { role: 'user', content: 'Summarise the deployment steps for the payments service in three bullet points.' },
+      ],
+    });
+    const base = { body, concurrency: 8, requests: 400, headers: { 'content-type': 'application/json' } };
+    const direct: LoadResult[] = [];
+    const viaGateway: LoadResult[] = [];
+    // Warm-up (JIT, connections, table) is not measured.
+    await runLoad({ ...base, url: `${upstream.url}/chat/completions`, requests: 200 });
+    await runLoad({ ...base, url: `${gateway.apiBaseUrl}/chat/completions`, requests: 200, headers: { ...base.headers, authorization: `Bearer ${token}` } });
+    for (let round = 0; round < 5; round++) {
+      direct.push(await runLoad({ ...base, url: `${upstream.url}/chat/completions` }));
+      viaGateway.push(await runLoad({ ...base, url: `${gateway.apiBaseUrl}/chat/completions`, headers: { ...base.headers, authorization: `Bearer ${token}` } }, 'x-airlock-overhead-ms'));
+    }
+    const d = direct.flatMap((r) => r.latenciesMs);
+    const g = viaGateway.flatMap((r) => r.latenciesMs);
+    const self = viaGateway.flatMap((r) => r.headerValues);
+    const errors = [...direct, ...viaGateway].reduce((n, r) => n + r.errors, 0);
+    const extra = { requests: g.length, concurrency: base.concurrency, errors };
+    return [
+      { name: 'gateway_overhead_p50_ms', value: round(percentile(g, 50) - percentile(d, 50)), unit: 'ms', ...extra },
+      { name: 'gateway_overhead_p99_ms', value: round(percentile(g, 99) - percentile(d, 99)), unit: 'ms', ...extra },
+      { name: 'direct_latency_p50_ms', value: round(percentile(d, 50)), unit: 'ms' },
+      { name: 'gateway_latency_p50_ms', value: round(percentile(g, 50)), unit: 'ms' },
+      { name: 'gateway_self_reported_overhead_p50_ms', value: round(percentile(self, 50)), unit: 'ms' },
+      { name: 'gateway_self_reported_overhead_p99_ms', value: round(percentile(self, 99)), unit: 'ms' },
+    ];
+  } finally {
+    await gateway.stop();
+    await upstream.close();
+  }
+}
