@@ -6,9 +6,7 @@ import type { Principal } from './principal';
  * API Gateway authorizer context values must be strings, numbers or booleans, so the principal
  * travels from the authorizer to the proxy as one JSON string field.
  */
-export interface AuthorizerContext {
-  principal: string;
-}
+export type AuthorizerContext = { principal: string };
 
 const principalSchema = z
   .object({
