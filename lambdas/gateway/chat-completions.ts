@@ -55,7 +55,11 @@ export async function chatCompletions(deps: GatewayDeps, req: GatewayRequest, si
       throw promptBlocked(reasons);
     }
     if (decision === 'review') {
-      throw new AirlockError(403, 'approval_error', 'approval_required', 'This prompt needs human approval, and no approval workflow is configured.');
+      if (!deps.approvals) {
+        throw new AirlockError(403, 'approval_error', 'approval_required', 'This prompt needs human approval, and no approval workflow is configured.');
+      }
+      await deps.approvals.handleReview({ req, principal, body, inspection, groupPolicy, recorder, meta }, sink);
+      return;
     }
 
     const forwardAt = deps.clock.monotonic();

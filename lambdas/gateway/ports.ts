@@ -1,8 +1,12 @@
-import type { Inspector } from '../inspect/types';
+import type { Principal } from '../auth/principal';
+import type { ChatInspection, Inspector } from '../inspect/types';
 import type { GroupPolicy, Policy } from '../inspect/policy';
 import type { ChatProvider } from '../providers/types';
 import type { AirlockLogger } from '../shared/logger';
-import type { SessionStore, TranscriptStore } from '../store/types';
+import type { SessionRecord, SessionStore, TranscriptStore } from '../store/types';
+import type { ChatRequest } from './chat-request';
+import type { AirlockResponseMeta, GatewayRequest, ResponseSink } from './http';
+import type { SessionRecorder } from './session-recorder';
 
 /** Everything a gateway use case reaches outside itself. Lambda, the local runtime and tests each build one. */
 export interface GatewayDeps {
@@ -15,6 +19,34 @@ export interface GatewayDeps {
   logger: AirlockLogger;
   clock: Clock;
   newId(): string;
+  /** Holds `review` decisions for human approval. Unset: such prompts are refused (`approval_required`). */
+  approvals?: ApprovalGate;
+  /** Publishes each finished session's metadata (never content) for SIEMs. Unset: nothing is published. */
+  events?: SessionEventPublisher;
+}
+
+/** Everything the approval flow needs about a prompt the inspection sent to review. */
+export interface ReviewContext {
+  req: GatewayRequest;
+  principal: Principal;
+  body: ChatRequest;
+  inspection: ChatInspection;
+  groupPolicy: GroupPolicy;
+  /** The session, already created with status `pending`. */
+  recorder: SessionRecorder;
+  meta: AirlockResponseMeta;
+}
+
+export interface ApprovalGate {
+  /**
+   * Answers a prompt that needs approval: holds it (an `approval_pending` error with `request_id`
+   * and `status_url`), or, for a re-sent request already approved, the approved answer.
+   */
+  handleReview(ctx: ReviewContext, sink: ResponseSink): Promise<void>;
+}
+
+export interface SessionEventPublisher {
+  publish(record: SessionRecord): Promise<void>;
 }
 
 export interface Clock {

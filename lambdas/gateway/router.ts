@@ -5,28 +5,39 @@ import { sendError, type GatewayRequest, type ResponseSink } from './http';
 import { listModels } from './models';
 import type { GatewayDeps } from './ports';
 
-type RouteHandler = (deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink) => Promise<void>;
+/** A use case behind a route; `params` holds the `{name}` segments of the route's path. */
+export type RouteHandler = (deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink, params: Record<string, string>) => Promise<void>;
 
-interface Route {
+export interface Route {
+  /** e.g. `/v1/airlock/sessions/{id}/replay`; a `{name}` segment matches one path segment. */
   path: string;
   methods: Record<string, RouteHandler>;
 }
 
-const ROUTES: Route[] = [
+/** The caller-facing API (`/v1/*`, bearer-authenticated): add a route here to serve it in Lambda and locally. */
+export const CALLER_ROUTES: Route[] = [
   { path: '/v1/chat/completions', methods: { POST: chatCompletions } },
   { path: '/v1/models', methods: { GET: listModels } },
 ];
 
-/** The caller-facing API (`/v1/*`, bearer-authenticated), the same in Lambda and locally. */
-export function createGatewayApp(deps: GatewayDeps): (req: GatewayRequest, sink: ResponseSink) => Promise<void> {
+export function createGatewayApp(deps: GatewayDeps, routes: Route[] = CALLER_ROUTES): (req: GatewayRequest, sink: ResponseSink) => Promise<void> {
+  const compiled = routes.map((route) => ({ route, pattern: compilePath(route.path) }));
   return async (req, sink) => {
     try {
-      const route = ROUTES.find((r) => r.path === req.path.replace(/\/+$/, ''));
-      if (!route) throw notFound(`The route ${req.method} ${req.path.slice(0, 100)}`);
-      const handler = route.methods[req.method.toUpperCase()];
+      const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
+      let match: { route: Route; params: Record<string, string> } | undefined;
+      for (const { route, pattern } of compiled) {
+        const m = pattern.exec(path);
+        if (m) {
+          match = { route, params: decodeParams(m.groups ?? {}) };
+          break;
+        }
+      }
+      if (!match) throw notFound(`The route ${req.method} ${req.path.slice(0, 100)}`);
+      const handler = match.route.methods[req.method.toUpperCase()];
       if (!handler) throw methodNotAllowed(req.method, req.path);
       if (!req.principal) throw invalidToken();
-      await handler(deps, req, sink);
+      await handler(deps, req, sink, match.params);
     } catch (thrown) {
       const err = toAirlockError(thrown);
       if (err.code === 'internal_error') deps.logger.error('unexpected error', { path: req.path.slice(0, 100), error: errorForLog(thrown) });
@@ -34,4 +45,27 @@ export function createGatewayApp(deps: GatewayDeps): (req: GatewayRequest, sink:
       else await sink.end().catch(() => undefined);
     }
   };
+}
+
+function compilePath(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      return param ? `(?<${param[1]}>[^/]+)` : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return new RegExp(`^${source}$`);
+}
+
+function decodeParams(groups: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(groups)) {
+    try {
+      out[k] = decodeURIComponent(v);
+    } catch {
+      throw notFound('The resource');
+    }
+  }
+  return out;
 }

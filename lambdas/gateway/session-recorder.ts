@@ -7,6 +7,7 @@ export interface RecorderDeps {
   sessions: SessionStore;
   transcripts: TranscriptStore;
   logger: AirlockLogger;
+  events?: { publish(record: SessionRecord): Promise<void> };
 }
 
 /**
@@ -91,7 +92,11 @@ export class SessionRecorder {
       }
     } catch (err) {
       this.deps.logger.error('session record could not be completed', { sessionId: record.id, error: errorForLog(err) });
+      return record;
     }
+    await this.deps.events?.publish(record).catch((err: unknown) => {
+      this.deps.logger.error('session event could not be published', { sessionId: record.id, error: errorForLog(err) });
+    });
     return record;
   }
 }
