@@ -3,7 +3,7 @@ import type { ChatInspection, Inspector } from '../inspect/types';
 import type { GroupPolicy, Policy } from '../inspect/policy';
 import type { ChatProvider } from '../providers/types';
 import type { AirlockLogger } from '../shared/logger';
-import type { SessionRecord, SessionStore, TranscriptStore } from '../store/types';
+import type { SessionQueries, SessionRecord, SessionStore, TranscriptStore } from '../store/types';
 import type { ChatRequest } from './chat-request';
 import type { AirlockResponseMeta, GatewayRequest, ResponseSink } from './http';
 import type { SessionRecorder } from './session-recorder';
@@ -23,6 +23,8 @@ export interface GatewayDeps {
   approvals?: ApprovalGate;
   /** Publishes each finished session's metadata (never content) for SIEMs. Unset: nothing is published. */
   events?: SessionEventPublisher;
+  /** Audit search over the session table's indexes. Unset: the audit routes answer 503. */
+  queries?: SessionQueries;
 }
 
 /** Everything the approval flow needs about a prompt the inspection sent to review. */

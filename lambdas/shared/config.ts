@@ -86,6 +86,8 @@ const envSchema = z.object({
       }
     }),
   AIRLOCK_PUBLIC_BASE_URL: z.string().url().optional(),
+  /** EventBridge bus (name or ARN) that receives each finished session's metadata. Unset: no events. */
+  AIRLOCK_EVENT_BUS_NAME: z.string().optional(),
   /** Local runtime: listening port, data directory, and policy file (overrides AIRLOCK_POLICY_FILE). */
   AIRLOCK_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   AIRLOCK_DATA_DIR: z.string().default('.airlock'),
