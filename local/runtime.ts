@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { ulid } from 'ulid';
 import { loadOrCreateDevIssuer, type DevIssuer } from '../lambdas/auth/dev-issuer';
 import { createTokenVerifier } from '../lambdas/auth/verifier';
+import { verifierOptionsFromConfig } from '../lambdas/auth/verifier-config';
 import { bearerToken } from '../lambdas/auth/bearer';
 import { cachedInspectorFactory } from '../lambdas/gateway/inspector-cache';
 import type { GatewayDeps } from '../lambdas/gateway/ports';
@@ -87,7 +88,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       newId: ulid,
     };
 
-    const verifier = createTokenVerifier({ issuers: [devIssuer.trustedIssuer, ...config.AIRLOCK_OIDC_ISSUERS] });
+    const verifier = createTokenVerifier(verifierOptionsFromConfig(config, [devIssuer.trustedIssuer]));
     const routes: LocalRoute[] = [{ prefix: '/v1/', authenticated: true, handler: createGatewayApp(deps) }];
     const server = await startLocalServer({
       port: config.AIRLOCK_PORT,

@@ -1,6 +1,7 @@
 import type { ChatInspection, Inspector } from '../inspect/types';
-import { modelAllowed, resolveGroupPolicy } from '../inspect/policy';
-import { AirlockError, forbidden, inspectionFailed, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
+import { assertCanInvoke } from '../auth/access';
+import { modelAllowed } from '../inspect/policy';
+import { AirlockError, inspectionFailed, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
 import { errorForLog } from '../shared/logger';
 import type { SessionStatus, TokenUsage } from '../store/types';
 import { parseJsonBody, validateChatRequest, type ChatRequest } from './chat-request';
@@ -29,8 +30,7 @@ export async function chatCompletions(deps: GatewayDeps, req: GatewayRequest, si
 
   try {
     const body = validateChatRequest(parseJsonBody(req.body));
-    const groupPolicy = resolveGroupPolicy(deps.policy, principal.groups);
-    if (!groupPolicy) throw forbidden('Your groups are not allowed to call the gateway.');
+    const groupPolicy = assertCanInvoke(principal, deps.policy);
     if (!modelAllowed(groupPolicy, body.model)) throw modelNotAllowed(body.model);
 
     const inspector = deps.inspectorFor(groupPolicy);
