@@ -11,6 +11,7 @@ import { systemClock } from '../lambdas/gateway/ports';
 import { createGatewayApp } from '../lambdas/gateway/router';
 import { createInspector } from '../lambdas/inspect';
 import { parsePolicy, type Policy } from '../lambdas/inspect/policy';
+import { anthropicProvider } from '../lambdas/providers/anthropic';
 import { OpenAICompatibleProvider } from '../lambdas/providers/openai-compatible';
 import type { RuntimeConfig } from '../lambdas/shared/config';
 import { logger as defaultLogger, type AirlockLogger } from '../lambdas/shared/logger';
@@ -77,11 +78,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       retries: config.AIRLOCK_UPSTREAM_RETRIES,
     });
 
+    // The echo model speaks the Anthropic Messages API too, so both SDKs work out of the box.
+    const anthropicUrl = config.AIRLOCK_ANTHROPIC_URL ?? echo?.url;
+    const anthropicKey = config.AIRLOCK_ANTHROPIC_API_KEY;
     const deps: GatewayDeps = {
       policy,
       inspectorFor: cachedInspectorFactory(createInspector),
       provider,
+      ...(anthropicUrl
+        ? {
+            anthropicProvider: anthropicProvider({
+              baseUrl: anthropicUrl,
+              apiKey: async () => anthropicKey,
+              timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
+              retries: config.AIRLOCK_UPSTREAM_RETRIES,
+            }),
+          }
+        : {}),
       sessions: stores.sessions,
+      queries: stores.queries,
       transcripts: stores.transcripts,
       logger,
       clock: systemClock,

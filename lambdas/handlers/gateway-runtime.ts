@@ -6,11 +6,14 @@ import { cachedInspectorFactory } from '../gateway/inspector-cache';
 import { systemClock, type GatewayDeps } from '../gateway/ports';
 import { createInspector } from '../inspect';
 import { parsePolicy } from '../inspect/policy';
+import { anthropicProvider } from '../providers/anthropic';
 import { OpenAICompatibleProvider } from '../providers/openai-compatible';
 import type { RuntimeConfig } from '../shared/config';
 import { logger } from '../shared/logger';
 import { DynamoSessionStore } from '../store/dynamo-session-store';
+import { EventBridgeSessionEvents } from '../store/eventbridge-session-events';
 import { S3TranscriptStore } from '../store/s3-transcript-store';
+import { DynamoSessionQueries } from '../store/session-queries';
 
 /**
  * The gateway's dependencies inside Lambda, built once per cold start: the policy bundled next to
@@ -27,24 +30,38 @@ export function lambdaGatewayDeps(config: RuntimeConfig): GatewayDeps {
     inspectorFor: cachedInspectorFactory(createInspector),
     provider: new OpenAICompatibleProvider({
       baseUrl: config.AIRLOCK_UPSTREAM_URL,
-      apiKey: upstreamKeyReader(config.AIRLOCK_UPSTREAM_SECRET_ARN),
+      apiKey: secretReader(config.AIRLOCK_UPSTREAM_SECRET_ARN),
       timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
       retries: config.AIRLOCK_UPSTREAM_RETRIES,
     }),
+    ...(config.AIRLOCK_ANTHROPIC_URL
+      ? {
+          anthropicProvider: anthropicProvider({
+            baseUrl: config.AIRLOCK_ANTHROPIC_URL,
+            apiKey: secretReader(config.AIRLOCK_ANTHROPIC_SECRET_ARN),
+            timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
+            retries: config.AIRLOCK_UPSTREAM_RETRIES,
+          }),
+        }
+      : {}),
     sessions: new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS }),
+    queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),
     transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
+    ...(config.AIRLOCK_EVENT_BUS_NAME ? { events: new EventBridgeSessionEvents({ eventBusName: config.AIRLOCK_EVENT_BUS_NAME }) } : {}),
     logger,
     clock: systemClock,
     newId: ulid,
   };
 }
 
+const secrets = new SecretsManagerClient({});
+
 /** The secret holds the key as a plain string or as JSON `{ "apiKey": "…" }`. Cached for the container's life. */
-function upstreamKeyReader(secretArn: string | undefined): () => Promise<string | undefined> {
+function secretReader(secretArn: string | undefined): () => Promise<string | undefined> {
   if (!secretArn) return async () => undefined;
   let cached: Promise<string | undefined> | undefined;
   return () => {
-    cached ??= new SecretsManagerClient({})
+    cached ??= secrets
       .send(new GetSecretValueCommand({ SecretId: secretArn }))
       .then((out) => {
         const value = out.SecretString?.trim();

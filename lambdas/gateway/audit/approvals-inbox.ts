@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { Principal } from '../../auth/principal';
+import { resolveGroupPolicy, type Policy } from '../../inspect/policy';
+import { forbidden } from '../../shared/errors';
+import type { SessionRecord } from '../../store/types';
+import { sendJson, type GatewayRequest, type ResponseSink } from '../http';
+import type { GatewayDeps } from '../ports';
+import { AUDITORS_GROUP } from './access';
+import { auditQueries, auditStoreCall } from './audit-deps';
+import { fromParam, pageParams, parseQuery, toParam } from './query-params';
+
+const APPROVAL_STATUSES = ['pending', 'approved', 'denied', 'expired'] as const;
+
+const inboxParams = {
+  ...pageParams,
+  status: z.enum(APPROVAL_STATUSES, { error: `must be one of ${APPROVAL_STATUSES.join(', ')}` }).default('pending'),
+  from: fromParam,
+  to: toParam,
+};
+
+/**
+ * `GET /v1/airlock/approvals?status=pending`: the approvers' inbox, newest first, read from the
+ * status index. An approver sees the requests their group approves (never their own, unless the
+ * policy allows self-approval); an auditor sees them all; anyone else is refused.
+ */
+export async function approvalsInbox(deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink): Promise<void> {
+  const principal = req.principal!;
+  const auditor = principal.groups.includes(AUDITORS_GROUP);
+  if (!auditor && !approverGroups(deps.policy).some((g) => principal.groups.includes(g))) {
+    throw forbidden('The approvals inbox needs an approvers group or the auditors group.');
+  }
+  const queries = auditQueries(deps);
+  const params = parseQuery(req.query, inboxParams);
+  const page = await auditStoreCall(() =>
+    queries.listSessions(
+      { status: params.status, ...(params.from ? { from: params.from } : {}), ...(params.to ? { to: params.to } : {}) },
+      { limit: params.limit, ...(params.cursor ? { cursor: params.cursor } : {}) },
+    ),
+  );
+  const data = page.items.map((record) => inboxEntry(deps.policy, record)).filter((entry) => auditor || mayDecide(principal, entry));
+  await sendJson(sink, 200, { object: 'list', data, next_cursor: page.nextCursor ?? null });
+}
+
+interface InboxEntry {
+  id: string;
+  createdAt: string;
+  status: SessionRecord['status'];
+  principal: SessionRecord['principal'];
+  route: string;
+  model?: string;
+  risk: SessionRecord['risk'] | null;
+  findingCounts: Record<string, number>;
+  approval: SessionRecord['approval'] | null;
+  /** The group whose members may decide, per the requester's policy. */
+  approversGroup: string;
+  selfApproval: boolean;
+  /** When the approval times out, per the requester's policy. */
+  decideBy: string;
+}
+
+function inboxEntry(policy: Policy, record: SessionRecord): InboxEntry {
+  const approval = (resolveGroupPolicy(policy, record.principal.groups) ?? policy.defaults).approval;
+  return {
+    id: record.id,
+    createdAt: record.createdAt,
+    status: record.status,
+    principal: record.principal,
+    route: record.route,
+    ...(record.model ? { model: record.model } : {}),
+    risk: record.risk ?? null,
+    findingCounts: record.findingCounts,
+    approval: record.approval ?? null,
+    approversGroup: approval.approvers_group,
+    selfApproval: approval.self_approval,
+    decideBy: new Date(Date.parse(record.createdAt) + approval.timeout_seconds * 1000).toISOString(),
+  };
+}
+
+function mayDecide(principal: Principal, entry: InboxEntry): boolean {
+  const own = entry.principal.issuer === principal.issuer && entry.principal.sub === principal.sub;
+  return principal.groups.includes(entry.approversGroup) && (entry.selfApproval || !own);
+}
+
+function approverGroups(policy: Policy): string[] {
+  const groups = new Set([policy.defaults.approval.approvers_group]);
+  for (const section of Object.values(policy.groups)) if (section.approval?.approvers_group) groups.add(section.approval.approvers_group);
+  return [...groups];
+}

@@ -1,0 +1,27 @@
+import { AirlockError } from '../../shared/errors';
+import { StoreError } from '../../store/store-error';
+import type { SessionQueries } from '../../store/types';
+import type { GatewayDeps } from '../ports';
+
+
+export function auditQueries(deps: GatewayDeps): SessionQueries {
+  if (!deps.queries) {
+    throw new AirlockError(503, 'server_error', 'audit_unavailable', 'Session search is not configured on this gateway.');
+  }
+  return deps.queries;
+}
+
+/** A store failure becomes a 503 that names no internals (its cause stays for logs); anything else passes. */
+export function toAuditError(err: unknown): unknown {
+  return err instanceof StoreError
+    ? new AirlockError(503, 'server_error', 'audit_unavailable', 'The session record cannot be read right now; try again.', { cause: err })
+    : err;
+}
+
+export async function auditStoreCall<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw toAuditError(err);
+  }
+}
