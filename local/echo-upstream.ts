@@ -68,6 +68,19 @@ export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Prom
     if (req.method === 'GET' && path === '/models') {
       return json(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'echo' })) });
     }
+    if (req.method === 'POST' && path === '/messages') {
+      let parsed: ChatBody & { max_tokens?: number };
+      try {
+        parsed = JSON.parse(body) as ChatBody;
+      } catch {
+        return json(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'invalid JSON' } });
+      }
+      if (!parsed.model || !models.includes(parsed.model)) {
+        return json(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'model not found' } });
+      }
+      const text = state.reply(parsed);
+      return parsed.stream ? streamAnthropic(res, parsed, text, state) : json(res, 200, anthropicMessage(parsed, text));
+    }
     if (req.method === 'POST' && path === '/chat/completions') {
       let parsed: ChatBody;
       try {
@@ -138,6 +151,39 @@ async function streamAnswer(res: ServerResponse, body: ChatBody, text: string, s
   send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
   if (body.stream_options?.include_usage) send({ ...base, choices: [], usage: usage(body, text) });
   res.end('data: [DONE]\n\n');
+}
+
+function anthropicMessage(body: ChatBody, text: string) {
+  const u = usage(body, text);
+  return {
+    id: `msg_echo_${Date.now()}`,
+    type: 'message',
+    role: 'assistant',
+    model: body.model,
+    content: [{ type: 'text', text }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: u.prompt_tokens, output_tokens: u.completion_tokens },
+  };
+}
+
+async function streamAnthropic(res: ServerResponse, body: ChatBody, text: string, state: EchoUpstream) {
+  const options = state.chunking;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const send = (event: { type: string } & Record<string, unknown>) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  const message = anthropicMessage(body, text);
+  send({ type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { input_tokens: message.usage.input_tokens, output_tokens: 1 } } });
+  send({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+  const pieces = options.chunkChars ? (text.match(new RegExp(`[\\s\\S]{1,${options.chunkChars}}`, 'g')) ?? []) : text.split(/(?<=\s)/);
+  for (const piece of pieces) {
+    if (options.chunkDelayMs) await new Promise((r) => setTimeout(r, options.chunkDelayMs));
+    if (res.destroyed) return;
+    send({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } });
+  }
+  send({ type: 'content_block_stop', index: 0 });
+  send({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: message.usage.output_tokens } });
+  send({ type: 'message_stop' });
+  res.end();
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {

@@ -24,7 +24,19 @@ const chatRequest = z.looseObject({
   tools: z.array(z.looseObject({ type: z.string() })).optional(),
 });
 
-export type ChatRequest = z.infer<typeof chatRequest>;
+/** What the gateway relies on in any chat request; the rest passes through. */
+export type ChatRequest = z.infer<typeof chatRequest> | z.infer<typeof anthropicRequest>;
+
+const anthropicContent = z.union([z.string(), z.array(contentPart)], { error: 'expected a string or an array of content blocks' });
+
+const anthropicRequest = z.looseObject({
+  model: modelId,
+  max_tokens: z.number().int().positive(),
+  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: anthropicContent })).min(1, 'expected at least one message'),
+  system: anthropicContent.optional(),
+  stream: z.boolean().optional(),
+  tools: z.array(z.looseObject({ name: z.string() })).optional(),
+});
 
 export function parseJsonBody(body: string): unknown {
   if (body.trim() === '') throw invalidRequest('The request body is empty; expected a JSON object.');
@@ -40,6 +52,13 @@ export function validateChatRequest(raw: unknown): ChatRequest {
     throw invalidRequest('The request body must be a JSON object.');
   }
   return validate(chatRequest, raw);
+}
+
+export function validateAnthropicRequest(raw: unknown): ChatRequest {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw invalidRequest('The request body must be a JSON object.');
+  }
+  return validate(anthropicRequest, raw);
 }
 
 /** Parses with a schema and turns the first issue into a 400 naming the offending field. */

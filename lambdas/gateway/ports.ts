@@ -13,7 +13,10 @@ export interface GatewayDeps {
   policy: Policy;
   /** The inspector for a caller's effective policy (cached by the caller of this interface). */
   inspectorFor(groupPolicy: GroupPolicy): Inspector;
+  /** The OpenAI-compatible upstream. */
   provider: ChatProvider;
+  /** The Anthropic Messages upstream, when one is configured. */
+  anthropicProvider?: ChatProvider;
   sessions: SessionStore;
   transcripts: TranscriptStore;
   logger: AirlockLogger;

@@ -1,7 +1,12 @@
 import { invalidToken, methodNotAllowed, notFound, toAirlockError } from '../shared/errors';
 import { errorForLog } from '../shared/logger';
+import { approvalsInbox } from './audit/approvals-inbox';
+import { getSession } from './audit/get-session';
+import { listSessions } from './audit/list-sessions';
+import { replaySession } from './audit/replay-session';
 import { chatCompletions } from './chat-completions';
 import { sendError, type GatewayRequest, type ResponseSink } from './http';
+import { anthropicMessages } from './messages';
 import { listModels } from './models';
 import type { GatewayDeps } from './ports';
 
@@ -17,7 +22,12 @@ export interface Route {
 /** The caller-facing API (`/v1/*`, bearer-authenticated): add a route here to serve it in Lambda and locally. */
 export const CALLER_ROUTES: Route[] = [
   { path: '/v1/chat/completions', methods: { POST: chatCompletions } },
+  { path: '/v1/messages', methods: { POST: anthropicMessages } },
   { path: '/v1/models', methods: { GET: listModels } },
+  { path: '/v1/airlock/sessions', methods: { GET: listSessions } },
+  { path: '/v1/airlock/sessions/{id}', methods: { GET: getSession } },
+  { path: '/v1/airlock/sessions/{id}/replay', methods: { GET: replaySession } },
+  { path: '/v1/airlock/approvals', methods: { GET: approvalsInbox } },
 ];
 
 export function createGatewayApp(deps: GatewayDeps, routes: Route[] = CALLER_ROUTES): (req: GatewayRequest, sink: ResponseSink) => Promise<void> {

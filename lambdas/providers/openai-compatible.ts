@@ -14,6 +14,11 @@ export interface OpenAICompatibleOptions {
   /** Base of the exponential backoff between retries. */
   backoffMs?: number;
   fetch?: typeof fetch;
+  /** How the key is sent; default `Authorization: Bearer <key>`. */
+  authHeaders?: (apiKey: string) => Record<string, string>;
+  /** Fixed headers on every request (e.g. `anthropic-version`). */
+  headers?: Record<string, string>;
+  name?: string;
 }
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -24,11 +29,12 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
  * gateway's own credential (e.g. "Incorrect API key provided: sk-...").
  */
 export class OpenAICompatibleProvider implements ChatProvider {
-  readonly name = 'openai-compatible';
+  readonly name: string;
   private readonly fetchFn: typeof fetch;
   private readonly base: string;
 
   constructor(private readonly options: OpenAICompatibleOptions) {
+    this.name = options.name ?? 'openai-compatible';
     this.fetchFn = options.fetch ?? fetch;
     this.base = options.baseUrl.replace(/\/+$/, '');
   }
@@ -50,9 +56,9 @@ export class OpenAICompatibleProvider implements ChatProvider {
 
   private async send(method: string, path: string, body: string | undefined, model: string | undefined, signal?: AbortSignal): Promise<Response> {
     const apiKey = await this.options.apiKey();
-    const headers: Record<string, string> = { accept: 'application/json, text/event-stream' };
+    const headers: Record<string, string> = { accept: 'application/json, text/event-stream', ...this.options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+    if (apiKey) Object.assign(headers, this.options.authHeaders ? this.options.authHeaders(apiKey) : { authorization: `Bearer ${apiKey}` });
     let lastError: AirlockError = upstreamError('The upstream could not be reached.');
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
       if (attempt > 0) await sleep((this.options.backoffMs ?? 100) * 2 ** (attempt - 1), signal);

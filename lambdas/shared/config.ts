@@ -63,6 +63,10 @@ const envSchema = z.object({
   /** Local runtime only: the upstream key in the environment. In AWS the key is in Secrets Manager. */
   AIRLOCK_UPSTREAM_API_KEY: z.string().optional(),
   AIRLOCK_UPSTREAM_SECRET_ARN: z.string().optional(),
+  /** Anthropic Messages upstream (e.g. https://api.anthropic.com/v1), its key locally, its secret in AWS. */
+  AIRLOCK_ANTHROPIC_URL: z.string().url().optional(),
+  AIRLOCK_ANTHROPIC_API_KEY: z.string().optional(),
+  AIRLOCK_ANTHROPIC_SECRET_ARN: z.string().optional(),
   AIRLOCK_UPSTREAM_TIMEOUT_MS: intWithDefault(60_000),
   AIRLOCK_UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   AIRLOCK_MAX_BODY_BYTES: intWithDefault(1_048_576),

@@ -1,0 +1,35 @@
+import type { ChatFormat } from '../inspect/types';
+import type { ChatProvider } from '../providers/types';
+import type { AirlockError } from '../shared/errors';
+import type { TokenUsage } from '../store/types';
+import type { ChatRequest } from './chat-request';
+import type { GatewayDeps } from './ports';
+
+/** What differs between the chat wire formats the gateway speaks. */
+export interface ChatApi {
+  format: ChatFormat;
+  /** As recorded in sessions, e.g. `POST /v1/chat/completions`. */
+  route: string;
+  /** Path below the upstream base URL. */
+  upstreamPath: string;
+  validate(raw: unknown): ChatRequest;
+  provider(deps: GatewayDeps): ChatProvider;
+  /** One outgoing SSE frame for a (masked) stream event. */
+  frame(event: unknown): string;
+  /** Written after the last event ('' when the format has no end marker). */
+  terminator: string;
+  /** The body of an error response, in the format's envelope. */
+  errorBody(err: AirlockError): unknown;
+  /** An error sent as a stream event once the stream has started (SDKs raise it). */
+  errorFrame(err: AirlockError): string;
+  /** Token usage from a complete answer or from one stream event. */
+  usageOf(body: unknown): TokenUsage | undefined;
+}
+
+export const numberOr = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+export function definedOnly(usage: TokenUsage): TokenUsage | undefined {
+  const out: TokenUsage = {};
+  for (const [k, v] of Object.entries(usage) as Array<[keyof TokenUsage, number | undefined]>) if (v !== undefined) out[k] = v;
+  return Object.keys(out).length ? out : undefined;
+}

@@ -1,0 +1,233 @@
+import type { ChatInspection, Inspector } from '../inspect/types';
+import { assertCanInvoke } from '../auth/access';
+import { modelAllowed } from '../inspect/policy';
+import { AirlockError, inspectionFailed, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
+import { errorForLog } from '../shared/logger';
+import type { SessionStatus, TokenUsage } from '../store/types';
+import type { ChatApi } from './chat-api';
+import { parseJsonBody, type ChatRequest } from './chat-request';
+import { airlockHeaders, sendJson, SSE_HEADERS, type GatewayRequest, type ResponseSink } from './http';
+import type { GatewayDeps } from './ports';
+import { SessionRecorder } from './session-recorder';
+
+/**
+ * A chat API through the control point: validate, inspect (mask + score), decide, record, forward
+ * the masked request, mask the answer (streamed or not), complete the record. One flow for the
+ * OpenAI and Anthropic wire formats; `api` holds what differs.
+ */
+export function chatProxy(api: ChatApi) {
+  return (deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink) => proxyChat(api, deps, req, sink);
+}
+
+async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink): Promise<void> {
+  const ROUTE = api.route;
+  const principal = req.principal!;
+  const recorder = new SessionRecorder(
+    deps,
+    { id: deps.newId(), principal, route: ROUTE, createdAt: new Date(deps.clock.now()) },
+    req.receivedAt,
+    deps.clock.monotonic,
+  );
+  const meta = { sessionId: recorder.id, decision: 'none', overheadMs: 0 };
+  const overheadSoFar = () => deps.clock.monotonic() - req.receivedAt;
+  let maskedRequest: unknown;
+  let upstreamMs = 0;
+
+  try {
+    const body = api.validate(parseJsonBody(req.body));
+    const groupPolicy = assertCanInvoke(principal, deps.policy);
+    if (!modelAllowed(groupPolicy, body.model)) throw modelNotAllowed(body.model);
+
+    const inspector = deps.inspectorFor(groupPolicy);
+    const inspection = inspectRequest(inspector, body, api);
+    maskedRequest = inspection.body;
+    const decision = inspection.blockedBy.length ? 'block' : inspection.risk.decision;
+    meta.decision = decision;
+    const stream = body.stream === true;
+    await recorder.begin({
+      model: body.model,
+      stream,
+      decision,
+      status: decision === 'allow' ? 'in_progress' : decision === 'block' ? 'blocked' : 'pending',
+      risk: { score: inspection.risk.score, reasons: inspection.risk.reasons },
+      findingCounts: inspection.findingCounts,
+    });
+
+    if (decision === 'block') {
+      const reasons = inspection.blockedBy.length
+        ? inspection.blockedBy.map((type) => `${type} detected and blocked by policy`)
+        : inspection.risk.reasons.map((r) => r.message);
+      throw promptBlocked(reasons);
+    }
+    if (decision === 'review') {
+      if (!deps.approvals) {
+        throw new AirlockError(403, 'approval_error', 'approval_required', 'This prompt needs human approval, and no approval workflow is configured.');
+      }
+      await deps.approvals.handleReview({ req, principal, body, inspection, groupPolicy, recorder, meta }, sink);
+      return;
+    }
+
+    const forwardAt = deps.clock.monotonic();
+    meta.overheadMs = forwardAt - req.receivedAt;
+    const upstream = await api.provider(deps).call({
+      path: api.upstreamPath,
+      body: maskedRequest as Record<string, unknown>,
+      stream,
+      signal: sink.signal,
+    });
+
+    if (upstream.kind === 'json') {
+      upstreamMs = deps.clock.monotonic() - forwardAt;
+      const masked = inspector.maskChatResponse(upstream.body, api.format);
+      const forCaller = mapStrings(masked.body, inspection.restore);
+      meta.overheadMs = overheadSoFar() - upstreamMs;
+      await sendJson(sink, 200, forCaller, airlockHeaders(meta));
+      await recorder.finish(
+        {
+          status: 'completed',
+          httpStatus: 200,
+          usage: api.usageOf(upstream.body),
+          findingCounts: mergeCounts(inspection.findingCounts, countByType(masked.findings)),
+          timings: { overheadMs: meta.overheadMs, upstreamMs, totalMs: overheadSoFar() },
+        },
+        { request: maskedRequest, response: masked.body },
+      );
+      deps.logger.info('session completed', { sessionId: recorder.id, route: ROUTE, decision, status: 'completed', overheadMs: meta.overheadMs });
+      return;
+    }
+
+    const result = await relayStream(api, deps, inspector, inspection, upstream.events, sink, recorder, meta, forwardAt, req.receivedAt);
+    await recorder.finish(
+      {
+        status: result.error ? 'failed' : 'completed',
+        httpStatus: 200,
+        ...(result.error ? { errorCode: result.error.code } : {}),
+        usage: result.usage,
+        findingCounts: mergeCounts(inspection.findingCounts, result.responseCounts),
+        timings: { overheadMs: meta.overheadMs, upstreamFirstByteMs: result.firstByteMs, totalMs: overheadSoFar() },
+      },
+      { request: maskedRequest, ...(result.error ? { error: { status: result.error.status, code: result.error.code } } : {}) },
+    );
+    deps.logger.info('session completed', { sessionId: recorder.id, route: ROUTE, decision, status: result.error ? 'failed' : 'completed', overheadMs: meta.overheadMs });
+  } catch (thrown) {
+    const err = toAirlockError(thrown);
+    if (err.code === 'internal_error') deps.logger.error('unexpected error', { sessionId: recorder.id, error: errorForLog(thrown) });
+    if (!sink.started) {
+      meta.overheadMs = overheadSoFar() - upstreamMs;
+      await sendJson(sink, err.status, api.errorBody(err), { ...err.headers, ...airlockHeaders(meta) });
+    } else {
+      await sink.end().catch(() => undefined);
+    }
+    if (err.code === 'record_unavailable') return;
+    await recorder.finish(
+      { status: statusForError(err), httpStatus: err.status, errorCode: err.code, timings: { overheadMs: meta.overheadMs, totalMs: overheadSoFar() } },
+      { request: maskedRequest ?? null, error: { status: err.status, code: err.code } },
+    );
+    deps.logger.info('session refused', { sessionId: recorder.id, route: ROUTE, decision: meta.decision, code: err.code, httpStatus: err.status });
+  }
+}
+
+/** Inspection must not fail open: an engine error refuses the request. */
+function inspectRequest(inspector: Inspector, body: ChatRequest, api: ChatApi): ChatInspection {
+  try {
+    return inspector.inspectChat(body, api.format);
+  } catch (err) {
+    throw inspectionFailed(err);
+  }
+}
+
+interface StreamResult {
+  usage?: TokenUsage;
+  responseCounts: Record<string, number>;
+  firstByteMs?: number;
+  error?: AirlockError;
+}
+
+/**
+ * Relays upstream SSE events through the stream masker as they arrive. Headers go out with the
+ * first upstream event, so an upstream that fails before answering still gets a proper status.
+ * A failure after that is sent as an OpenAI-style error event (SDKs raise it) and ends the stream.
+ */
+async function relayStream(
+  api: ChatApi,
+  deps: GatewayDeps,
+  inspector: Inspector,
+  inspection: ChatInspection,
+  events: AsyncIterable<string>,
+  sink: ResponseSink,
+  recorder: SessionRecorder,
+  meta: { sessionId: string; decision: string; overheadMs: number },
+  forwardAt: number,
+  receivedAt: number,
+): Promise<StreamResult> {
+  const masker = inspector.chatStreamMasker(api.format);
+  const result: StreamResult = { responseCounts: {} };
+  const emit = async (event: unknown) => {
+    const recorded = JSON.stringify(event);
+    recorder.event(recorded);
+    await sink.write(api.frame(mapStrings(event, inspection.restore)));
+  };
+  try {
+    for await (const data of events) {
+      if (!sink.started) {
+        result.firstByteMs = deps.clock.monotonic() - forwardAt;
+        meta.overheadMs = forwardAt - receivedAt;
+        sink.start(200, { ...SSE_HEADERS, ...airlockHeaders(meta) });
+      }
+      if (data === '[DONE]') break;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch (err) {
+        throw upstreamError('The upstream sent a malformed stream event.', err);
+      }
+      const usage = api.usageOf(parsed);
+      if (usage) result.usage = { ...result.usage, ...usage };
+      for (const event of masker.push(parsed)) await emit(event);
+    }
+    if (!sink.started) throw upstreamError('The upstream closed the stream without sending anything.');
+    for (const event of masker.end()) await emit(event);
+    if (api.terminator) await sink.write(api.terminator);
+  } catch (thrown) {
+    if (!sink.started) throw thrown;
+    const err = sink.signal.aborted
+      ? new AirlockError(499, 'invalid_request_error', 'client_disconnected', 'The caller closed the connection.')
+      : toAirlockError(thrown);
+    result.error = err;
+    if (!sink.signal.aborted) {
+      // Flush nothing that is held back: it may be the start of a secret.
+      await sink.write(api.errorFrame(err)).catch(() => undefined);
+    }
+  } finally {
+    result.responseCounts = countByType(masker.findings);
+  }
+  await sink.end().catch(() => undefined);
+  return result;
+}
+
+function statusForError(err: AirlockError): SessionStatus {
+  if (err.code === 'prompt_blocked') return 'blocked';
+  return 'failed';
+}
+
+function countByType(findings: readonly { type: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const f of findings) counts[f.type] = (counts[f.type] ?? 0) + 1;
+  return counts;
+}
+
+function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[`response.${k}`] = (out[`response.${k}`] ?? 0) + v;
+  return out;
+}
+
+/** Applies `fn` to every string in a JSON value (used to restore reversible placeholders for the caller only). */
+function mapStrings(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)]));
+  }
+  return value;
+}
