@@ -1,0 +1,72 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+
+/**
+ * The approval table, apart from the session table: approval requests and the Step Functions task
+ * tokens that resume their executions. Token items live under their own key prefix so IAM can keep
+ * every function except notify and decide away from them (`dynamodb:LeadingKeys`).
+ */
+export const APPROVAL_TABLE = {
+  partitionKey: 'id',
+  ttlAttribute: 'expiresAt',
+  /** Key prefix of task-token items; approval ids never contain '#'. */
+  tokenPrefix: 'token#',
+  indexes: {
+    /** The approvals of one (principal, request body) pair, newest first: how a re-send finds its approval. */
+    byRequestHash: { name: 'byRequestHash', partitionKey: 'requestHash', sortKey: 'createdAt' },
+  },
+} as const;
+
+export function approvalTableDefinition(tableName: string): CreateTableCommandInput {
+  const index = APPROVAL_TABLE.indexes.byRequestHash;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [APPROVAL_TABLE.partitionKey, index.partitionKey, index.sortKey].map((AttributeName) => ({
+      AttributeName,
+      AttributeType: 'S',
+    })),
+    KeySchema: [{ AttributeName: APPROVAL_TABLE.partitionKey, KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        // Keys only: a re-send then reads the approval itself with a consistent read.
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ],
+  };
+}
+
+/** Creates the approval table unless it exists and turns TTL on where the engine supports it. */
+export async function createApprovalTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  let exists = true;
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
+    exists = false;
+  }
+  if (!exists) {
+    await client.send(new CreateTableCommand(approvalTableDefinition(tableName)));
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 }, { TableName: tableName });
+  }
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: APPROVAL_TABLE.ttlAttribute, Enabled: true } }),
+    );
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    // Already enabled, or an engine without the operation (dynalite): the attribute is still written.
+    if (name !== 'ValidationException' && name !== 'UnknownOperationException') throw err;
+  }
+}

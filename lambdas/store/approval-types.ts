@@ -1,0 +1,90 @@
+import type { RiskReason } from '../inspect/types';
+import type { TokenUsage } from './types';
+
+/**
+ * A prompt held for human approval. Holds masked content only (an excerpt for the approver) and
+ * points at the S3 transcript that carries the full masked request the approved call will send.
+ */
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'completed' | 'failed';
+
+export interface ApprovalIdentity {
+  issuer: string;
+  sub: string;
+  email?: string;
+}
+
+export interface ApprovalDecision {
+  approver: ApprovalIdentity;
+  decision: 'approved' | 'denied';
+  /** The approver's note, masked by the same inspector as prompts. */
+  reason?: string;
+  decidedAt: string;
+}
+
+export interface ApprovalResult {
+  transcriptKey: string;
+  transcriptSha256: string;
+  usage?: TokenUsage;
+  upstreamMs?: number;
+  findingCounts: Record<string, number>;
+  finishedAt: string;
+}
+
+export interface ApprovalRequest {
+  /** Opaque, random; the `request_id` callers see and the id in the approver's link. */
+  id: string;
+  /** The session that was held. */
+  sessionId: string;
+  sessionCreatedAt: string;
+  /** SHA-256 over the caller's key and the canonical masked body: how a re-send finds this approval. */
+  requestHash: string;
+  status: ApprovalStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** The decision deadline (the policy's approval timeout after `createdAt`). */
+  decideBy: string;
+  /** Until when a re-send gets this approval's outcome instead of a new approval. */
+  reuseUntil: string;
+  principal: ApprovalIdentity & { groups: string[]; clientId?: string };
+  model: string;
+  /** Whether the held call asked for a stream (a re-send is answered in the form it asks for). */
+  stream: boolean;
+  risk: { score: number; reasons: RiskReason[] };
+  findingCounts: Record<string, number>;
+  approversGroup: string;
+  selfApproval: boolean;
+  timeoutSeconds: number;
+  /** Masked prompt text for the approver, truncated. */
+  promptExcerpt: string;
+  /** The transcript holding the masked request, and its SHA-256 (checked before the approved call). */
+  requestKey: string;
+  requestSha256: string;
+  decision?: ApprovalDecision;
+  result?: ApprovalResult;
+  /** When the outcome is `failed` or `expired`: a code, never a message. */
+  errorCode?: string;
+  notifiedAt?: string;
+}
+
+export type ApprovalUpdate = Partial<Omit<ApprovalRequest, 'id' | 'sessionId' | 'requestHash' | 'principal' | 'createdAt'>>;
+
+export interface ApprovalStore {
+  /** Writes a new approval; fails if the id exists. */
+  create(approval: ApprovalRequest): Promise<void>;
+  /** Consistent read. */
+  get(id: string): Promise<ApprovalRequest | undefined>;
+  /** The newest approval for a request hash, read consistently after the index lookup. */
+  findLatestByHash(requestHash: string): Promise<ApprovalRequest | undefined>;
+  /**
+   * Conditional write: applies `update` only if the stored status is one of `from` and, with
+   * `undecidedAt`, the decision deadline is still after that time. First writer wins; false otherwise.
+   */
+  transition(id: string, from: ApprovalStatus[], update: ApprovalUpdate, options?: { undecidedAt?: string }): Promise<boolean>;
+}
+
+/** The Step Functions task tokens, by approval id: written by notify, read by decide. Never logged. */
+export interface TaskTokenStore {
+  put(approvalId: string, taskToken: string, expiresAt: Date): Promise<void>;
+  get(approvalId: string): Promise<string | undefined>;
+  delete(approvalId: string): Promise<void>;
+}
