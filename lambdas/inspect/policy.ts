@@ -9,6 +9,50 @@ import type { DetectorAction } from './types';
 
 const action = z.enum(['mask', 'block', 'off']);
 
+const findingType = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'expected a lower-case type name (letters, digits, _)');
+
+const regexSource = z.string().min(1).refine((source) => {
+  try {
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a valid regular expression');
+
+/** Customer ids, project code names and the like: patterns and word lists from the policy file. */
+const customSchema = z
+  .object({
+    patterns: z
+      .array(
+        z
+          .object({
+            type: findingType,
+            pattern: regexSource,
+            action: action.optional(),
+            /** Longest match, so the stream masker knows how much to hold back. */
+            max_length: z.number().int().min(1).max(200).optional(),
+            ignore_case: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    words: z
+      .array(
+        z
+          .object({
+            type: findingType,
+            words: z.array(z.string().min(2).max(100)).min(1),
+            action: action.optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+export type CustomDetectorsPolicy = z.infer<typeof customSchema>;
+
 const groupPolicySchema = z
   .object({
     models: z.object({ allow: z.array(z.string().min(1)) }).strict(),
@@ -20,8 +64,18 @@ const groupPolicySchema = z
         block_at: z.number().min(0).max(101),
         keywords: z.record(z.string(), z.number()),
         max_prompt_chars: z.number().int().positive(),
+        /** Points per risk signal id (`dangerous_command.drop_database`) or id prefix (`dangerous_command`). */
+        signals: z.record(z.string(), z.number().min(0).max(100)).optional(),
       })
       .strict(),
+    custom: customSchema.optional(),
+    masking: z
+      .object({
+        /** PII becomes numbered placeholders (`<EMAIL_1>`) in the prompt, restored in what the caller gets back. */
+        reversible_pii: z.boolean(),
+      })
+      .strict()
+      .optional(),
     approval: z
       .object({
         approvers_group: z.string().min(1),
@@ -40,6 +94,8 @@ const partialGroupPolicySchema = z
     detectors: groupPolicySchema.shape.detectors,
     risk: groupPolicySchema.shape.risk.partial(),
     approval: groupPolicySchema.shape.approval.partial(),
+    custom: customSchema.partial(),
+    masking: z.object({ reversible_pii: z.boolean() }).strict().partial(),
   })
   .partial()
   .strict();
@@ -49,8 +105,10 @@ export type PartialGroupPolicy = z.infer<typeof partialGroupPolicySchema>;
 const BUILT_IN_DEFAULTS: GroupPolicy = {
   models: { allow: ['*'] },
   detectors: {},
-  risk: { review_at: 50, block_at: 90, keywords: {}, max_prompt_chars: 100_000 },
+  risk: { review_at: 50, block_at: 90, keywords: {}, max_prompt_chars: 100_000, signals: {} },
   approval: { approvers_group: 'approvers', timeout_seconds: 3600, self_approval: false },
+  custom: { patterns: [], words: [] },
+  masking: { reversible_pii: false },
 };
 
 const policySchema = z
@@ -94,7 +152,7 @@ export function policyFromObject(raw: unknown, source = 'policy'): Policy {
   if (!result.success) {
     throw new PolicyError(
       source,
-      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message.toLowerCase()}`),
+      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${issueReason(i)}`),
     );
   }
   const p = result.data;
@@ -120,12 +178,41 @@ export function resolveGroupPolicy(policy: Policy, callerGroups: readonly string
 }
 
 export function mergeGroupPolicy(base: GroupPolicy, o: PartialGroupPolicy): GroupPolicy {
-  return {
+  const merged: GroupPolicy = {
     models: { ...base.models, ...o.models },
     detectors: { ...base.detectors, ...o.detectors },
     risk: { ...base.risk, ...o.risk, keywords: { ...base.risk.keywords, ...o.risk?.keywords } },
     approval: { ...base.approval, ...o.approval },
   };
+  if (base.risk.signals || o.risk?.signals) merged.risk.signals = { ...base.risk.signals, ...o.risk?.signals };
+  if (base.custom || o.custom) {
+    merged.custom = {
+      patterns: mergeByType(base.custom?.patterns ?? [], o.custom?.patterns ?? []),
+      words: mergeByType(base.custom?.words ?? [], o.custom?.words ?? []),
+    };
+  }
+  if (base.masking || o.masking) merged.masking = { reversible_pii: false, ...base.masking, ...o.masking };
+  return merged;
+}
+
+/** A group's custom entry replaces the defaults' entry of the same type; new types are added. */
+function mergeByType<T extends { type: string }>(base: readonly T[], override: readonly T[]): T[] {
+  const types = new Set(override.map((e) => e.type));
+  return [...base.filter((e) => !types.has(e.type)), ...override];
+}
+
+/** A short reason for a schema issue: `expected number`, `unknown key 'foo'`. */
+function issueReason(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return issue.message.toLowerCase();
+  }
 }
 
 /** Shell-style match of a model id against the policy's allow list (`*` matches any run of characters). */

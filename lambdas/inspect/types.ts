@@ -15,6 +15,8 @@ export interface Finding {
   start: number;
   end: number;
   action: Exclude<DetectorAction, 'off'>;
+  /** For findings in chat bodies: the JSON path of the text field the span refers to. */
+  path?: string;
 }
 
 export interface MaskResult {

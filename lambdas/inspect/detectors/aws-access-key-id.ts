@@ -1,0 +1,11 @@
+import { prefixedToken } from './support';
+
+/** AWS access key ids: long-term (AKIA), temporary (ASIA) and the rarer service prefixes. */
+export const awsAccessKeyId = prefixedToken({
+  type: 'aws_access_key_id',
+  priority: 80,
+  prefixes: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AROA', 'AIDA', 'AGPA', 'ANPA', 'ANVA', 'APKA', 'A3T'],
+  body: '[A-Z0-9]{16,17}',
+  maxBody: 17,
+  validate: (token) => !/(.)\1{7}/.test(token),
+});

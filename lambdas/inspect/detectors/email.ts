@@ -1,0 +1,31 @@
+import type { Detector } from './detector';
+
+const MAX_LOCAL = 64;
+const MAX_DOMAIN = 120;
+const DOMAIN = /(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,6}([A-Za-z]{2,24})(?![A-Za-z0-9-]|\.[A-Za-z0-9])/y;
+/** Top-level "domains" that are really file extensions or code (`icon@2x.png`, `pkg@1.2.3`). */
+const NOT_TLD = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'js', 'ts', 'css', 'map', 'json', 'lock', 'tgz', 'zip', 'py', 'rb', 'go', 'md', 'txt', 'html', 'local', 'internal', 'invalid', 'test', 'example', 'localhost']);
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+
+/** Email addresses. Not: scp-style git remotes (`git@host:repo`), scoped packages, retina assets. */
+export const email: Detector = {
+  type: 'email',
+  category: 'pii',
+  priority: 40,
+  anchors: ['@'],
+  reach: { before: MAX_LOCAL + 1, after: MAX_DOMAIN + 2 },
+  detect(text, at) {
+    let start = at;
+    while (start > 0 && at - start < MAX_LOCAL && LOCAL_CHAR.test(text[start - 1]!)) start--;
+    if (start === at || (start > 0 && LOCAL_CHAR.test(text[start - 1]!))) return null;
+    if (text[start] === '.' || text[at - 1] === '.') return null;
+    DOMAIN.lastIndex = at + 1;
+    const m = DOMAIN.exec(text);
+    if (!m || m[0].length > MAX_DOMAIN) return null;
+    const tld = m[1]!.toLowerCase();
+    if (NOT_TLD.has(tld)) return null;
+    const end = at + 1 + m[0].length;
+    if (text[end] === ':' && /[A-Za-z0-9~/]/.test(text[end + 1] ?? '')) return null;
+    return { start, end };
+  },
+};

@@ -1,0 +1,26 @@
+import type { Detector } from './detector';
+import { isPlaceholder } from './support';
+
+const USERINFO = /([^\s:/@?#"'`<>]{0,64}):([^\s/@?#"'`<>]{1,128})@(?=[A-Za-z0-9[\]._-]{2,})/y;
+
+/**
+ * Credentials in URLs and connection strings: `postgres://app:s3cret@db:5432/x`,
+ * `mongodb+srv://u:p@cluster`, `https://user:token@git.example.com`. The whole `user:password`
+ * is masked: the user name alone often identifies the account.
+ */
+export const urlCredentials: Detector = {
+  type: 'url_credentials',
+  category: 'secret',
+  priority: 60,
+  anchors: ['://'],
+  reach: { before: 1, after: 3 + 64 + 1 + 128 + 3 },
+  detect(text, at) {
+    USERINFO.lastIndex = at + 3;
+    const m = USERINFO.exec(text);
+    if (!m) return null;
+    const password = m[2]!;
+    if (isPlaceholder(password) || /^(?:password|pass|pwd|secret|token)$/i.test(password)) return null;
+    const start = at + 3;
+    return { start, end: start + m[1]!.length + 1 + password.length };
+  },
+};

@@ -1,0 +1,78 @@
+import type { SlotKind } from '../../chat/slots';
+import type { RiskRule, RiskSignal } from '../rule';
+
+interface CommandPattern {
+  id: string;
+  label: string;
+  test(text: string): boolean;
+}
+
+const re = (regex: RegExp) => (text: string) => regex.test(text);
+
+/** `DELETE FROM t` up to the statement's end with no WHERE clause. */
+function deleteWithoutWhere(text: string): boolean {
+  const start = /\bdelete\s+from\s+[\w."`[\]]+/gi;
+  for (let m = start.exec(text); m !== null; m = start.exec(text)) {
+    const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 400);
+    const stop = rest.search(/;|\n\s*\n|```|$/);
+    if (!/\bwhere\b/i.test(rest.slice(0, stop < 0 ? rest.length : stop))) return true;
+  }
+  return false;
+}
+
+const PATTERNS: CommandPattern[] = [
+  { id: 'drop_database', label: 'DROP DATABASE', test: re(/\bdrop\s+(?:database|schema)\b/i) },
+  { id: 'drop_table', label: 'DROP TABLE', test: re(/\bdrop\s+table\b/i) },
+  { id: 'truncate_table', label: 'TRUNCATE TABLE', test: re(/\btruncate\s+table\b/i) },
+  { id: 'delete_without_where', label: 'DELETE without WHERE', test: deleteWithoutWhere },
+  {
+    id: 'rm_rf_root',
+    label: 'rm -rf on / or a system or home directory',
+    test: re(/\brm\s+(?:-[a-zA-Z]*(?:rf|fr)[a-zA-Z]*|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\s+(?:--no-preserve-root\s+)?["']?(?:\/\*?|~\/?\*?|\$HOME\/?|\/(?:etc|usr|var|home|boot|bin|lib|opt|root|srv)\/?)(?=["']?(?:\s|$|;|&|\|))/),
+  },
+  {
+    id: 'kubectl_delete_production',
+    label: 'kubectl delete on a production namespace',
+    test: re(/\bkubectl\b[^\n]*\bdelete\b[^\n]*(?:(?:-n|--namespace|--context)[=\s]+["']?(?:prod|production|prd|live)\b|--all-namespaces|\bnamespaces?\s+(?:prod|production|prd|live)\b)|\bkubectl\b[^\n]*(?:(?:-n|--namespace|--context)[=\s]+["']?(?:prod|production|prd|live)\b)[^\n]*\bdelete\b/i),
+  },
+  { id: 'terraform_destroy', label: 'terraform destroy', test: re(/\b(?:terraform|tofu|terragrunt)\s+(?:destroy\b|apply\b[^\n]*\s-destroy\b)/i) },
+  {
+    id: 'iam_change',
+    label: 'an IAM permission change',
+    test: re(/\baws\s+iam\s+(?:create|delete|attach|detach|put|update|add|remove|upload)-[\w-]+|\bgcloud\s+[\w\s-]*?(?:add|remove|set)-iam-policy(?:-binding)?\b|\baz\s+role\s+(?:assignment|definition)\s+(?:create|delete|update)\b|"Action"\s*:\s*"\*"[^}]{0,200}"Resource"\s*:\s*"\*"|"Resource"\s*:\s*"\*"[^}]{0,200}"Action"\s*:\s*"\*"/i),
+  },
+  { id: 'disk_wipe', label: 'a disk wipe (mkfs, dd to a device)', test: re(/\bmkfs(?:\.\w+)?\s+\/dev\/|\bdd\s+[^\n]*\bof=\/dev\/(?:sd|nvme|hd|xvd|disk)/i) },
+];
+
+const PREFILTER = /drop|delete|truncate|rm\s|kubectl|terraform|tofu|terragrunt|iam|role\s|"Action"|mkfs|dd\s/i;
+
+const WHERE: Record<SlotKind, string> = {
+  system: 'the system prompt',
+  user: 'the prompt',
+  assistant: 'an earlier assistant turn',
+  tool_result: 'a tool result',
+  tool_call: 'a tool call',
+  tool_definition: 'a tool definition',
+  other: 'the request',
+};
+
+/** Destructive commands in text, tool calls or tool definitions: worth a human look before they run. */
+export const dangerousCommandsRule: RiskRule = {
+  id: 'dangerous_command',
+  evaluate({ texts }) {
+    const hits = new Map<string, string>();
+    for (const t of texts) {
+      if (!PREFILTER.test(t.text)) continue;
+      for (const p of PATTERNS) if (!hits.has(p.id) && p.test(t.text)) hits.set(p.id, WHERE[t.kind]);
+    }
+    const signals: RiskSignal[] = [];
+    let first = true;
+    for (const p of PATTERNS) {
+      const where = hits.get(p.id);
+      if (!where) continue;
+      signals.push({ id: `dangerous_command.${p.id}`, points: first ? 50 : 5, message: `dangerous command: ${p.label} in ${where}` });
+      first = false;
+    }
+    return signals;
+  },
+};

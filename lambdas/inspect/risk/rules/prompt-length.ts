@@ -1,0 +1,12 @@
+import type { RiskRule } from '../rule';
+
+/** A prompt over the policy's length threshold: large pastes are where leaks and dumps hide. */
+export const promptLengthRule: RiskRule = {
+  id: 'prompt_length',
+  evaluate({ texts, policy }) {
+    let chars = 0;
+    for (const t of texts) if (t.kind !== 'tool_definition') chars += t.text.length;
+    if (chars <= policy.max_prompt_chars) return [];
+    return [{ id: 'prompt_length', points: 15, message: `prompt is ${chars} characters, over the ${policy.max_prompt_chars} threshold` }];
+  },
+};
