@@ -48,6 +48,8 @@ export interface ApprovalGate {
    * and `status_url`), or, for a re-sent request already approved, the approved answer.
    */
   handleReview(ctx: ReviewContext, sink: ResponseSink): Promise<void>;
+  /** `GET /v1/airlock/requests/{id}`: a held request's status and, once answered, its completion. */
+  requestStatus?(req: GatewayRequest, sink: ResponseSink, requestId: string): Promise<void>;
 }
 
 export interface SessionEventPublisher {

@@ -1,5 +1,6 @@
 import { invalidToken, methodNotAllowed, notFound, toAirlockError } from '../shared/errors';
 import { errorForLog } from '../shared/logger';
+import { requestStatusRoute } from './approvals/request-status-route';
 import { approvalsInbox } from './audit/approvals-inbox';
 import { getSession } from './audit/get-session';
 import { listSessions } from './audit/list-sessions';
@@ -28,6 +29,7 @@ export const CALLER_ROUTES: Route[] = [
   { path: '/v1/airlock/sessions/{id}', methods: { GET: getSession } },
   { path: '/v1/airlock/sessions/{id}/replay', methods: { GET: replaySession } },
   { path: '/v1/airlock/approvals', methods: { GET: approvalsInbox } },
+  { path: '/v1/airlock/requests/{id}', methods: { GET: requestStatusRoute } },
 ];
 
 export function createGatewayApp(deps: GatewayDeps, routes: Route[] = CALLER_ROUTES): (req: GatewayRequest, sink: ResponseSink) => Promise<void> {

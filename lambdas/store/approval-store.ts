@@ -27,6 +27,7 @@ const approvalSchema = z.object({
   reuseUntil: timestamp,
   principal: z.object({ ...identity, groups: z.array(z.string()), clientId: z.string().optional() }),
   model: z.string(),
+  format: z.enum(['openai', 'anthropic']),
   stream: z.boolean(),
   risk: z.object({ score: z.number(), reasons: z.array(z.object({ id: z.string(), points: z.number(), message: z.string() })) }),
   findingCounts: z.record(z.string(), count),

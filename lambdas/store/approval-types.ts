@@ -1,4 +1,4 @@
-import type { RiskReason } from '../inspect/types';
+import type { ChatFormat, RiskReason } from '../inspect/types';
 import type { TokenUsage } from './types';
 
 /**
@@ -47,6 +47,8 @@ export interface ApprovalRequest {
   reuseUntil: string;
   principal: ApprovalIdentity & { groups: string[]; clientId?: string };
   model: string;
+  /** The wire format of the held call: the approved call and its answer use the same. */
+  format: ChatFormat;
   /** Whether the held call asked for a stream (a re-send is answered in the form it asks for). */
   stream: boolean;
   risk: { score: number; reasons: RiskReason[] };
