@@ -47,9 +47,10 @@ describe('chat completions through the local runtime (official openai client)', 
 
   it('streams a completion chunk by chunk', async () => {
     upstream.chunking = { chunkChars: 3 };
+    const prompt = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
     const stream = await client.chat.completions.create({
       model: 'echo',
-      messages: [{ role: 'user', content: 'stream me a few words please' }],
+      messages: [{ role: 'user', content: prompt }],
       stream: true,
       stream_options: { include_usage: true },
     });
@@ -62,8 +63,9 @@ describe('chat completions through the local runtime (official openai client)', 
       if (chunk.usage) usage = chunk.usage;
     }
 
-    expect(parts.join('')).toBe('Echo: stream me a few words please');
-    expect(parts.length).toBeGreaterThan(5);
+    expect(parts.join('')).toBe(`Echo: ${prompt}`);
+    // The masker holds back only a bounded tail, so the answer arrives in many pieces, not at the end.
+    expect(parts.length).toBeGreaterThan(20);
     expect(usage?.total_tokens).toBeGreaterThan(0);
   });
 
