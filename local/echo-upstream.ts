@@ -34,6 +34,8 @@ export interface EchoUpstream {
   readonly requests: string[];
   /** The Authorization header of every request received, in order. */
   readonly authorizations: string[];
+  /** The x-api-key header (Anthropic's key header) of every request received, in order. */
+  readonly apiKeys: string[];
   /** Changes behaviour for the following requests (tests of upstream failures). */
   fault: EchoFault;
   reply: (body: ChatBody) => string;
@@ -46,10 +48,12 @@ export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Prom
   const models = options.models ?? ['echo'];
   const requests: string[] = [];
   const authorizations: string[] = [];
+  const apiKeys: string[] = [];
   const state: EchoUpstream = {
     url: '',
     requests,
     authorizations,
+    apiKeys,
     fault: 'none',
     reply: options.reply ?? ((body) => `Echo: ${lastUserText(body)}`),
     chunking: { chunkDelayMs: options.chunkDelayMs, wordsPerChunk: options.wordsPerChunk, chunkChars: options.chunkChars },
@@ -60,6 +64,7 @@ export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Prom
     const body = await readBody(req);
     if (req.method === 'POST') requests.push(body);
     authorizations.push(req.headers.authorization ?? '');
+    apiKeys.push(String(req.headers['x-api-key'] ?? ''));
     if (state.fault === 'hang') return;
     if (state.fault === 'reset') return void req.socket.destroy();
     if (state.fault === 'status500') return json(res, 500, { error: { message: 'upstream exploded', type: 'server_error', code: null } });
