@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { APPROVAL_TABLE } from './approval-table';
-import type { ApprovalRequest, ApprovalStatus, ApprovalStore, ApprovalUpdate, TaskTokenStore } from './approval-types';
+import type { ApprovalRequest, ApprovalStatus, ApprovalStore, ApprovalUpdate, RemovableField, TaskTokenStore } from './approval-types';
 import { toDocumentClient } from './dynamo-client';
 import { isConditionalCheckFailed, StoreError, toStoreError } from './store-error';
 
@@ -133,7 +133,12 @@ export class DynamoApprovalStore implements ApprovalStore {
     return typeof id === 'string' ? this.get(id) : undefined;
   }
 
-  async transition(id: string, from: ApprovalStatus[], update: ApprovalUpdate, options: { undecidedAt?: string } = {}): Promise<boolean> {
+  async transition(
+    id: string,
+    from: ApprovalStatus[],
+    update: ApprovalUpdate,
+    options: { undecidedAt?: string; remove?: RemovableField[] } = {},
+  ): Promise<boolean> {
     if (from.length === 0 || id.includes('#')) return false;
     const fields: Record<string, unknown> = { ...parseOrThrow(updateSchema, update, 'approval.transition') };
     fields.updatedAt ??= this.clock().toISOString();
@@ -148,6 +153,10 @@ export class DynamoApprovalStore implements ApprovalStore {
         values[`:f${i}`] = value;
         return `#f${i} = :f${i}`;
       });
+    const removals = (options.remove ?? []).map((field, i) => {
+      names[`#r${i}`] = field;
+      return `#r${i}`;
+    });
     const allowed = from.map((s, i) => {
       values[`:from${i}`] = s;
       return `:from${i}`;
@@ -163,7 +172,7 @@ export class DynamoApprovalStore implements ApprovalStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [APPROVAL_TABLE.partitionKey]: id },
-          UpdateExpression: `SET ${assignments.join(', ')}`,
+          UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -70,6 +70,8 @@ export interface ApprovalRequest {
 
 export type ApprovalUpdate = Partial<Omit<ApprovalRequest, 'id' | 'sessionId' | 'requestHash' | 'principal' | 'createdAt'>>;
 
+export type RemovableField = 'decision' | 'result' | 'errorCode';
+
 export interface ApprovalStore {
   /** Writes a new approval; fails if the id exists. */
   create(approval: ApprovalRequest): Promise<void>;
@@ -79,9 +81,10 @@ export interface ApprovalStore {
   findLatestByHash(requestHash: string): Promise<ApprovalRequest | undefined>;
   /**
    * Conditional write: applies `update` only if the stored status is one of `from` and, with
-   * `undecidedAt`, the decision deadline is still after that time. First writer wins; false otherwise.
+   * `undecidedAt`, the decision deadline is still after that time; `remove` deletes optional fields.
+   * First writer wins; false otherwise.
    */
-  transition(id: string, from: ApprovalStatus[], update: ApprovalUpdate, options?: { undecidedAt?: string }): Promise<boolean>;
+  transition(id: string, from: ApprovalStatus[], update: ApprovalUpdate, options?: { undecidedAt?: string; remove?: RemovableField[] }): Promise<boolean>;
 }
 
 /** The Step Functions task tokens, by approval id: written by notify, read by decide. Never logged. */

@@ -5,12 +5,11 @@ import { errorForLog } from '../../shared/logger';
 import type { ApprovalRequest, ApprovalStatus } from '../../store/approval-types';
 import type { ApprovalRecord, SessionStatus } from '../../store/types';
 import type { ChatApi } from '../chat-api';
-import { OPENAI_CHAT } from '../chat-completions';
 import { airlockHeaders, sendJson, SSE_HEADERS, type GatewayRequest, type ResponseSink } from '../http';
-import { ANTHROPIC_MESSAGES } from '../messages';
 import type { ApprovalGate, ReviewContext } from '../ports';
 import { errorForStatus } from './approval-errors';
 import { answerAsEvents, approvedAnswer } from './approved-answer';
+import { chatApiForPath } from './chat-apis';
 import { requestedWaitSeconds, waitForOutcome } from './outcome-wait';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from './ports';
 import { promptExcerpt } from './prompt-excerpt';
@@ -42,7 +41,7 @@ export class ApprovalService implements ApprovalGate {
 
   async handleReview(ctx: ReviewContext, sink: ResponseSink): Promise<void> {
     const { deps } = this;
-    const api = chatApiFor(ctx.req.path);
+    const api = chatApiForPath(ctx.req.path);
     const hash = requestHash(ctx.principal, ctx.inspection.body);
     const latest = await storeCall(() => deps.approvals.findLatestByHash(hash));
     const resent = latest && isOwner(latest, ctx.principal) && stillApplies(latest, deps.clock.now()) ? latest : undefined;
@@ -167,10 +166,6 @@ export class ApprovalService implements ApprovalGate {
 
 export function randomApprovalId(): string {
   return randomBytes(16).toString('base64url');
-}
-
-function chatApiFor(path: string): ChatApi {
-  return path.replace(/\/+$/, '').endsWith('/messages') ? ANTHROPIC_MESSAGES : OPENAI_CHAT;
 }
 
 function isOwner(approval: ApprovalRequest, principal: Pick<Principal, 'issuer' | 'sub'>): boolean {

@@ -1,0 +1,107 @@
+import { resolveGroupPolicy, type GroupPolicy, type Policy } from '../../inspect/policy';
+import type { Inspector } from '../../inspect/types';
+import type { ChatProvider } from '../../providers/types';
+import { toAirlockError } from '../../shared/errors';
+import type { ApprovalRequest } from '../../store/approval-types';
+import type { Transcript } from '../../store/types';
+import { APPROVAL_ID } from './approval-gate';
+import { chatApiFor } from './chat-apis';
+import type { ApprovalRecordsDeps } from './ports';
+import { WorkflowError } from './workflow-error';
+
+export interface InvokeApprovedDeps extends ApprovalRecordsDeps {
+  policy: Policy;
+  inspectorFor(groupPolicy: GroupPolicy): Inspector;
+  /** The OpenAI-compatible upstream, and the Anthropic one where configured: the proxy's providers. */
+  providers: { openai: ChatProvider; anthropic?: ChatProvider };
+}
+
+/**
+ * The InvokeUpstream step: sends the stored masked request (checked against its recorded SHA-256)
+ * to the upstream, masks the answer with the proxy's inspector and stores the exchange as the
+ * approval's transcript. Idempotent: a retry after success returns the stored result.
+ */
+export async function invokeApproved(deps: InvokeApprovedDeps, input: { approvalId: string }): Promise<{ transcriptSha256: string }> {
+  if (!APPROVAL_ID.test(String(input?.approvalId))) throw new WorkflowError('Airlock.InvalidInput', 'invoke needs an approval id');
+  const approval = await records(() => deps.approvals.get(input.approvalId));
+  if (!approval) throw new WorkflowError('Airlock.ApprovalMissing', 'the approval does not exist');
+  if (approval.result) return { transcriptSha256: approval.result.transcriptSha256 };
+  if (approval.status !== 'approved') throw new WorkflowError('Airlock.NotApproved', `the approval is ${approval.status}`);
+
+  // The requester must still be allowed to use the gateway when the approved call goes out.
+  const groupPolicy = resolveGroupPolicy(deps.policy, approval.principal.groups);
+  if (!groupPolicy) throw new WorkflowError('Airlock.AccessRevoked', 'the requester no longer has access');
+
+  const held = await records(() => deps.transcripts.get(approval.requestKey));
+  if (!held || held.sha256 !== approval.requestSha256 || !isObject(held.transcript.request)) {
+    throw new WorkflowError('Airlock.RequestIntegrity', 'the held request does not match its recorded hash');
+  }
+  const api = chatApiFor(approval.format);
+  const provider = approval.format === 'anthropic' ? deps.providers.anthropic : deps.providers.openai;
+  if (!provider) throw new WorkflowError('Airlock.UpstreamRejected', 'no upstream is configured for this format');
+  const { stream: _stream, stream_options: _options, ...request } = held.transcript.request;
+  const body = { ...request, stream: false };
+
+  const started = deps.clock.monotonic();
+  let answer: unknown;
+  try {
+    const upstream = await provider.call({ path: api.upstreamPath, body, stream: false });
+    if (upstream.kind !== 'json') throw new WorkflowError('Airlock.UpstreamRejected', 'the upstream streamed an answer that was asked for whole');
+    answer = upstream.body;
+  } catch (err) {
+    if (err instanceof WorkflowError) throw err;
+    const e = toAirlockError(err);
+    const transient = e.status >= 500 || e.status === 429;
+    deps.logger.warn('approved upstream call failed', { approvalId: approval.id, code: e.code, status: e.status });
+    throw new WorkflowError(transient ? 'Airlock.UpstreamUnavailable' : 'Airlock.UpstreamRejected', `upstream ${e.code} (${e.status})`);
+  }
+  const upstreamMs = deps.clock.monotonic() - started;
+
+  const masked = deps.inspectorFor(groupPolicy).maskChatResponse(answer, approval.format);
+  const findingCounts = { ...approval.findingCounts };
+  for (const f of masked.findings) findingCounts[`response.${f.type}`] = (findingCounts[`response.${f.type}`] ?? 0) + 1;
+  const usage = api.usageOf(answer);
+  const stored = await records(() => deps.transcripts.put(exchangeTranscript(approval, held.transcript, masked.body, findingCounts)));
+  await records(() =>
+    deps.approvals.transition(approval.id, ['approved'], {
+      result: {
+        transcriptKey: stored.key,
+        transcriptSha256: stored.sha256,
+        ...(usage ? { usage } : {}),
+        upstreamMs: Math.round(upstreamMs),
+        findingCounts,
+        finishedAt: new Date(deps.clock.now()).toISOString(),
+      },
+    }),
+  );
+  deps.logger.info('approved request answered', { approvalId: approval.id, sessionId: approval.sessionId, upstreamMs: Math.round(upstreamMs) });
+  return { transcriptSha256: stored.sha256 };
+}
+
+/** The approved exchange, recorded under the approval id next to the held session's transcript. */
+function exchangeTranscript(approval: ApprovalRequest, held: Transcript, response: unknown, findingCounts: Record<string, number>): Transcript {
+  return {
+    version: 1,
+    sessionId: approval.id,
+    createdAt: approval.createdAt,
+    route: held.route,
+    model: approval.model,
+    principal: { issuer: approval.principal.issuer, sub: approval.principal.sub },
+    request: held.request,
+    response,
+    findingCounts,
+    risk: { score: approval.risk.score, decision: 'review', reasons: approval.risk.reasons },
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+async function records<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch {
+    throw new WorkflowError('Airlock.RecordUnavailable', 'the approval records could not be reached');
+  }
+}
