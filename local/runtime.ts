@@ -15,6 +15,7 @@ import { anthropicProvider } from '../lambdas/providers/anthropic';
 import { OpenAICompatibleProvider } from '../lambdas/providers/openai-compatible';
 import type { RuntimeConfig } from '../lambdas/shared/config';
 import { logger as defaultLogger, type AirlockLogger } from '../lambdas/shared/logger';
+import { lockDataDir } from './data-dir-lock';
 import { startEchoUpstream, type EchoUpstream, type EchoUpstreamOptions } from './echo-upstream';
 import { startEmbeddedStores, type EmbeddedStores } from './embedded-stores';
 import { startLocalServer, type LocalRoute } from './server';
@@ -57,6 +58,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
+    if (options.persist !== false) closers.push(await lockDataDir(dataDir));
     const stores = await startEmbeddedStores({
       ...(options.persist === false ? {} : { dataDir }),
       ttlDays: config.AIRLOCK_SESSION_TTL_DAYS,

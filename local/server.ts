@@ -57,7 +57,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${options.port} is already in use; stop what holds it or set AIRLOCK_PORT`) : err),
+    );
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;

@@ -22,6 +22,11 @@ export interface ChatApi {
   errorBody(err: AirlockError): unknown;
   /** An error sent as a stream event once the stream has started (SDKs raise it). */
   errorFrame(err: AirlockError): string;
+  /**
+   * True for a masked stream event that carries nothing: the masker held its whole text back.
+   * Such events are not sent, so the caller never sees a burst of empty deltas.
+   */
+  isEmpty(event: unknown): boolean;
   /** Token usage from a complete answer or from one stream event. */
   usageOf(body: unknown): TokenUsage | undefined;
 }

@@ -13,6 +13,11 @@ export const OPENAI_CHAT: ChatApi = {
   terminator: 'data: [DONE]\n\n',
   errorBody: (err) => err.toJSON(),
   errorFrame: (err) => `data: ${JSON.stringify(err.toJSON())}\n\n`,
+  isEmpty(event) {
+    const e = event as { choices?: Array<{ delta?: Record<string, unknown>; finish_reason?: unknown }>; usage?: unknown } | null;
+    if (!e?.choices?.length || e.usage) return false;
+    return e.choices.every((c) => c.finish_reason == null && c.delta && Object.keys(c.delta).length === 1 && c.delta.content === '');
+  },
   usageOf(body) {
     const u = (body as { usage?: Record<string, unknown> } | null)?.usage;
     if (!u || typeof u !== 'object') return undefined;

@@ -163,6 +163,7 @@ async function relayStream(
   const masker = inspector.chatStreamMasker(api.format);
   const result: StreamResult = { responseCounts: {} };
   const emit = async (event: unknown) => {
+    if (api.isEmpty(event)) return;
     const recorded = JSON.stringify(event);
     recorder.event(recorded);
     await sink.write(api.frame(mapStrings(event, inspection.restore)));

@@ -23,6 +23,11 @@ export const ANTHROPIC_MESSAGES: ChatApi = {
   terminator: '',
   errorBody: anthropicError,
   errorFrame: (err) => `event: error\ndata: ${JSON.stringify(anthropicError(err))}\n\n`,
+  isEmpty(event) {
+    const e = event as { type?: string; delta?: { type?: string; text?: unknown; partial_json?: unknown } } | null;
+    if (e?.type !== 'content_block_delta' || !e.delta) return false;
+    return (e.delta.type === 'text_delta' && e.delta.text === '') || (e.delta.type === 'input_json_delta' && e.delta.partial_json === '');
+  },
   usageOf(body) {
     const b = body as { usage?: Record<string, unknown>; message?: { usage?: Record<string, unknown> } } | null;
     const u = b?.usage ?? b?.message?.usage;

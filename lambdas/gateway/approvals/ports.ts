@@ -17,11 +17,14 @@ export interface ApprovalWorkflow {
   start(input: ApprovalExecutionInput): Promise<void>;
 }
 
-/** The execution input: ids and the policy's timeout only, never content. */
+/** What an execution is started with: ids and the policy's timeout only, never content. */
 export interface ApprovalExecutionInput {
   approvalId: string;
   timeoutSeconds: number;
 }
+
+/** The state machine's input document (see the Comment in state-machines/approval.asl.json). */
+export const executionInput = (input: ApprovalExecutionInput) => ({ Payload: { approvalId: input.approvalId, timeoutSeconds: input.timeoutSeconds } });
 
 /** Resumes a waiting execution (SendTaskSuccess / SendTaskFailure). */
 export interface TaskResults {
