@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
+import type { NotifyInput } from '../lambdas/gateway/approvals/notify-approvers';
+import { executionInput, TaskNoLongerWaiting, type ApprovalExecutionInput, type ApprovalWorkflow, type TaskResults } from '../lambdas/gateway/approvals/ports';
+import type { OutcomeInput } from '../lambdas/gateway/approvals/record-outcome';
+import { errorForLog, type AirlockLogger } from '../lambdas/shared/logger';
+
+/**
+ * The approval state machine on this machine: the very ASL file the stack deploys, run by
+ * aws-local-stepfunctions, with each Task state overridden by the use case its Lambda runs.
+ * `waitForTaskToken` is emulated by a token registry: the decision resolves (SendTaskSuccess)
+ * or rejects (SendTaskFailure) the waiting task; the state's TimeoutSecondsPath times it out.
+ */
+type TaskHandler = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>[string];
+type TaskResult = Awaited<ReturnType<TaskHandler>>;
+
+export const APPROVAL_ASL_PATH = resolve(import.meta.dirname, '../state-machines/approval.asl.json');
+
+export interface LocalWorkflowSteps {
+  notify(input: NotifyInput): Promise<void>;
+  invoke(input: { approvalId: string }): Promise<{ transcriptSha256: string }>;
+  record(input: OutcomeInput): Promise<void>;
+}
+
+/** Step Functions task tokens held in memory; `succeed`/`fail` play SendTaskSuccess/SendTaskFailure. */
+export class LocalTaskTokens implements TaskResults {
+  private readonly waiting = new Map<string, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
+
+  /** Waits for a decision on `token`; rejects with `States.Timeout` after `timeoutMs`, as Step Functions does. */
+  wait(token: string, timeoutMs: number): Promise<unknown> {
+    return new Promise((resolvePromise, rejectPromise) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(token);
+        rejectPromise(namedError('States.Timeout', 'The task timed out.'));
+      }, timeoutMs);
+      this.waiting.set(token, { resolve: resolvePromise, reject: rejectPromise, timer });
+    });
+  }
+
+  async succeed(token: string, output: Record<string, unknown>): Promise<void> {
+    this.take(token).resolve(output);
+  }
+
+  async fail(token: string, error: string, cause: string): Promise<void> {
+    this.take(token).reject(namedError(error, cause));
+  }
+
+  close(): void {
+    for (const [token, entry] of this.waiting) {
+      clearTimeout(entry.timer);
+      this.waiting.delete(token);
+    }
+  }
+
+  private take(token: string) {
+    const entry = this.waiting.get(token);
+    if (!entry) throw new TaskNoLongerWaiting('the execution no longer waits for this task token');
+    clearTimeout(entry.timer);
+    this.waiting.delete(token);
+    return entry;
+  }
+}
+
+export interface LocalApprovalWorkflowOptions {
+  steps: LocalWorkflowSteps;
+  tokens: LocalTaskTokens;
+  logger: AirlockLogger;
+  /** Overrides every Retry pause (tests); unset: the intervals in the ASL. */
+  retryPauseMs?: number;
+  /** The ASL text; default: state-machines/approval.asl.json. */
+  definition?: string;
+}
+
+export class LocalApprovalWorkflow implements ApprovalWorkflow {
+  private readonly machine: StateMachine;
+  private readonly running = new Map<string, { abort(): void; result: Promise<unknown> }>();
+
+  private constructor(
+    definition: string,
+    private readonly options: LocalApprovalWorkflowOptions,
+  ) {
+    this.machine = new StateMachine(JSON.parse(withLocalArns(definition)));
+  }
+
+  static async create(options: LocalApprovalWorkflowOptions): Promise<LocalApprovalWorkflow> {
+    return new LocalApprovalWorkflow(options.definition ?? (await readFile(APPROVAL_ASL_PATH, 'utf8')), options);
+  }
+
+  async start(input: ApprovalExecutionInput): Promise<void> {
+    const { steps, tokens, logger, retryPauseMs } = this.options;
+    const taskToken = randomBytes(32).toString('base64url');
+    // A lambda:invoke Task's result is the Invoke response; its state input carries the Lambda's Payload.
+    const lambda =
+      <T>(step: (payload: T) => Promise<unknown>): TaskHandler =>
+      async (state) =>
+        ({ StatusCode: 200, Payload: (await step((state as unknown as { Payload: T }).Payload)) ?? null }) as unknown as TaskResult;
+    const run = this.machine.run(executionInput(input), {
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: `arn:aws:states:local:000000000000:execution:airlock-approval:${input.approvalId}`, Name: input.approvalId, StartTime: new Date().toISOString() },
+        Task: { Token: taskToken },
+      },
+      overrides: {
+        taskResourceLocalHandlers: {
+          RequestApproval: async (state) => {
+            const payload = (state as unknown as { Payload: NotifyInput & { timeoutSeconds: number } }).Payload;
+            const decision = tokens.wait(payload.taskToken, payload.timeoutSeconds * 1000);
+            decision.catch(() => undefined);
+            await steps.notify({ approvalId: payload.approvalId, taskToken: payload.taskToken });
+            return (await decision) as TaskResult;
+          },
+          InvokeUpstream: lambda((p: { approvalId: string }) => steps.invoke(p)),
+          RecordCompleted: lambda((p: OutcomeInput) => steps.record(p)),
+          RecordDenied: lambda((p: OutcomeInput) => steps.record(p)),
+          RecordExpired: lambda((p: OutcomeInput) => steps.record(p)),
+          RecordFailed: lambda((p: OutcomeInput) => steps.record(p)),
+        },
+        ...(retryPauseMs !== undefined
+          ? { retryIntervalOverrides: Object.fromEntries(['RequestApproval', 'InvokeUpstream', 'RecordCompleted', 'RecordDenied', 'RecordExpired', 'RecordFailed'].map((s) => [s, retryPauseMs])) }
+          : {}),
+      },
+    });
+    const result = run.result.then(
+      (output) => {
+        logger.debug('approval execution ended', { approvalId: input.approvalId });
+        return output;
+      },
+      (err: unknown) => {
+        logger.warn('approval execution failed', { approvalId: input.approvalId, error: errorForLog(err) });
+        return undefined;
+      },
+    );
+    this.running.set(input.approvalId, { abort: run.abort, result });
+    void result.finally(() => this.running.delete(input.approvalId));
+  }
+
+  /** Resolves when the execution of `approvalId` has ended (tests). */
+  async settled(approvalId: string): Promise<void> {
+    await this.running.get(approvalId)?.result;
+  }
+
+  async close(): Promise<void> {
+    for (const { abort } of this.running.values()) abort();
+    this.options.tokens.close();
+    await Promise.all([...this.running.values()].map((r) => r.result));
+  }
+}
+
+function withLocalArns(definition: string): string {
+  return definition.replace(/\$\{(\w+)\}/g, (_, name: string) => `arn:aws:lambda:us-east-1:000000000000:function:airlock-${name.replace(/FunctionArn$/, '')}`);
+}
+
+function namedError(name: string, message: string): Error {
+  const err = new Error(message);
+  err.name = name;
+  return err;
+}
