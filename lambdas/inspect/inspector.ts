@@ -1,11 +1,11 @@
 import { inspectionFailed } from '../shared/errors';
 import { mapChatRequest, mapChatResponse } from './chat/slots';
 import { createChatStreamMasker } from './chat/stream';
-import { customPattern } from './detectors/custom-pattern';
+import { customPattern } from './detectors/custom/custom-pattern';
 import type { Detector } from './detectors/detector';
 import { placeholderGuard, redactionMarkerGuard } from './detectors/guards';
 import { DETECTORS } from './detectors/registry';
-import { wordList } from './detectors/word-list';
+import { wordList } from './detectors/custom/word-list';
 import { compileDetectors, type ActiveDetector, type CompiledDetectors } from './engine/compile';
 import { applyFindings, redact, type Replacement } from './engine/mask';
 import { detect, maskWhole, StreamingMasker } from './engine/text-masker';

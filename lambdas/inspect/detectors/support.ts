@@ -16,6 +16,13 @@ export function atTokenStart(text: string, at: number): boolean {
   return at === 0 || !isWordCode(text.charCodeAt(at - 1));
 }
 
+/** Stricter than a token start: not inside a word, a file name, a path or a hyphenated name either. */
+export function atTokenBoundary(text: string, at: number): boolean {
+  if (at === 0) return true;
+  const c = text.charCodeAt(at - 1);
+  return !isWordCode(c) && c !== 46 && c !== 45 && c !== 47;
+}
+
 /** Shannon entropy in bits per character. */
 export function entropy(s: string): number {
   if (s.length === 0) return 0;
@@ -46,6 +53,39 @@ export function isPlaceholder(value: string): boolean {
   );
 }
 
+/** A run of eight or more consecutive letters or digits (`abcdefgh`, `12345678`): a made-up value. */
+export function hasSequence(value: string, run = 8): boolean {
+  let n = 1;
+  for (let i = 1; i < value.length; i++) {
+    n = value.charCodeAt(i) === value.charCodeAt(i - 1) + 1 ? n + 1 : 1;
+    if (n >= run) return true;
+  }
+  return false;
+}
+
+/** Words of an identifier-like value (`SalesResults-1.2`, `DOC_Vector_5_32`): names, not secrets. */
+function wordCount(value: string): number {
+  let words = 0;
+  for (const part of value.split(/[-_.:/ ]+/)) {
+    if (/^(?:[A-Z][a-z]{2,}|[a-z]{3,})(?:[A-Z][a-z]{2,})*$/.test(part)) words += part.split(/(?=[A-Z])/).length;
+    else if (/^[A-Z]{3,}$/.test(part)) words++;
+  }
+  return words;
+}
+
+/**
+ * Whether a value looks randomly generated, judged against its own alphabet: digits-only and
+ * hex values carry fewer bits per character than mixed ones, so their bar is lower.
+ */
+export function looksRandom(value: string): boolean {
+  if (hasSequence(value) || /(.)\1{5,}/.test(value)) return false;
+  const h = entropy(value);
+  if (/^[0-9]+$/.test(value)) return value.length >= 16 && h >= 2.7;
+  if (/^[0-9a-fA-F:-]+$/.test(value)) return value.length >= 16 && h >= 2.8;
+  if (wordCount(value) >= 2) return false;
+  return h >= 3.5;
+}
+
 /** Lowercase-or-digit, uppercase, digit classes present in a value. */
 export function charClasses(value: string): number {
   let n = 0;
@@ -55,6 +95,9 @@ export function charClasses(value: string): number {
   if (/[^A-Za-z0-9]/.test(value)) n++;
   return n;
 }
+
+/** Prefix plus body longer than this: the detector is open-ended for the stream masker. */
+const LONG_TOKEN = 160;
 
 export interface PrefixedTokenSpec {
   type: string;
@@ -72,6 +115,24 @@ export interface PrefixedTokenSpec {
   midWord?: boolean;
   /** Further checks on the whole token (prefix + body), e.g. a checksum or entropy. */
   validate?: (token: string) => boolean;
+  /** Letters and digits that belong to the token before the anchor (`….atlasv1.…`). */
+  lookBehind?: number;
+  /** Accept runs of one character (formats whose alphabet makes that plausible). */
+  allowRepeats?: boolean;
+}
+
+/** A validator: the token's entropy is above `bits` per character. */
+export const entropyOver =
+  (bits: number) =>
+  (token: string): boolean =>
+    entropy(token) > bits;
+
+/**
+ * Runs of `x`, `#`, `*` or `.`, or one character eight times over, mark documentation stand-ins
+ * (`xoxb-xxxxxxxx`, `glc_1111…`), not tokens; so does a token trailing off into `####`.
+ */
+export function looksFilledIn(body: string, after = ''): boolean {
+  return /x{5,}|X{5,}|#{3,}|\*{3,}|\.{3,}|(.)\1{7,}/.test(body) || /^[#*]/.test(after);
 }
 
 /** A detector for tokens that start with a vendor prefix, e.g. `ghp_`, `xoxb-`, `AKIA`. */
@@ -79,24 +140,42 @@ export function prefixedToken(spec: PrefixedTokenSpec): Detector {
   const follow = spec.notFollowedBy ?? 'A-Za-z0-9';
   const body = new RegExp(`(?:${spec.body})(?![${follow}])`, 'y');
   const maxPrefix = Math.max(...spec.prefixes.map((p) => p.length));
+  const behind = spec.lookBehind ?? 0;
+  const run = new RegExp(`[${follow}]*`, 'y');
+  const long = maxPrefix + spec.maxBody > LONG_TOKEN;
   return {
     type: spec.type,
     category: spec.category ?? 'secret',
     priority: spec.priority ?? 50,
     anchors: spec.prefixes,
-    reach: { before: 1, after: maxPrefix + spec.maxBody + 1 },
+    reach: { before: behind + 1, after: maxPrefix + spec.maxBody + 1 },
     detect(text: string, at: number): DetectedSpan | null {
-      if (!spec.midWord && !atTokenStart(text, at)) return null;
+      const start = at - behind;
+      if (start < 0) return null;
+      for (let i = start; i < at; i++) if (!isAlnum(text.charCodeAt(i))) return null;
+      if (!spec.midWord && !atTokenBoundary(text, start)) return null;
+      if (behind && !atTokenStart(text, start)) return null;
       for (const prefix of spec.prefixes) {
         if (!text.startsWith(prefix, at)) continue;
         body.lastIndex = at + prefix.length;
         const m = body.exec(text);
         if (!m) continue;
         const end = at + prefix.length + m[0].length;
-        if (spec.validate && !spec.validate(text.slice(at, end))) continue;
-        return { start: at, end };
+        if (!spec.allowRepeats && looksFilledIn(m[0], text.slice(end, end + 1))) continue;
+        if (spec.validate && !spec.validate(text.slice(start, end))) continue;
+        return { start, end };
       }
       return null;
     },
+    // Long tokens are held back only while they are still growing, not for their full length.
+    isOpen: long
+      ? (text: string, at: number): boolean => {
+          const prefix = spec.prefixes.find((p) => text.startsWith(p, at));
+          if (prefix === undefined) return false;
+          run.lastIndex = at + prefix.length;
+          const length = run.exec(text)![0].length;
+          return at + prefix.length + length >= text.length && length <= spec.maxBody;
+        }
+      : undefined,
   };
 }

@@ -1,5 +1,5 @@
-import type { DetectorAction } from '../types';
-import type { Detector } from './detector';
+import type { DetectorAction } from '../../types';
+import type { Detector } from '../detector';
 
 export interface CustomPatternSpec {
   type: string;

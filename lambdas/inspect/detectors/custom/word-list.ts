@@ -1,4 +1,4 @@
-import type { Detector } from './detector';
+import type { Detector } from '../detector';
 
 /** Policy word lists (project code names, customer names): whole words, any case. */
 export function wordList(type: string, words: readonly string[]): Detector {

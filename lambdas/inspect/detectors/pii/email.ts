@@ -1,4 +1,4 @@
-import type { Detector } from './detector';
+import type { Detector } from '../detector';
 
 const MAX_LOCAL = 64;
 const MAX_DOMAIN = 120;

@@ -1,5 +1,5 @@
-import type { Detector } from './detector';
-import { isPlaceholder } from './support';
+import type { Detector } from '../detector';
+import { isPlaceholder } from '../support';
 
 const MAX_VALUE = 4096;
 const SCHEME = /(?:bearer|token|basic|digest|apikey|api-key|sso-key|splunk)[ \t]{1,4}/iy;

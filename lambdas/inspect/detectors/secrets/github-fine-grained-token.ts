@@ -1,4 +1,4 @@
-import { entropy, prefixedToken } from './support';
+import { entropy, prefixedToken } from '../support';
 
 /** GitHub fine-grained personal access tokens: `github_pat_` + 22 + `_` + 59 characters. */
 export const githubFineGrainedToken = prefixedToken({

@@ -1,5 +1,5 @@
-import { base62, crc32 } from './checksum';
-import { entropy, prefixedToken } from './support';
+import { base62, crc32 } from '../checksum';
+import { entropy, prefixedToken } from '../support';
 
 /**
  * GitHub tokens (classic PAT, OAuth, user-to-server, server-to-server, refresh). Their last six

@@ -1,5 +1,5 @@
-import type { Detector } from './detector';
-import { atTokenStart } from './support';
+import type { Detector } from '../detector';
+import { atTokenStart } from '../support';
 
 const MAX_JWT = 8192;
 // Bounded so a match never reaches past MAX_JWT characters from the anchor.

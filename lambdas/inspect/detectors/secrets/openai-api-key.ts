@@ -1,4 +1,4 @@
-import { charClasses, prefixedToken } from './support';
+import { charClasses, prefixedToken } from '../support';
 
 /** OpenAI keys: legacy `sk-…T3BlbkFJ…`, project, service-account and admin keys. */
 export const openaiApiKey = prefixedToken({

@@ -1,5 +1,5 @@
-import type { Detector } from './detector';
-import { atTokenStart } from './support';
+import type { Detector } from '../detector';
+import { atTokenStart } from '../support';
 
 /** Longest PEM block searched for its END line; longer blocks are masked up to this length. */
 const MAX_BLOCK = 16_384;
@@ -22,7 +22,7 @@ export const privateKey: Detector = {
     if (header < 0) return null;
     const window = text.slice(at, at + MAX_BLOCK);
     const endLine = findEnd(window, header - at);
-    if (endLine > 0) return { start: at, end: at + endLine };
+    if (endLine > 0) return hasKeyMaterial(window.slice(header - at, endLine)) ? { start: at, end: at + endLine } : null;
     BODY.lastIndex = header - at;
     const body = BODY.exec(window);
     return { start: at, end: header + (body?.[0].length ?? 0) };
@@ -34,6 +34,11 @@ export const privateKey: Detector = {
     return header >= 0 && findEnd(text.slice(at), header - at) < 0;
   },
 };
+
+/** A real key has a body of base64 (an empty or `anything` body is an example). */
+function hasKeyMaterial(body: string): boolean {
+  return (body.match(/[A-Za-z0-9+/=]/g)?.length ?? 0) >= 64;
+}
 
 function findEnd(window: string, from: number): number {
   END.lastIndex = from;

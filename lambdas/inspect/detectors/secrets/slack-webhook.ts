@@ -1,4 +1,4 @@
-import { prefixedToken } from './support';
+import { prefixedToken } from '../support';
 
 /** Slack incoming webhooks and workflow triggers: the URL path is the credential. */
 export const slackWebhook = prefixedToken({

@@ -1,5 +1,5 @@
-import type { Detector } from './detector';
-import { isPlaceholder } from './support';
+import type { Detector } from '../detector';
+import { isPlaceholder } from '../support';
 
 const USERINFO = /([^\s:/@?#"'`<>]{0,64}):([^\s/@?#"'`<>]{1,128})@(?=[A-Za-z0-9[\]._-]{2,})/y;
 
