@@ -4,9 +4,10 @@ import { runLoad, type LoadResult } from './load';
 import { percentile, round, type Figure } from './stats';
 
 /**
- * Gateway overhead, side by side in one run: the same requests, at the same concurrency, sent in
- * alternating rounds to the echo upstream directly and through the local runtime (a separate
- * process, as `npm start` runs it). Overhead = gateway latency percentile − direct latency percentile.
+ * Gateway overhead, side by side in one run: the same requests, at the same open-loop rate
+ * (concurrent callers), sent in alternating rounds to the echo upstream directly and through the
+ * local runtime (a separate process, as `npm start` runs it). Overhead = gateway latency
+ * percentile − direct latency percentile.
  */
 export async function runGatewayOverheadBench(): Promise<Figure[]> {
   const upstream = await startEchoUpstream({ models: ['echo'] });
@@ -20,7 +21,7 @@ export async function runGatewayOverheadBench(): Promise<Figure[]> {
         { role: 'user', content: 'Summarise the deployment steps for the payments service in three bullet points.' },
       ],
     });
-    const base = { body, concurrency: 8, requests: 400, headers: { 'content-type': 'application/json' } };
+    const base = { body, rate: 100, connections: 16, requests: 300, headers: { 'content-type': 'application/json' } };
     const direct: LoadResult[] = [];
     const viaGateway: LoadResult[] = [];
     // Warm-up (JIT, connections, table) is not measured.
@@ -34,7 +35,7 @@ export async function runGatewayOverheadBench(): Promise<Figure[]> {
     const g = viaGateway.flatMap((r) => r.latenciesMs);
     const self = viaGateway.flatMap((r) => r.headerValues);
     const errors = [...direct, ...viaGateway].reduce((n, r) => n + r.errors, 0);
-    const extra = { requests: g.length, concurrency: base.concurrency, errors };
+    const extra = { requests: g.length, rate_per_s: base.rate, errors };
     return [
       { name: 'gateway_overhead_p50_ms', value: round(percentile(g, 50) - percentile(d, 50)), unit: 'ms', ...extra },
       { name: 'gateway_overhead_p99_ms', value: round(percentile(g, 99) - percentile(d, 99)), unit: 'ms', ...extra },

@@ -1,15 +1,21 @@
 import { Agent, request } from 'node:http';
 
 /**
- * A small closed-loop load generator: `concurrency` workers each send requests back to back over
- * keep-alive connections, and every request's latency is recorded.
+ * An open-loop load generator: requests start at a fixed rate whatever the latency of earlier
+ * ones (as independent callers would send them), over a pool of keep-alive connections, and every
+ * request's latency is recorded. Below saturation, latency then measures service time, not queueing
+ * behind a fixed number of in-flight requests.
  */
 export interface LoadOptions {
   url: string;
   body: string;
   headers: Record<string, string>;
+  /** Requests per second. */
+  rate: number;
+  /** How many requests to send. */
   requests: number;
-  concurrency: number;
+  /** Connection pool size (upper bound on requests in flight). */
+  connections: number;
 }
 
 export interface LoadResult {
@@ -20,38 +26,40 @@ export interface LoadResult {
 }
 
 export async function runLoad(options: LoadOptions, headerName?: string): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const result: LoadResult = { latenciesMs: [], headerValues: [], errors: 0 };
-  let remaining = options.requests;
   const target = new URL(options.url);
+  const headers = { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) };
   const one = () =>
     new Promise<void>((resolve) => {
       const start = performance.now();
-      const req = request(
-        { agent, method: 'POST', hostname: target.hostname, port: target.port, path: target.pathname, headers: { ...options.headers, 'content-length': Buffer.byteLength(options.body) } },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            if (res.statusCode === 200) {
-              result.latenciesMs.push(performance.now() - start);
-              const h = headerName ? Number(res.headers[headerName]) : NaN;
-              if (Number.isFinite(h)) result.headerValues.push(h);
-            } else result.errors++;
-            resolve();
-          });
-        },
-      );
+      const req = request({ agent, method: 'POST', hostname: target.hostname, port: target.port, path: target.pathname, headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 200) {
+            result.latenciesMs.push(performance.now() - start);
+            const h = headerName ? Number(res.headers[headerName]) : NaN;
+            if (Number.isFinite(h)) result.headerValues.push(h);
+          } else result.errors++;
+          resolve();
+        });
+      });
       req.on('error', () => {
         result.errors++;
         resolve();
       });
       req.end(options.body);
     });
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (remaining-- > 0) await one();
-    }),
-  );
+  const inFlight: Promise<void>[] = [];
+  const interval = 1000 / options.rate;
+  const began = performance.now();
+  for (let i = 0; i < options.requests; i++) {
+    const due = began + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(one());
+  }
+  await Promise.all(inFlight);
   agent.destroy();
   return result;
 }
