@@ -17,7 +17,9 @@ import type { RuntimeConfig } from '../lambdas/shared/config';
 import { logger as defaultLogger, type AirlockLogger } from '../lambdas/shared/logger';
 import { lockDataDir } from './data-dir-lock';
 import { startEchoUpstream, type EchoUpstream, type EchoUpstreamOptions } from './echo-upstream';
-import { startEmbeddedStores, type EmbeddedStores } from './embedded-stores';
+import { loadOrCreateLinkKey } from './approval-link-key';
+import { startLocalApprovals } from './approval-runtime';
+import { localDynamoClient, startEmbeddedStores, type EmbeddedStores } from './embedded-stores';
 import { startLocalServer, type LocalRoute } from './server';
 
 export interface LocalRuntimeOptions {
@@ -106,7 +108,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
 
     const verifier = createTokenVerifier(verifierOptionsFromConfig(config, [devIssuer.trustedIssuer]));
-    const routes: LocalRoute[] = [{ prefix: '/v1/', authenticated: true, handler: createGatewayApp(deps) }];
+    // The approval flow: held prompts, the local state machine, the approval pages and the dev sign-in.
+    let baseUrl = '';
+    const approvalsDynamo = localDynamoClient(stores.dynamoEndpoint);
+    closers.push(async () => approvalsDynamo.destroy());
+    const approvals = await startLocalApprovals({
+      gateway: deps,
+      dynamo: approvalsDynamo,
+      linkKey: await loadOrCreateLinkKey(join(dataDir, 'approval-link.key')),
+      devIssuer,
+      approvers: verifier,
+      publicBaseUrl: () => config.AIRLOCK_PUBLIC_BASE_URL ?? baseUrl,
+    });
+    closers.push(approvals.close);
+    deps.approvals = approvals.gate;
+    const routes: LocalRoute[] = [
+      { prefix: '/v1/', authenticated: true, handler: createGatewayApp(deps) },
+      { prefix: '/approvals/', authenticated: false, handler: approvals.pages },
+      { prefix: '/dev/', authenticated: false, handler: approvals.devLogin },
+    ];
     const server = await startLocalServer({
       port: config.AIRLOCK_PORT,
       maxBodyBytes: config.AIRLOCK_MAX_BODY_BYTES,
@@ -114,6 +134,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       routes,
     });
     closers.push(server.close);
+    baseUrl = server.url;
 
     return {
       baseUrl: server.url,

@@ -129,12 +129,13 @@ async function decide(deps: ApprovalPagesDeps, decisions: DecisionDeps, req: Gat
   const decision = choice === 'approve' ? 'approved' : 'denied';
   const rawReason = (form.get('reason') ?? '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim().slice(0, MAX_REASON_CHARS);
 
+  const now = deps.clock.now();
+  const at = new Date(now).toISOString();
+  if (approval.status !== 'pending' || now >= Date.parse(approval.decideBy)) return alreadyDecided(sink, approval, now);
   const taskToken = await decisions.tokens.get(approval.id);
   if (!taskToken) {
     return html(sink, 503, messagePage('Not ready yet', 'This request is still being set up. Nothing was changed; try again in a moment.', 'bad'));
   }
-  const now = deps.clock.now();
-  const at = new Date(now).toISOString();
   const record = {
     approver: { issuer: approver.issuer, sub: approver.sub, ...(approver.email ? { email: approver.email } : {}) },
     decision,
@@ -147,11 +148,7 @@ async function decide(deps: ApprovalPagesDeps, decisions: DecisionDeps, req: Gat
     { status: decision, decision: record, reuseUntil: new Date(now + approval.timeoutSeconds * 1000).toISOString() },
     { undecidedAt: at },
   );
-  if (!claimed) {
-    const current = (await deps.approvals.get(approval.id)) ?? approval;
-    const expired = current.status === 'expired' || (current.status === 'pending' && now >= Date.parse(current.decideBy));
-    return html(sink, expired ? 410 : 409, decidedPage(expired ? { ...current, status: 'expired' } : current));
-  }
+  if (!claimed) return alreadyDecided(sink, (await deps.approvals.get(approval.id)) ?? approval, now);
 
   try {
     if (decision === 'approved') await decisions.tasks.succeed(taskToken, { decision: 'approved' });
@@ -172,6 +169,12 @@ async function decide(deps: ApprovalPagesDeps, decisions: DecisionDeps, req: Gat
     .catch((err: unknown) => deps.logger.error('session record not updated with the decision', { approvalId: approval.id, error: errorForLog(err) }));
   deps.logger.info('approval decided', { approvalId: approval.id, sessionId: approval.sessionId, decision, approver: approver.sub });
   await html(sink, 200, confirmationPage(decided, decision));
+}
+
+/** 409 for a request someone already decided, 410 for one whose time ran out. */
+function alreadyDecided(sink: ResponseSink, current: ApprovalRequest, now: number): Promise<void> {
+  const expired = current.status === 'expired' || (current.status === 'pending' && now >= Date.parse(current.decideBy));
+  return html(sink, expired ? 410 : 409, decidedPage(expired ? { ...current, status: 'expired' } : current));
 }
 
 async function signedInApprover(deps: ApprovalPagesDeps, req: GatewayRequest): Promise<Principal | undefined> {
