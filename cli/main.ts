@@ -7,6 +7,9 @@ commands:
   token --sub NAME --groups a,b mint a dev token the local gateway accepts
   scan [--jsonl] [--chunk-size N] [--policy FILE]
                                 mask secrets and PII in text read from stdin
+  wait ID [--url URL] [--token T] [--timeout S] [--json]
+                                block until a held request is decided; print the answer
+                                (URL and token also from AIRLOCK_URL, AIRLOCK_TOKEN)
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -16,6 +19,10 @@ const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stder
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve')).serveCommand,
   token: async () => (await import('./commands/token')).tokenCommand,
+  wait: async () => {
+    const { waitCommand } = await import('./commands/wait');
+    return (argv) => waitCommand(argv, { ...io, env: process.env });
+  },
   scan: async () => {
     const { scanCommand } = await import('./commands/scan');
     return (argv) => scanCommand(argv, io);
