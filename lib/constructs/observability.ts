@@ -1,0 +1,65 @@
+import { Duration } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface WatchedFunction {
+  /** Short name used in alarm ids and descriptions, e.g. `Proxy`. */
+  name: string;
+  fn: IFunction;
+  timeout: Duration;
+}
+
+export interface ObservabilityProps {
+  key: IKey;
+  alarmEmail?: string;
+  api: RestApi;
+  functions: WatchedFunction[];
+}
+
+const PERIOD = Duration.minutes(5);
+
+/**
+ * Alarms on what an operator must act on, all sent to one KMS-encrypted SNS topic: function
+ * errors, throttles and p99 duration near the timeout (calls about to be cut off), and API 5XX.
+ */
+export class Observability extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    this.topic = new Topic(this, 'AlarmTopic', { displayName: 'Airlock alarms', masterKey: props.key, enforceSSL: true });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    for (const { name, fn, timeout } of props.functions) {
+      this.alarm(`${name}Errors`, `${name} function: invocations ending in an unhandled error`, fn.metricErrors({ period: PERIOD }), 1);
+      this.alarm(`${name}Throttles`, `${name} function: throttled invocations (concurrency exhausted)`, fn.metricThrottles({ period: PERIOD }), 1);
+      this.alarm(
+        `${name}DurationP99`,
+        `${name} function: p99 duration above 80% of its timeout`,
+        fn.metricDuration({ period: PERIOD, statistic: 'p99' }),
+        timeout.toMilliseconds() * 0.8,
+      );
+    }
+    this.alarm('Api5xx', 'API: responses with a 5XX status', props.api.metricServerError({ period: PERIOD }), 5);
+  }
+
+  private alarm(id: string, description: string, metric: IMetric, threshold: number): void {
+    const alarm = new Alarm(this, id, {
+      alarmDescription: `Airlock: ${description}`,
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,75 @@
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { StatefulResources } from '../stateful-stack';
+import { acknowledgeNag, nagImportName } from '../nag';
+import { AirlockFunction, type AirlockFunctionProps, type RuntimeEnvironment } from './airlock-function';
+import { STREAMING_TIMEOUT } from './gateway-api';
+
+export interface ProxyFunctionProps {
+  stateful: StatefulResources;
+  environment: RuntimeEnvironment;
+  functionDefaults: Pick<AirlockFunctionProps, 'policyPath' | 'logRetention' | 'logRemovalPolicy'>;
+}
+
+/** Transcript objects live under this prefix (lambdas/store/schema.ts `transcriptKey`). */
+const TRANSCRIPT_PREFIX = 'transcripts/';
+
+/**
+ * The streaming proxy serving every `/v1/*` route. It may read and write the session table, put
+ * and get transcript objects, read the upstream secrets, and use the data key for those: nothing else.
+ */
+export class ProxyFunction extends Construct {
+  readonly function: AirlockFunction;
+
+  constructor(scope: Construct, id: string, props: ProxyFunctionProps) {
+    super(scope, id);
+    const { sessionTable, transcriptBucket, upstreamSecret, anthropicSecret, key } = props.stateful;
+    this.function = new AirlockFunction(this, 'Proxy', {
+      ...props.functionDefaults,
+      handler: 'proxy',
+      description: 'Airlock: streaming proxy for the /v1 API',
+      memorySize: 1024,
+      timeout: STREAMING_TIMEOUT,
+      environment: {
+        ...props.environment,
+        AIRLOCK_SESSION_TABLE: sessionTable.tableName,
+        AIRLOCK_TRANSCRIPT_BUCKET: transcriptBucket.bucketName,
+        AIRLOCK_UPSTREAM_SECRET_ARN: upstreamSecret.secretArn,
+        ...(anthropicSecret ? { AIRLOCK_ANTHROPIC_SECRET_ARN: anthropicSecret.secretArn } : {}),
+      },
+    });
+    const role = this.function.role;
+
+    sessionTable.grantReadWriteData(role);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'TranscriptObjects',
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [transcriptBucket.arnForObjects(`${TRANSCRIPT_PREFIX}*`)],
+      }),
+    );
+    key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    // Not Secret.grantRead: that edits the key policy in the stateful stack, a cross-stack cycle.
+    // The key policy already lets account principals decrypt through Secrets Manager.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'UpstreamSecrets',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [upstreamSecret.secretArn, ...(anthropicSecret ? [anthropicSecret.secretArn] : [])],
+      }),
+    );
+
+    const tableArn = nagImportName(Stack.of(sessionTable), sessionTable.tableArn);
+    const bucketArn = nagImportName(Stack.of(transcriptBucket), transcriptBucket.bucketArn);
+    acknowledgeNag(role, {
+      [`AwsSolutions-IAM5[Resource::${tableArn}/index/*]`]:
+        'Queries use the session table\'s own indexes (byPrincipal, byStatus, byDay); the wildcard covers only indexes of that one table.',
+      [`AwsSolutions-IAM5[Resource::${bucketArn}/${TRANSCRIPT_PREFIX}*]`]:
+        'Transcript keys are per session (transcripts/YYYY/MM/DD/{id}.json); the grant is limited to that prefix of the one bucket.',
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'Granted by grantReadWriteData for the table\'s customer-managed key only.',
+      'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'Granted by grantReadWriteData for the table\'s customer-managed key only.',
+    });
+  }
+}
+

@@ -1,0 +1,29 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * How every Lambda function is bundled, in one place: the NodejsFunction construct and the
+ * bundle-size benchmark both derive their esbuild settings from this, so the measured bundle is
+ * the deployed one.
+ */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const FUNCTION_BUNDLE = {
+  target: 'node22',
+  format: 'esm',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // The Node.js 22 Lambda runtime ships AWS SDK v3.
+  externalModules: ['@aws-sdk/*'],
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS dependencies still call require(); ESM output has none unless we make one.
+  banner: "import{createRequire as __airlockCreateRequire}from'node:module';const require=__airlockCreateRequire(import.meta.url);",
+} as const;
+
+/** Path of a handler entry file, e.g. `handlerEntry('proxy')` → lambdas/handlers/proxy.ts. */
+export const handlerEntry = (name: string): string => join(PROJECT_ROOT, 'lambdas', 'handlers', `${name}.ts`);
+
+/** Where the bundled policy lands inside every function package. */
+export const BUNDLED_POLICY_FILE = 'airlock.policy.yaml';
+export const LAMBDA_TASK_ROOT = '/var/task';

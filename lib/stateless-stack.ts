@@ -1,0 +1,86 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { DeployConfig } from './config';
+import type { AirlockFunctionProps } from './constructs/airlock-function';
+import { GatewayApi } from './constructs/gateway-api';
+import { GatewayIdentity } from './constructs/gateway-identity';
+import { Observability } from './constructs/observability';
+import { ProxyFunction } from './constructs/proxy-function';
+import type { StatefulResources } from './stateful-stack';
+
+export interface StatelessStackProps extends StackProps {
+  config: DeployConfig;
+  /** Absolute path of the validated policy file bundled into every function. */
+  policyPath: string;
+  stateful: StatefulResources;
+}
+
+/**
+ * The API and its functions, rebuilt freely: identity wiring and the TOKEN authorizer, the REST
+ * API, the streaming proxy, alarms. Everything stateful comes in through `stateful`.
+ */
+export class StatelessStack extends Stack {
+  readonly api: GatewayApi;
+  readonly identity: GatewayIdentity;
+  readonly proxy: ProxyFunction;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    const functionDefaults: Pick<AirlockFunctionProps, 'policyPath' | 'logRetention' | 'logRemovalPolicy'> = {
+      policyPath: props.policyPath,
+      logRetention: config.logRetentionDays as RetentionDays,
+      logRemovalPolicy: config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    };
+
+    this.identity = new GatewayIdentity(this, 'Identity', {
+      userPool: stateful.userPool,
+      clients: [stateful.ciClient],
+      config,
+      functionDefaults,
+    });
+    this.api = new GatewayApi(this, 'Api', {
+      apiName: `${config.namePrefix}-${config.stage}`,
+      stageName: config.stage,
+      authorizerFunction: this.identity.authorizer.fn,
+      throttle: config.throttle,
+      logRetention: functionDefaults.logRetention,
+      logRemovalPolicy: functionDefaults.logRemovalPolicy,
+    });
+    const publicBaseUrl = config.publicBaseUrl ?? this.api.stageUrl;
+    const approverClient = this.identity.addHostedUiClient('ApproverClient', {
+      name: 'airlock-approvers',
+      callbackUrls: [`${publicBaseUrl}/approvals/callback`],
+    });
+
+    this.proxy = new ProxyFunction(this, 'Proxy', {
+      stateful,
+      functionDefaults,
+      environment: {
+        ...this.identity.environment,
+        AIRLOCK_UPSTREAM_URL: config.upstreamUrl,
+        ...(config.anthropicUrl ? { AIRLOCK_ANTHROPIC_URL: config.anthropicUrl } : {}),
+        AIRLOCK_MAX_BODY_BYTES: String(config.maxBodyBytes),
+        AIRLOCK_SESSION_TTL_DAYS: String(config.sessionTtlDays),
+        AIRLOCK_PUBLIC_BASE_URL: publicBaseUrl,
+      },
+    });
+    this.api.addRoute('/v1/{proxy+}', { methods: ['GET', 'POST'], handler: this.proxy.function.fn, stream: true });
+
+    this.observability = new Observability(this, 'Observability', {
+      key: stateful.key,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      api: this.api.api,
+      functions: [
+        { name: 'Proxy', fn: this.proxy.function.fn, timeout: this.proxy.function.timeout },
+        { name: 'Authorizer', fn: this.identity.authorizer.fn, timeout: this.identity.authorizer.timeout },
+      ],
+    });
+
+    new CfnOutput(this, 'ApiBaseUrl', { value: `${publicBaseUrl}/v1`, description: 'OpenAI-compatible base URL for clients' });
+    new CfnOutput(this, 'ApproverClientId', { value: approverClient.userPoolClientId });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
+  }
+}
