@@ -11,7 +11,8 @@ export interface ContractEnvironment {
   tableName: string;
 }
 
-const TTL_DAYS = 30;
+// Long enough that DynamoDB Local's TTL sweeper never deletes the back-dated records these tests write.
+const TTL_DAYS = 3650;
 
 /**
  * The behaviour every engine behind DynamoSessionStore must show: DynamoDB Local here in tests,
