@@ -1,0 +1,51 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { addAirlockStacks, addNagChecks, newAirlockApp, type AirlockStacks } from '../../lib/airlock-app';
+import { loadDeployment } from '../../lib/config';
+
+/** A deployment config for tests: a fixed account and region so templates are fully concrete. */
+export const TEST_CONFIG = {
+  stage: 'test',
+  account: '111122223333',
+  region: 'eu-west-1',
+  alarmEmail: 'ops@example.com',
+  oidcIssuers: [
+    {
+      issuer: 'https://token.actions.githubusercontent.com',
+      audience: 'airlock',
+      groupsClaim: 'groups',
+      groupMappings: [{ when: { repository: 'example/app' }, groups: ['llm-users'] }],
+    },
+  ],
+};
+
+export interface SynthesizedAirlock extends AirlockStacks {
+  statefulTemplate: Template;
+  statelessTemplate: Template;
+}
+
+/**
+ * Synthesizes the Airlock app in process. Bundling is skipped unless asked for (it is what makes
+ * synthesis slow); `nag` adds the AwsSolutions checks, which make synthesis throw on any finding.
+ */
+export function synthAirlock(
+  config: Record<string, unknown> = TEST_CONFIG,
+  options: { bundle?: boolean; nag?: boolean; outdir?: string } = {},
+): SynthesizedAirlock {
+  const app = newAirlockApp({
+    context: { 'airlock:config': config, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+  });
+  const stacks = addAirlockStacks(app, loadDeployment((key) => app.node.tryGetContext(key)));
+  if (options.nag) addNagChecks(app);
+  app.synth();
+  return {
+    ...stacks,
+    statefulTemplate: Template.fromStack(stacks.stateful),
+    statelessTemplate: Template.fromStack(stacks.stateless),
+  };
+}
+
+/** The resources of one type in a template, by logical ID. */
+export function resourcesOf(template: Template, type: string): Record<string, { Properties: Record<string, any>; [k: string]: any }> {
+  return template.findResources(type);
+}
