@@ -58,7 +58,7 @@ export class StatefulStack extends Stack {
     const directory = new UserDirectory(this, 'Identity', {
       poolName: name,
       ...(config.hostedUiDomainPrefix ? { domainPrefix: config.hostedUiDomainPrefix } : {}),
-      defaultDomainPrefix: defaultDomainPrefix(config.namePrefix, config.stage),
+      defaultDomainPrefix: defaultDomainPrefix(this, config.namePrefix, config.stage),
       removalPolicy,
     });
 

@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Aws } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -107,4 +107,5 @@ export class UserDirectory extends Construct {
 }
 
 /** `airlock-<stage>-<account id>`: unique per account without a lookup at synth. */
-export const defaultDomainPrefix = (namePrefix: string, stage: string): string => Fn.join('-', [namePrefix, stage, Aws.ACCOUNT_ID]);
+export const defaultDomainPrefix = (scope: Construct, namePrefix: string, stage: string): string =>
+  `${namePrefix}-${stage}-${Stack.of(scope).account}`;
