@@ -11,7 +11,7 @@ import { applyFindings, redact, type Replacement } from './engine/mask';
 import { detect, maskWhole, StreamingMasker } from './engine/text-masker';
 import { detectorAction, type GroupPolicy } from './policy';
 import { RISK_RULES } from './risk/registry';
-import type { RiskRule, RiskText } from './risk/rule';
+import { riskText, type RiskRule, type RiskText } from './risk/rule';
 import { assessRisk } from './risk/score';
 import type { ChatFormat, ChatInspection, Finding, Inspector, RiskReason } from './types';
 
@@ -87,7 +87,7 @@ function inspectChat(
   };
 
   const masked = mapChatRequest(body, format, (text, slot) => {
-    texts.push({ kind: slot.kind, text });
+    texts.push(riskText(slot.kind, text));
     const d = detect(set, text, slot.json);
     for (const f of d.findings) findings.push({ ...f, path: slot.path });
     if (d.failed.length) {

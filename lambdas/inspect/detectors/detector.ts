@@ -13,6 +13,8 @@ export interface DetectedSpan {
  * lets the stream masker give the same answer as whole-text masking for any chunking.
  */
 export interface Detector {
+  /** Registry key, when several detectors report the same type (default: the type). */
+  readonly id?: string;
   readonly type: string;
   readonly category: Category;
   /** Names the merged finding when spans of several detectors overlap: higher wins. */

@@ -81,7 +81,7 @@ import { urlCredentials } from './secrets/url-credentials';
 import { vaultToken } from './secrets/vault-token';
 import { yandexCredential } from './secrets/yandex-credential';
 
-/** Every built-in detector, by the type its findings carry. Policy switches them by type or category. */
+/** Every built-in detector, by id (its type unless two share one). Policy switches them by type or category. */
 export const DETECTORS: Readonly<Record<string, Detector>> = Object.fromEntries(
   [
     awsAccessKeyId,
@@ -165,5 +165,5 @@ export const DETECTORS: Readonly<Record<string, Detector>> = Object.fromEntries(
     urlCredentials,
     secretAssignment,
     email,
-  ].map((d) => [d.type, d]),
+  ].map((d) => [d.id ?? d.type, d]),
 );

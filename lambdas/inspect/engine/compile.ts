@@ -8,19 +8,40 @@ export interface ActiveDetector {
   readonly guard: boolean;
 }
 
-interface AnchorTable {
+/** Literal anchors found by one alternation regex; the longest anchor at a position names every shorter one too. */
+export interface LiteralPass {
+  readonly kind: 'literal';
   readonly regex: RegExp;
-  /** Longest anchor at a position → every active detector anchored by it or by one of its prefixes. */
+  readonly ignoreCase: boolean;
   readonly byMatch: ReadonlyMap<string, readonly ActiveDetector[]>;
 }
 
-/** Detectors compiled for fast scanning: all literal anchors in two combined regexes, triggers apart. */
+/**
+ * Lower-case-led anchors with a separator (`ghp_`, `xoxb-`, `sk_live_`, `dop_v1_`) are found from
+ * their first separator: one cheap scan for `_ - . ~`, then a lookup on the two characters before
+ * it. A regex alternation over a hundred such prefixes tries most positions of ordinary text and
+ * is several times slower.
+ */
+export interface SeparatorPass {
+  readonly kind: 'separator';
+  readonly regex: RegExp;
+  /** Key: two characters before the separator and the separator → anchors (with the separator's offset in them). */
+  readonly byKey: ReadonlyMap<number, ReadonlyArray<{ anchor: string; offset: number; entries: readonly ActiveDetector[] }>>;
+}
+
+export interface TriggerPass {
+  readonly kind: 'trigger';
+  readonly regex: RegExp;
+  readonly entries: readonly ActiveDetector[];
+}
+
+export type Pass = LiteralPass | SeparatorPass | TriggerPass;
+
+/** Detectors compiled for fast scanning. */
 export interface CompiledDetectors {
   readonly all: readonly ActiveDetector[];
-  readonly caseSensitive: AnchorTable | null;
-  readonly caseInsensitive: AnchorTable | null;
-  readonly triggers: ReadonlyArray<{ readonly regex: RegExp; readonly entry: ActiveDetector }>;
-  /** Longest anchor or trigger match: hits closer than this to the end of a stream buffer are not yet known. */
+  readonly passes: readonly Pass[];
+  /** Longest anchor, trigger match or separator offset: hits closer than this to the end of a stream buffer are not yet known. */
   readonly maxAnchor: number;
   /** Largest `reach.before` of any detector. */
   readonly maxBefore: number;
@@ -29,43 +50,59 @@ export interface CompiledDetectors {
 }
 
 const TRIGGER_MAX = 8;
+const SEPARATORS = '_-.~';
+
+/** Where an anchor's first separator is, if the separator pass can find it (lower-case or digit first, two characters before). */
+function separatorOffset(anchor: string): number {
+  if (!/^[a-z0-9]/.test(anchor)) return -1;
+  for (let i = 0; i < anchor.length; i++) {
+    if (SEPARATORS.includes(anchor[i]!)) return i >= 2 && /[A-Za-z0-9]{2}/.test(anchor.slice(i - 2, i)) ? i : -1;
+  }
+  return -1;
+}
+
+export const separatorKey = (c1: number, c2: number, sep: number): number => (c1 * 65536 + c2) * 128 + sep;
 
 export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDetectors {
-  const cs = new Map<string, ActiveDetector[]>();
-  const ci = new Map<string, ActiveDetector[]>();
-  const triggers: Array<{ regex: RegExp; entry: ActiveDetector }> = [];
+  const literal = new Map<string, ActiveDetector[]>();
+  const literalCi = new Map<string, ActiveDetector[]>();
+  const separated = new Map<string, ActiveDetector[]>();
+  const passes: Pass[] = [];
   let maxAnchor = TRIGGER_MAX;
   let maxBefore = 0;
   let maxAfter = 0;
+  const add = (table: Map<string, ActiveDetector[]>, key: string, entry: ActiveDetector) => {
+    const list = table.get(key) ?? [];
+    if (!list.includes(entry)) list.push(entry);
+    table.set(key, list);
+  };
   for (const entry of entries) {
     const d = entry.detector;
     maxBefore = Math.max(maxBefore, d.reach.before);
     if (!d.isOpen) maxAfter = Math.max(maxAfter, d.reach.after);
     if (d.trigger) {
-      triggers.push({ regex: new RegExp(d.trigger.source, d.trigger.flags.includes('g') ? d.trigger.flags : `${d.trigger.flags}g`), entry });
+      const flags = d.trigger.flags.includes('g') ? d.trigger.flags : `${d.trigger.flags}g`;
+      passes.push({ kind: 'trigger', regex: new RegExp(d.trigger.source, flags), entries: [entry] });
     }
     for (const anchor of d.anchors ?? []) {
-      const table = d.ignoreCase ? ci : cs;
-      const key = d.ignoreCase ? anchor.toLowerCase() : anchor;
-      const list = table.get(key) ?? [];
-      if (!list.includes(entry)) list.push(entry);
-      table.set(key, list);
-      maxAnchor = Math.max(maxAnchor, key.length);
+      maxAnchor = Math.max(maxAnchor, anchor.length);
+      if (d.ignoreCase) add(literalCi, anchor.toLowerCase(), entry);
+      else if (separatorOffset(anchor) >= 0) add(separated, anchor, entry);
+      else add(literal, anchor, entry);
     }
   }
-  return {
-    all: entries,
-    caseSensitive: anchorTable(cs, ''),
-    caseInsensitive: anchorTable(ci, 'i'),
-    triggers,
-    maxAnchor,
-    maxBefore,
-    maxAfter,
-  };
+  // Anchors that start with an upper-case letter share one alternation (upper case is rare enough
+  // that it stays fast); every other literal gets a single-literal regex, which V8 searches with
+  // Boyer-Moore: a lower-case or symbol first character would make a shared alternation crawl.
+  const upper = new Map([...literal].filter(([anchor]) => /^[A-Z]/.test(anchor)));
+  if (upper.size) passes.push(literalPass(upper, false));
+  for (const [anchor, list] of literal) if (!upper.has(anchor)) passes.push(literalPass(new Map([[anchor, list]]), false));
+  if (literalCi.size) passes.push(literalPass(literalCi, true));
+  if (separated.size) passes.push(separatorPass(separated));
+  return { all: entries, passes, maxAnchor, maxBefore, maxAfter };
 }
 
-function anchorTable(table: Map<string, ActiveDetector[]>, flags: string): AnchorTable | null {
-  if (table.size === 0) return null;
+function literalPass(table: Map<string, ActiveDetector[]>, ignoreCase: boolean): LiteralPass {
   const anchors = [...table.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   const byMatch = new Map<string, ActiveDetector[]>();
   for (const anchor of anchors) {
@@ -75,7 +112,19 @@ function anchorTable(table: Map<string, ActiveDetector[]>, flags: string): Ancho
     }
     byMatch.set(anchor, merged);
   }
-  return { regex: new RegExp(anchors.map(escapeRegExp).join('|'), `g${flags}`), byMatch };
+  return { kind: 'literal', regex: new RegExp(anchors.map(escapeRegExp).join('|'), ignoreCase ? 'gi' : 'g'), ignoreCase, byMatch };
+}
+
+function separatorPass(table: Map<string, ActiveDetector[]>): SeparatorPass {
+  const byKey = new Map<number, Array<{ anchor: string; offset: number; entries: readonly ActiveDetector[] }>>();
+  for (const [anchor, entries] of table) {
+    const offset = separatorOffset(anchor);
+    const key = separatorKey(anchor.charCodeAt(offset - 2), anchor.charCodeAt(offset - 1), anchor.charCodeAt(offset));
+    const list = byKey.get(key) ?? [];
+    list.push({ anchor, offset, entries });
+    byKey.set(key, list);
+  }
+  return { kind: 'separator', regex: /[-_.~]/g, byKey };
 }
 
 export function escapeRegExp(s: string): string {

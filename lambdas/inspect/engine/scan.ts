@@ -1,4 +1,4 @@
-import type { ActiveDetector, CompiledDetectors } from './compile';
+import { separatorKey, type ActiveDetector, type CompiledDetectors } from './compile';
 
 export interface Candidate {
   readonly start: number;
@@ -42,26 +42,36 @@ export function scan(set: CompiledDetectors, text: string, from: number, minStar
       (entry.guard ? out.guards : out.candidates).push({ start: span.start, end: span.end, entry });
     }
   };
-  for (const table of [set.caseSensitive, set.caseInsensitive]) {
-    if (!table) continue;
-    const re = table.regex;
-    const lower = re.ignoreCase;
+  for (const pass of set.passes) {
+    const re = pass.regex;
     re.lastIndex = from;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const at = m.index;
-      re.lastIndex = at + 1;
-      if (at >= settledBelow) break;
-      const list = table.byMatch.get(lower ? m[0].toLowerCase() : m[0]);
-      if (list) for (const entry of list) visit(entry, at);
-    }
-  }
-  for (const { regex, entry } of set.triggers) {
-    regex.lastIndex = from;
-    for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-      const at = m.index;
-      regex.lastIndex = at + 1;
-      if (at >= settledBelow) break;
-      visit(entry, at);
+    if (pass.kind === 'literal') {
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const at = m.index;
+        if (at >= settledBelow) break;
+        re.lastIndex = at + 1;
+        const list = pass.byMatch.get(pass.ignoreCase ? m[0].toLowerCase() : m[0]);
+        if (list) for (const entry of list) visit(entry, at);
+      }
+    } else if (pass.kind === 'separator') {
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const sep = m.index;
+        if (sep - 2 >= settledBelow) break;
+        const list = pass.byKey.get(separatorKey(text.charCodeAt(sep - 2), text.charCodeAt(sep - 1), text.charCodeAt(sep)));
+        if (!list) continue;
+        for (const { anchor, offset, entries } of list) {
+          const at = sep - offset;
+          if (at < from || at >= settledBelow || !text.startsWith(anchor, at)) continue;
+          for (const entry of entries) visit(entry, at);
+        }
+      }
+    } else {
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const at = m.index;
+        if (at >= settledBelow) break;
+        re.lastIndex = at + 1;
+        for (const entry of pass.entries) visit(entry, at);
+      }
     }
   }
   return out;

@@ -5,7 +5,15 @@ import type { Finding } from '../types';
 export interface RiskText {
   kind: SlotKind;
   text: string;
+  /** `text` in lower case, computed once for every rule's cheap `indexOf` prefilters. */
+  lower: string;
 }
+
+/** A risk text from a slot: the lower-case copy is made once here. */
+export const riskText = (kind: SlotKind, text: string): RiskText => ({ kind, text, lower: text.toLowerCase() });
+
+/** Whether any of the (lower-case) words occurs in the text: a prefilter far cheaper than a regex. */
+export const mentionsAny = (t: RiskText, words: readonly string[]): boolean => words.some((w) => t.lower.includes(w));
 
 export interface RiskInput {
   /** The unmasked texts of the request, in body order. Rules read them; they never echo them. */

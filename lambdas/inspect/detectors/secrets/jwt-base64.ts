@@ -7,6 +7,7 @@ const RUN = /[A-Za-z0-9+/_=-]*/y;
 
 /** JWTs that were base64-encoded once more (Kubernetes secrets, env files): they start `ZXlK`. */
 export const jwtBase64: Detector = {
+  id: 'jwt_base64',
   type: 'jwt',
   category: 'secret',
   priority: 70,

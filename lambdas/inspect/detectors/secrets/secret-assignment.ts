@@ -49,7 +49,20 @@ function nameWords(name: string): string[] {
     .filter(Boolean);
 }
 
+const strengthCache = new Map<string, Strength | null>();
+
+/** Names repeat (`key`, `token`, `password`): their verdict is memoised, a pure function of the name. */
 function strengthOf(name: string): Strength | null {
+  let strength = strengthCache.get(name);
+  if (strength === undefined) {
+    if (strengthCache.size > 4096) strengthCache.clear();
+    strength = computeStrength(name);
+    strengthCache.set(name, strength);
+  }
+  return strength;
+}
+
+function computeStrength(name: string): Strength | null {
   const words = nameWords(name);
   let strength: Strength | null = null;
   for (const w of words) {
@@ -68,6 +81,8 @@ const FLAG_GAP = /[ \t]{1,2}/y;
 const XML_VALUE = /[ \t]{1,4}value[ \t]{0,2}=[ \t]{0,2}/y;
 const ARGUMENT = /[ \t]{0,2},[ \t]{0,2}(?=["'`])/y;
 const QUOTE = /["'`]/;
+/** What may follow a name that is being assigned: a closing quote or bracket, an operator, a comma, a space, `>`. */
+const CONTINUES = /^["'`\]]?[ \t=:,>\-.?|]/;
 const VALUE_END = /[\s"'`,;)}\]<>&|]/;
 
 function valueAt(text: string, pos: number): { start: number; end: number; quoted: boolean } | null {
@@ -124,7 +139,7 @@ export const secretAssignment: Detector = {
   type: 'generic_secret',
   category: 'secret',
   priority: 20,
-  anchors: ['pass', 'pwd', 'pw', 'secret', 'token', 'key', 'auth', 'credential', 'creds', 'sig', 'cookie', 'bearer', 'jwt', 'pat'],
+  anchors: ['pass', 'pw', 'secret', 'token', 'key', 'auth', 'cred'],
   ignoreCase: true,
   reach: { before: NAME_LEFT + 3, after: NAME_RIGHT + 40 + MAX_VALUE + 2 },
   detect(text, at): DetectedSpan | null {
@@ -134,6 +149,7 @@ export const secretAssignment: Detector = {
     while (nameEnd < text.length && nameEnd - at < NAME_RIGHT && isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
     if (isNameChar(text.charCodeAt(nameEnd))) return null;
     while (nameEnd > at && text[nameEnd - 1] === '.') nameEnd--;
+    if (!CONTINUES.test(text.slice(nameEnd, nameEnd + 3))) return null;
     const strength = strengthOf(text.slice(nameStart, nameEnd));
     if (!strength) return null;
 

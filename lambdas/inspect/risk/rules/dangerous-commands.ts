@@ -1,9 +1,11 @@
 import type { SlotKind } from '../../chat/slots';
-import type { RiskRule, RiskSignal } from '../rule';
+import { mentionsAny, type RiskRule, type RiskSignal } from '../rule';
 
 interface CommandPattern {
   id: string;
   label: string;
+  /** Lower-case words one of which must occur before the pattern is tried. */
+  words: string[];
   test(text: string): boolean;
 }
 
@@ -21,30 +23,32 @@ function deleteWithoutWhere(text: string): boolean {
 }
 
 const PATTERNS: CommandPattern[] = [
-  { id: 'drop_database', label: 'DROP DATABASE', test: re(/\bdrop\s+(?:database|schema)\b/i) },
-  { id: 'drop_table', label: 'DROP TABLE', test: re(/\bdrop\s+table\b/i) },
-  { id: 'truncate_table', label: 'TRUNCATE TABLE', test: re(/\btruncate\s+table\b/i) },
-  { id: 'delete_without_where', label: 'DELETE without WHERE', test: deleteWithoutWhere },
+  { id: 'drop_database', words: ['drop'], label: 'DROP DATABASE', test: re(/\bdrop\s+(?:database|schema)\b/i) },
+  { id: 'drop_table', words: ['drop'], label: 'DROP TABLE', test: re(/\bdrop\s+table\b/i) },
+  { id: 'truncate_table', words: ['truncate'], label: 'TRUNCATE TABLE', test: re(/\btruncate\s+table\b/i) },
+  { id: 'delete_without_where', words: ['delete'], label: 'DELETE without WHERE', test: deleteWithoutWhere },
   {
     id: 'rm_rf_root',
+    words: ['rm '],
     label: 'rm -rf on / or a system or home directory',
     test: re(/\brm\s+(?:-[a-zA-Z]*(?:rf|fr)[a-zA-Z]*|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\s+(?:--no-preserve-root\s+)?["']?(?:\/\*?|~\/?\*?|\$HOME\/?|\/(?:etc|usr|var|home|boot|bin|lib|opt|root|srv)\/?)(?=["']?(?:\s|$|;|&|\|))/),
   },
   {
     id: 'kubectl_delete_production',
+    words: ['kubectl'],
     label: 'kubectl delete on a production namespace',
     test: re(/\bkubectl\b[^\n]*\bdelete\b[^\n]*(?:(?:-n|--namespace|--context)[=\s]+["']?(?:prod|production|prd|live)\b|--all-namespaces|\bnamespaces?\s+(?:prod|production|prd|live)\b)|\bkubectl\b[^\n]*(?:(?:-n|--namespace|--context)[=\s]+["']?(?:prod|production|prd|live)\b)[^\n]*\bdelete\b/i),
   },
-  { id: 'terraform_destroy', label: 'terraform destroy', test: re(/\b(?:terraform|tofu|terragrunt)\s+(?:destroy\b|apply\b[^\n]*\s-destroy\b)/i) },
+  { id: 'terraform_destroy', words: ['destroy'], label: 'terraform destroy', test: re(/\b(?:terraform|tofu|terragrunt)\s+(?:destroy\b|apply\b[^\n]*\s-destroy\b)/i) },
   {
     id: 'iam_change',
+    words: ['iam', 'role ', '"action"'],
     label: 'an IAM permission change',
     test: re(/\baws\s+iam\s+(?:create|delete|attach|detach|put|update|add|remove|upload)-[\w-]+|\bgcloud\s+[\w\s-]*?(?:add|remove|set)-iam-policy(?:-binding)?\b|\baz\s+role\s+(?:assignment|definition)\s+(?:create|delete|update)\b|"Action"\s*:\s*"\*"[^}]{0,200}"Resource"\s*:\s*"\*"|"Resource"\s*:\s*"\*"[^}]{0,200}"Action"\s*:\s*"\*"/i),
   },
-  { id: 'disk_wipe', label: 'a disk wipe (mkfs, dd to a device)', test: re(/\bmkfs(?:\.\w+)?\s+\/dev\/|\bdd\s+[^\n]*\bof=\/dev\/(?:sd|nvme|hd|xvd|disk)/i) },
+  { id: 'disk_wipe', words: ['mkfs', 'dd '], label: 'a disk wipe (mkfs, dd to a device)', test: re(/\bmkfs(?:\.\w+)?\s+\/dev\/|\bdd\s+[^\n]*\bof=\/dev\/(?:sd|nvme|hd|xvd|disk)/i) },
 ];
 
-const PREFILTER = /drop|delete|truncate|rm\s|kubectl|terraform|tofu|terragrunt|iam|role\s|"Action"|mkfs|dd\s/i;
 
 const WHERE: Record<SlotKind, string> = {
   system: 'the system prompt',
@@ -62,8 +66,7 @@ export const dangerousCommandsRule: RiskRule = {
   evaluate({ texts }) {
     const hits = new Map<string, string>();
     for (const t of texts) {
-      if (!PREFILTER.test(t.text)) continue;
-      for (const p of PATTERNS) if (!hits.has(p.id) && p.test(t.text)) hits.set(p.id, WHERE[t.kind]);
+      for (const p of PATTERNS) if (!hits.has(p.id) && mentionsAny(t, p.words) && p.test(t.text)) hits.set(p.id, WHERE[t.kind]);
     }
     const signals: RiskSignal[] = [];
     let first = true;

@@ -5,33 +5,31 @@ const BULK_PII = 20;
 const RECORD_LINES = 200;
 const FILE_MARKERS = 5;
 
-/** Longest run of base64/hex characters (line breaks allowed inside), a cheap single pass. */
-function longestEncodedRun(text: string): number {
-  let best = 0;
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const encoded = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 10 || c === 13 || c === 45 || c === 95;
-    if (encoded) {
-      if (++run > best) best = run;
-    } else run = 0;
-  }
-  return best;
-}
+/** 1 for characters of base64, base64url and hex (and line breaks inside such blobs). */
+const ENCODED = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_\r\n') ENCODED[c.charCodeAt(0)] = 1;
+/** 1 for record delimiters: comma, tab, semicolon, pipe. */
+const DELIMITER = new Uint8Array(128);
+for (const c of ',\t;|') DELIMITER[c.charCodeAt(0)] = 1;
 
-/** Lines that look like delimited records: at least three commas, tabs, semicolons or pipes. */
-function recordLines(text: string): number {
-  let lines = 0;
+/** One pass: the longest encoded run and the number of lines with three or more delimiters. */
+function shape(text: string): { longestRun: number; recordLines: number } {
+  let longestRun = 0;
+  let run = 0;
+  let recordLines = 0;
   let delimiters = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 44 || c === 9 || c === 59 || c === 124) delimiters++;
-    else if (c === 10) {
-      if (delimiters >= 3) lines++;
+    if (c < 128 && ENCODED[c] === 1) {
+      if (++run > longestRun) longestRun = run;
+    } else run = 0;
+    if (c === 10) {
+      if (delimiters >= 3) recordLines++;
       delimiters = 0;
-    }
+    } else if (c < 128 && DELIMITER[c] === 1) delimiters++;
   }
-  return delimiters >= 3 ? lines + 1 : lines;
+  if (delimiters >= 3) recordLines++;
+  return { longestRun, recordLines };
 }
 
 function count(text: string, needle: string): number {
@@ -50,10 +48,13 @@ export const exfiltrationRule: RiskRule = {
     let fileMarkers = 0;
     for (const t of texts) {
       if (t.kind === 'tool_definition') continue;
-      if (t.text.length >= BLOB_MIN) blob = Math.max(blob, longestEncodedRun(t.text));
-      if (t.text.length > RECORD_LINES * 6) records += recordLines(t.text);
-      fileMarkers += count(t.text, 'diff --git ') + count(t.text, '\n==> ') + count(t.text, '// File: ') + count(t.text, '# File: ');
-      fileMarkers += Math.floor(count(t.text, '```') / 2) >= 8 ? 1 : 0;
+      if (t.text.length >= BLOB_MIN) {
+        const s = shape(t.text);
+        blob = Math.max(blob, s.longestRun);
+        records += s.recordLines;
+      }
+      fileMarkers += count(t.text, 'diff --git ') + count(t.text, '\n==> ') + count(t.lower, '// file: ') + count(t.lower, '# file: ');
+      if (count(t.text, '```') >= 16) fileMarkers++;
     }
     if (blob >= BLOB_MIN) signals.push({ id: 'exfiltration.encoded_blob', points: 25, message: `contains an encoded blob of ${blob} characters` });
     if (records >= RECORD_LINES) signals.push({ id: 'exfiltration.bulk_records', points: 25, message: `contains ${records} delimited record lines` });

@@ -1,44 +1,48 @@
-import type { RiskRule, RiskSignal } from '../rule';
+import { mentionsAny, type RiskRule, type RiskSignal } from '../rule';
 
 /** Phrasings that try to override the model's instructions, directly or through tool results. */
-const PATTERNS: Array<{ id: string; label: string; regex: RegExp }> = [
+const PATTERNS: Array<{ id: string; label: string; words: string[]; regex: RegExp }> = [
   {
     id: 'ignore_instructions',
+    words: ['ignore', 'disregard', 'forget', 'skip', 'bypass'],
     label: 'asks to ignore previous instructions',
     regex: /\b(?:ignore|disregard|forget|skip|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|of\s+|everything\s+)*(?:previous|prior|above|earlier|preceding|foregoing|original|system|existing|initial)\s+(?:instructions?|prompts?|rules|directions|guidelines|messages|context|constraints)\b/i,
   },
   {
     id: 'reveal_system_prompt',
+    words: ['system prompt', 'system\n', 'instructions', 'prompt', 'developer message'],
     label: 'asks to reveal the system prompt',
     regex: /\b(?:reveal|print|show|repeat|output|leak|display|dump|tell me)\s+(?:me\s+)?(?:your|the)\s+(?:full\s+|entire\s+|exact\s+)?(?:system\s+prompt|hidden\s+(?:instructions|prompt)|initial\s+(?:instructions|prompt)|developer\s+message)\b/i,
   },
   {
     id: 'role_override',
+    words: ['you are now', 'do anything now', 'developer mode', 'jailbreak', 'act as', 'pretend'],
     label: 'tries to switch the model into an unrestricted persona',
     regex: /\b(?:you\s+are\s+now\s+(?:DAN|in\s+developer\s+mode|unrestricted|jailbroken|uncensored|free\s+of)|do\s+anything\s+now|developer\s+mode\s+(?:enabled|on)|jailbreak(?:ed)?\s+mode|act\s+as\s+(?:an?\s+)?(?:unfiltered|unrestricted|uncensored)|pretend\s+(?:that\s+)?you\s+(?:have\s+no|are\s+not\s+bound\s+by|don'?t\s+have)\s+(?:restrictions|rules|filters|guidelines|limits))/i,
   },
   {
     id: 'override_safety',
+    words: ['override', 'disable', 'turn off', 'circumvent'],
     label: 'asks to override safety rules',
     regex: /\b(?:override|disable|turn\s+off|circumvent)\s+(?:your|the|all)\s+(?:safety|content|system|security)\s+(?:guidelines|policy|policies|rules|instructions|filters|restrictions)\b/i,
   },
   {
     id: 'fake_system_turn',
+    words: ['im_start', '[inst]', '[/inst]', 'system', 'new instructions'],
     label: 'embeds a fake system or instruction turn',
     regex: /<\|im_start\|>\s*system|\[\/?INST\]|^#{2,3}\s*(?:system|new instructions)\s*:|\bnew\s+instructions\s*:/im,
   },
 ];
 
-const PREFILTER = /ignore|disregard|forget|skip|bypass|reveal|print|show|repeat|output|leak|display|dump|tell me|you\s+are\s+now|do\s+anything|developer|jailbreak|act\s+as|pretend|override|disable|turn\s+off|circumvent|im_start|INST|system|instructions/i;
 
 export const promptInjectionRule: RiskRule = {
   id: 'prompt_injection',
   evaluate({ texts }) {
     const hits = new Map<string, { label: string; where: string }>();
     for (const t of texts) {
-      if (t.kind === 'tool_definition' || !PREFILTER.test(t.text)) continue;
+      if (t.kind === 'tool_definition') continue;
       for (const p of PATTERNS) {
-        if (!hits.has(p.id) && p.regex.test(t.text)) hits.set(p.id, { label: p.label, where: t.kind === 'tool_result' ? 'a tool result' : 'the prompt' });
+        if (!hits.has(p.id) && mentionsAny(t, p.words) && p.regex.test(t.text)) hits.set(p.id, { label: p.label, where: t.kind === 'tool_result' ? 'a tool result' : 'the prompt' });
       }
     }
     const signals: RiskSignal[] = [];
