@@ -59,7 +59,6 @@ export class StatelessStack extends Stack {
       stateful,
       functionDefaults,
       environment: {
-        ...this.identity.environment,
         AIRLOCK_UPSTREAM_URL: config.upstreamUrl,
         ...(config.anthropicUrl ? { AIRLOCK_ANTHROPIC_URL: config.anthropicUrl } : {}),
         AIRLOCK_MAX_BODY_BYTES: String(config.maxBodyBytes),
