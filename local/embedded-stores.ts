@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -11,6 +12,7 @@ import { S3TranscriptStore } from '../lambdas/store/s3-transcript-store';
 import { DynamoSessionQueries } from '../lambdas/store/session-queries';
 import { createSessionTable } from '../lambdas/store/table-definition';
 import type { SessionQueries, SessionStore, TranscriptStore } from '../lambdas/store/types';
+import type { StoreServersWorkerData } from './store-servers-worker';
 
 /**
  * The local runtime's stores: dynalite (DynamoDB-compatible, pure Node, no Java) and s3rver
@@ -101,6 +103,8 @@ export interface EmbeddedStoresOptions {
   tableName?: string;
   bucket?: string;
   ttlDays?: number;
+  /** Run the store servers on a worker thread (the local runtime does, so they do not stall the gateway). */
+  serversInWorker?: boolean;
 }
 
 export interface EmbeddedStores {
@@ -114,6 +118,32 @@ export interface EmbeddedStores {
   close(): Promise<void>;
 }
 
+async function startServersInThread(dynamoPath: string | undefined, s3Directory: string, bucket: string) {
+  const dynamo = await startEmbeddedDynamo({ path: dynamoPath });
+  const s3 = await startEmbeddedS3({ directory: s3Directory, bucket }).catch(async (err: unknown) => {
+    await dynamo.close();
+    throw err;
+  });
+  return { dynamo, s3 };
+}
+
+async function startServersInWorker(data: StoreServersWorkerData): Promise<{ dynamo: EmbeddedDynamo; s3: EmbeddedS3 }> {
+  // The worker runs TypeScript, so it loads tsx's hooks itself.
+  const worker = new Worker(new URL('./store-servers-worker.ts', import.meta.url), { workerData: data, execArgv: ['--import', 'tsx/esm'] });
+  const endpoints = await new Promise<{ dynamoEndpoint: string; s3Endpoint: string }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`store servers exited (${code})`)));
+  });
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      worker.once('message', () => void worker.terminate().then(() => resolve()));
+      worker.postMessage('close');
+    }));
+  return { dynamo: { endpoint: endpoints.dynamoEndpoint, close }, s3: { endpoint: endpoints.s3Endpoint, close } };
+}
+
 export async function startEmbeddedStores(options: EmbeddedStoresOptions = {}): Promise<EmbeddedStores> {
   const tableName = options.tableName ?? 'airlock-sessions';
   const bucket = options.bucket ?? 'airlock-transcripts';
@@ -122,11 +152,9 @@ export async function startEmbeddedStores(options: EmbeddedStoresOptions = {}): 
   await mkdir(s3Directory, { recursive: true });
   if (dynamoPath) await mkdir(dynamoPath, { recursive: true });
 
-  const dynamo = await startEmbeddedDynamo({ path: dynamoPath });
-  const s3 = await startEmbeddedS3({ directory: s3Directory, bucket }).catch(async (err: unknown) => {
-    await dynamo.close();
-    throw err;
-  });
+  const { dynamo, s3 } = options.serversInWorker
+    ? await startServersInWorker({ ...(dynamoPath ? { dynamoPath } : {}), s3Directory, bucket })
+    : await startServersInThread(dynamoPath, s3Directory, bucket);
   const dynamoClient = localDynamoClient(dynamo.endpoint);
   const s3Client = localS3Client(s3.endpoint);
 

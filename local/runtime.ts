@@ -63,6 +63,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (options.persist !== false) closers.push(await lockDataDir(dataDir));
     const stores = await startEmbeddedStores({
       ...(options.persist === false ? {} : { dataDir }),
+      serversInWorker: true,
       ttlDays: config.AIRLOCK_SESSION_TTL_DAYS,
     });
     closers.push(stores.close);
