@@ -21,6 +21,10 @@ import { duffelToken } from './secrets/duffel-token';
 import { dynatraceToken } from './secrets/dynatrace-token';
 import { easypostKey } from './secrets/easypost-key';
 import { email } from './pii/email';
+import { iban } from './pii/iban';
+import { paymentCard } from './pii/payment-card';
+import { phoneNumber } from './pii/phone-number';
+import { usSsn } from './pii/us-ssn';
 import { facebookToken } from './secrets/facebook-token';
 import { flutterwaveKey } from './secrets/flutterwave-key';
 import { flyioToken } from './secrets/flyio-token';
@@ -165,5 +169,9 @@ export const DETECTORS: Readonly<Record<string, Detector>> = Object.fromEntries(
     urlCredentials,
     secretAssignment,
     email,
+    paymentCard,
+    usSsn,
+    phoneNumber,
+    iban,
   ].map((d) => [d.id ?? d.type, d]),
 );

@@ -49,7 +49,8 @@ export interface CompiledDetectors {
   readonly maxAfter: number;
 }
 
-const TRIGGER_MAX = 8;
+/** Longest text a trigger regex may read past its hit (its lookahead). */
+const TRIGGER_MAX = 16;
 const SEPARATORS = '_-.~';
 
 /** Where an anchor's first separator is, if the separator pass can find it (lower-case or digit first, two characters before). */
@@ -68,6 +69,7 @@ export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDe
   const literalCi = new Map<string, ActiveDetector[]>();
   const separated = new Map<string, ActiveDetector[]>();
   const passes: Pass[] = [];
+  const triggers = new Map<string, { kind: 'trigger'; regex: RegExp; entries: ActiveDetector[] }>();
   let maxAnchor = TRIGGER_MAX;
   let maxBefore = 0;
   let maxAfter = 0;
@@ -82,7 +84,10 @@ export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDe
     if (!d.isOpen) maxAfter = Math.max(maxAfter, d.reach.after);
     if (d.trigger) {
       const flags = d.trigger.flags.includes('g') ? d.trigger.flags : `${d.trigger.flags}g`;
-      passes.push({ kind: 'trigger', regex: new RegExp(d.trigger.source, flags), entries: [entry] });
+      const key = `/${d.trigger.source}/${flags}`;
+      const shared = triggers.get(key);
+      if (shared) shared.entries.push(entry);
+      else triggers.set(key, { kind: 'trigger', regex: new RegExp(d.trigger.source, flags), entries: [entry] });
     }
     for (const anchor of d.anchors ?? []) {
       maxAnchor = Math.max(maxAnchor, anchor.length);
@@ -99,6 +104,7 @@ export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDe
   for (const [anchor, list] of literal) if (!upper.has(anchor)) passes.push(literalPass(new Map([[anchor, list]]), false));
   if (literalCi.size) passes.push(literalPass(literalCi, true));
   if (separated.size) passes.push(separatorPass(separated));
+  passes.push(...triggers.values());
   return { all: entries, passes, maxAnchor, maxBefore, maxAfter };
 }
 
