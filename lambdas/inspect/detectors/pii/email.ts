@@ -7,7 +7,7 @@ const DOMAIN = /(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,6}([A-Za-z
 const NOT_TLD = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'js', 'ts', 'css', 'map', 'json', 'lock', 'tgz', 'zip', 'py', 'rb', 'go', 'md', 'txt', 'html', 'local', 'internal', 'invalid', 'test', 'example', 'localhost']);
 const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
 
-/** Email addresses. Not: scp-style git remotes (`git@host:repo`), scoped packages, retina assets. */
+/** Email addresses. Not: scp-style git remotes (`git@host:repo`), URL user info, scoped packages, retina assets. */
 export const email: Detector = {
   type: 'email',
   category: 'pii',
@@ -19,6 +19,8 @@ export const email: Detector = {
     while (start > 0 && at - start < MAX_LOCAL && LOCAL_CHAR.test(text[start - 1]!)) start--;
     if (start === at || (start > 0 && LOCAL_CHAR.test(text[start - 1]!))) return null;
     if (text[start] === '.' || text[at - 1] === '.') return null;
+    // `scheme://user@host` and `user:password@host` are URL credentials, not addresses.
+    if (text[start - 1] === ':' || text[start - 1] === '/') return null;
     DOMAIN.lastIndex = at + 1;
     const m = DOMAIN.exec(text);
     if (!m || m[0].length > MAX_DOMAIN) return null;
