@@ -1,4 +1,5 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config';
@@ -55,8 +56,13 @@ export class StatelessStack extends Stack {
       callbackUrls: [`${publicBaseUrl}/approvals/callback`],
     });
 
+    const sessionEvents = new EventBus(this, 'SessionEvents', {
+      eventBusName: `${config.namePrefix}-${config.stage}-sessions`,
+      description: 'Airlock: one event per finished session (metadata only, never prompt text)',
+    });
     this.proxy = new ProxyFunction(this, 'Proxy', {
       stateful,
+      sessionEvents,
       functionDefaults,
       environment: {
         AIRLOCK_UPSTREAM_URL: config.upstreamUrl,
@@ -80,6 +86,7 @@ export class StatelessStack extends Stack {
 
     new CfnOutput(this, 'ApiBaseUrl', { value: `${publicBaseUrl}/v1`, description: 'OpenAI-compatible base URL for clients' });
     new CfnOutput(this, 'ApproverClientId', { value: approverClient.userPoolClientId });
+    new CfnOutput(this, 'SessionEventBusName', { value: sessionEvents.eventBusName, description: 'Subscribe a SIEM with a rule on source "airlock"' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
   }
 }

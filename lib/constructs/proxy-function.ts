@@ -1,3 +1,4 @@
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -8,6 +9,8 @@ import { STREAMING_TIMEOUT } from './gateway-api';
 
 export interface ProxyFunctionProps {
   stateful: StatefulResources;
+  /** Where every finished session's metadata goes (a SIEM subscribes with rules on this bus). */
+  sessionEvents: IEventBus;
   environment: RuntimeEnvironment;
   functionDefaults: Pick<AirlockFunctionProps, 'policyPath' | 'logRetention' | 'logRemovalPolicy'>;
 }
@@ -17,7 +20,8 @@ const TRANSCRIPT_PREFIX = 'transcripts/';
 
 /**
  * The streaming proxy serving every `/v1/*` route. It may read and write the session table, put
- * and get transcript objects, read the upstream secrets, and use the data key for those: nothing else.
+ * and get transcript objects, read the upstream secrets, use the data key for those, and publish
+ * session events to its bus: nothing else.
  */
 export class ProxyFunction extends Construct {
   readonly function: AirlockFunction;
@@ -37,6 +41,7 @@ export class ProxyFunction extends Construct {
         AIRLOCK_TRANSCRIPT_BUCKET: transcriptBucket.bucketName,
         AIRLOCK_UPSTREAM_SECRET_ARN: upstreamSecret.secretArn,
         ...(anthropicSecret ? { AIRLOCK_ANTHROPIC_SECRET_ARN: anthropicSecret.secretArn } : {}),
+        AIRLOCK_EVENT_BUS_NAME: props.sessionEvents.eventBusName,
       },
     });
     const role = this.function.role;
@@ -50,6 +55,7 @@ export class ProxyFunction extends Construct {
       }),
     );
     key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    props.sessionEvents.grantPutEventsTo(role);
     // Not Secret.grantRead: that edits the key policy in the stateful stack, a cross-stack cycle.
     // The key policy already lets account principals decrypt through Secrets Manager.
     role.addToPrincipalPolicy(

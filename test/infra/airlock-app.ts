@@ -44,8 +44,3 @@ export function synthAirlock(
     statelessTemplate: Template.fromStack(stacks.stateless),
   };
 }
-
-/** The resources of one type in a template, by logical ID. */
-export function resourcesOf(template: Template, type: string): Record<string, { Properties: Record<string, any>; [k: string]: any }> {
-  return template.findResources(type);
-}

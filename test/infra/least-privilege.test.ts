@@ -64,11 +64,11 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the proxy touch only the session table, transcript objects, upstream secret and data key', () => {
+  it('lets the proxy touch only the session table, transcript objects, upstream secret, data key and session event bus', () => {
     const resources = new Set(
       statementsOf(template, 'ProxyRole')
         .flatMap((s) => s.resources)
-        .map((r) => r.replace(/^ProxyLogGroup\w+\.Arn$/, 'own log group')),
+        .map((r) => r.replace(/^ProxyLogGroup\w+\.Arn$/, 'own log group').replace(/^SessionEvents\w+\.Arn$/, 'session event bus')),
     );
 
     expect([...resources].sort()).toEqual(
@@ -80,6 +80,7 @@ describe('least privilege', () => {
         'TranscriptBucket.Arn/transcripts/*',
         'DataKey.Arn',
         'UpstreamApiKeySecret',
+        'session event bus',
       ].sort(),
     );
   });
@@ -90,6 +91,7 @@ describe('least privilege', () => {
 
     expect(on('TranscriptBucket.Arn/transcripts/*').sort()).toEqual(['s3:GetObject', 's3:PutObject']);
     expect(on('UpstreamApiKeySecret')).toEqual(['secretsmanager:GetSecretValue']);
+    expect(statements.filter((s) => s.resources.some((r) => r.startsWith('SessionEvents'))).flatMap((s) => s.actions)).toEqual(['events:PutEvents']);
     expect(on('SessionTable.Arn').every((a) => a.startsWith('dynamodb:'))).toBe(true);
     expect(on('DataKey.Arn').every((a) => a.startsWith('kms:'))).toBe(true);
   });

@@ -152,6 +152,7 @@ describe('stateless stack', () => {
 
       expect(Object.keys(env).sort()).toEqual(
         [
+          'AIRLOCK_EVENT_BUS_NAME',
           'AIRLOCK_MAX_BODY_BYTES',
           'AIRLOCK_POLICY_FILE',
           'AIRLOCK_PUBLIC_BASE_URL',
@@ -186,6 +187,14 @@ describe('stateless stack', () => {
       expect(runtime.AIRLOCK_OIDC_ISSUERS).toEqual([{ ...TEST_CONFIG.oidcIssuers[0] }]);
       expect(runtime.AIRLOCK_COGNITO_GROUP_MAPPINGS).toEqual([{ when: { scope: 'airlock/invoke' }, groups: ['llm-users'] }]);
       expect(JSON.stringify(env.AIRLOCK_COGNITO_CLIENT_IDS)).toMatch(/ExportsOutputRefCiClient.*"Ref":"IdentityApproverClient/);
+    });
+  });
+
+  describe('session events', () => {
+    it('go to the stage\'s own event bus, named in the proxy environment', () => {
+      const [busId] = Object.keys(template.findResources('AWS::Events::EventBus', { Properties: { Name: 'airlock-test-sessions' } }));
+
+      expect(proxy.Properties.Environment.Variables.AIRLOCK_EVENT_BUS_NAME).toEqual({ Ref: busId });
     });
   });
 
