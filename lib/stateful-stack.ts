@@ -6,6 +6,7 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config';
+import { ApprovalStorage } from './constructs/approval-storage';
 import { DataKey } from './constructs/data-key';
 import { SessionStorage } from './constructs/session-storage';
 import { UpstreamSecrets } from './constructs/upstream-secrets';
@@ -15,6 +16,7 @@ import { defaultDomainPrefix, UserDirectory } from './constructs/user-directory'
 export interface StatefulResources {
   key: Key;
   sessionTable: Table;
+  approvalTable: Table;
   transcriptBucket: Bucket;
   upstreamSecret: Secret;
   anthropicSecret?: Secret;
@@ -29,8 +31,8 @@ export interface StatefulStackProps extends StackProps {
 }
 
 /**
- * Everything that holds data or identity: the key, the session table, the transcript bucket, the
- * upstream secrets and the user pool. Logical IDs are pinned and removal is RETAIN unless the
+ * Everything that holds data or identity: the key, the session and approval tables, the transcript
+ * bucket, the upstream secrets and the user pool. Logical IDs are pinned and removal is RETAIN unless the
  * config says `destroy`, so this stack can outlive any change to the stateless one.
  */
 export class StatefulStack extends Stack {
@@ -49,6 +51,7 @@ export class StatefulStack extends Stack {
       transcriptRetentionDays: config.transcriptRetentionDays,
       objectLock: config.objectLock,
     });
+    const approvals = new ApprovalStorage(this, 'Approvals', { key: dataKey.key, removalPolicy });
     const secrets = new UpstreamSecrets(this, 'UpstreamSecrets', {
       key: dataKey.key,
       removalPolicy,
@@ -65,6 +68,7 @@ export class StatefulStack extends Stack {
     this.resources = {
       key: dataKey.key,
       sessionTable: storage.table,
+      approvalTable: approvals.table,
       transcriptBucket: storage.transcripts,
       upstreamSecret: secrets.openai,
       ...(secrets.anthropic ? { anthropicSecret: secrets.anthropic } : {}),
@@ -81,5 +85,6 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TokenEndpoint', { value: directory.tokenEndpoint, description: 'OAuth 2.0 token endpoint (scope airlock/invoke)' });
     new CfnOutput(this, 'TranscriptBucketName', { value: storage.transcripts.bucketName });
     new CfnOutput(this, 'SessionTableName', { value: storage.table.tableName });
+    new CfnOutput(this, 'ApprovalTableName', { value: approvals.table.tableName });
   }
 }

@@ -1,4 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { APPROVAL_TABLE } from '../../lambdas/store/approval-table';
 import { SESSION_TABLE } from '../../lambdas/store/schema';
 import { synthAirlock, TEST_CONFIG } from './airlock-app';
 
@@ -6,6 +7,7 @@ import { synthAirlock, TEST_CONFIG } from './airlock-app';
 const PINNED_LOGICAL_IDS = {
   DataKey: 'AWS::KMS::Key',
   SessionTable: 'AWS::DynamoDB::Table',
+  ApprovalTable: 'AWS::DynamoDB::Table',
   TranscriptBucket: 'AWS::S3::Bucket',
   AccessLogBucket: 'AWS::S3::Bucket',
   UpstreamApiKeySecret: 'AWS::SecretsManager::Secret',
@@ -19,7 +21,7 @@ const PINNED_LOGICAL_IDS = {
 };
 
 /** Resources holding data or identities: kept when the stack is deleted or the resource replaced. */
-const RETAINED = ['DataKey', 'SessionTable', 'TranscriptBucket', 'AccessLogBucket', 'UpstreamApiKeySecret', 'UserPool'];
+const RETAINED = ['DataKey', 'SessionTable', 'ApprovalTable', 'TranscriptBucket', 'AccessLogBucket', 'UpstreamApiKeySecret', 'UserPool'];
 
 describe('stateful stack', () => {
   let template: Template;
@@ -64,16 +66,39 @@ describe('stateful stack', () => {
         ),
         TimeToLiveSpecification: { AttributeName: SESSION_TABLE.ttlAttribute, Enabled: true },
       });
-      const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
-      expect(table?.Properties.GlobalSecondaryIndexes).toHaveLength(indexes.length);
+      expect(template.toJSON().Resources.SessionTable.Properties.GlobalSecondaryIndexes).toHaveLength(indexes.length);
     });
 
     it('is on demand, recoverable to a point in time, encrypted with the data key and protected from deletion', () => {
-      template.hasResourceProperties('AWS::DynamoDB::Table', {
+      expect(template.toJSON().Resources.SessionTable.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] } },
         DeletionProtectionEnabled: true,
+      });
+    });
+  });
+
+  describe('approval table', () => {
+    it('is keyed, indexed and expired as lambdas/store/approval-table.ts says, encrypted and recoverable', () => {
+      const index = APPROVAL_TABLE.indexes.byRequestHash;
+
+      expect(template.toJSON().Resources.ApprovalTable.Properties).toMatchObject({
+        KeySchema: [{ AttributeName: APPROVAL_TABLE.partitionKey, KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+        TimeToLiveSpecification: { AttributeName: APPROVAL_TABLE.ttlAttribute, Enabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] } },
       });
     });
   });
@@ -174,7 +199,7 @@ describe('stateful stack, dev settings', () => {
 
     expect(template.toJSON().Resources.SessionTable).toMatchObject({ DeletionPolicy: 'Delete' });
     expect(template.toJSON().Resources.TranscriptBucket).toMatchObject({ DeletionPolicy: 'Delete' });
-    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
+    template.allResourcesProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
   });
 
   it('locks transcripts in compliance mode for the configured days', () => {
