@@ -10,6 +10,9 @@ commands:
   wait ID [--url URL] [--token T] [--timeout S] [--json]
                                 block until a held request is decided; print the answer
                                 (URL and token also from AIRLOCK_URL, AIRLOCK_TOKEN)
+  sessions list|show ID|replay ID [filters] [--json]
+                                search, read and replay recorded sessions (auditors, or your own);
+                                \`airlock sessions --help\` lists the filters
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -22,6 +25,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   wait: async () => {
     const { waitCommand } = await import('./commands/wait');
     return (argv) => waitCommand(argv, { ...io, env: process.env });
+  },
+  sessions: async () => {
+    const { sessionsCommand } = await import('./commands/sessions');
+    return (argv) => sessionsCommand(argv, { ...io, env: process.env });
   },
   scan: async () => {
     const { scanCommand } = await import('./commands/scan');

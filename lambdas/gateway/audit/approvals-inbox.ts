@@ -52,10 +52,10 @@ interface InboxEntry {
   findingCounts: Record<string, number>;
   approval: SessionRecord['approval'] | null;
   /** The group whose members may decide, per the requester's policy. */
-  approversGroup: string;
-  selfApproval: boolean;
+  approvers_group: string;
+  self_approval: boolean;
   /** When the approval times out, per the requester's policy. */
-  decideBy: string;
+  decide_by: string;
 }
 
 function inboxEntry(policy: Policy, record: SessionRecord): InboxEntry {
@@ -70,15 +70,15 @@ function inboxEntry(policy: Policy, record: SessionRecord): InboxEntry {
     risk: record.risk ?? null,
     findingCounts: record.findingCounts,
     approval: record.approval ?? null,
-    approversGroup: approval.approvers_group,
-    selfApproval: approval.self_approval,
-    decideBy: new Date(Date.parse(record.createdAt) + approval.timeout_seconds * 1000).toISOString(),
+    approvers_group: approval.approvers_group,
+    self_approval: approval.self_approval,
+    decide_by: new Date(Date.parse(record.createdAt) + approval.timeout_seconds * 1000).toISOString(),
   };
 }
 
 function mayDecide(principal: Principal, entry: InboxEntry): boolean {
   const own = entry.principal.issuer === principal.issuer && entry.principal.sub === principal.sub;
-  return principal.groups.includes(entry.approversGroup) && (entry.selfApproval || !own);
+  return principal.groups.includes(entry.approvers_group) && (entry.self_approval || !own);
 }
 
 function approverGroups(policy: Policy): string[] {

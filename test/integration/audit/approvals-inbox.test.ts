@@ -28,7 +28,7 @@ function held(id: string, sub: string, groups: string[], status: SessionStatus, 
 }
 
 interface InboxPage {
-  data: { id: string; approversGroup: string; decideBy: string; status: string }[];
+  data: { id: string; approvers_group: string; decide_by: string; status: string }[];
   next_cursor: string | null;
 }
 
@@ -73,8 +73,8 @@ describe('approvals inbox (GET /v1/airlock/approvals) over DynamoDB Local', () =
 
     // frank's request goes to finance-approvers; paula's own is hidden (self-approval is off).
     expect(page!.data.map((e) => e.id)).toEqual(['p-alice-1', 'p-alice-2']);
-    expect(page!.data[0]).toMatchObject({ approversGroup: 'approvers', status: 'pending' });
-    expect(Date.parse(page!.data[0]!.decideBy) - Date.parse(sessions[0]!.createdAt)).toBe(3600 * 1000);
+    expect(page!.data[0]).toMatchObject({ approvers_group: 'approvers', status: 'pending' });
+    expect(Date.parse(page!.data[0]!.decide_by) - Date.parse(sessions[0]!.createdAt)).toBe(3600 * 1000);
     expect(sent).toEqual(['QueryCommand']);
   });
 
@@ -82,7 +82,7 @@ describe('approvals inbox (GET /v1/airlock/approvals) over DynamoDB Local', () =
     const { page } = await inbox(principal('fiona', ['finance-approvers']));
 
     expect(page!.data.map((e) => e.id)).toEqual(['p-frank-1']);
-    expect(page!.data[0]!.approversGroup).toBe('finance-approvers');
+    expect(page!.data[0]!.approvers_group).toBe('finance-approvers');
   });
 
   it('shows an auditor every pending request', async () => {
