@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { addAirlockStacks, addNagChecks, newAirlockApp, type AirlockStacks } from '../../lib/airlock-app';
 import { loadDeployment } from '../../lib/config';
+import { StatefulStack } from '../../lib/stateful-stack';
 
 /** A deployment config for tests: a fixed account and region so templates are fully concrete. */
 export const TEST_CONFIG = {
@@ -43,4 +44,12 @@ export function synthAirlock(
     statefulTemplate: Template.fromStack(stacks.stateful),
     statelessTemplate: Template.fromStack(stacks.stateless),
   };
+}
+
+/** Only the stateful stack: what its tests need, without building the API and functions. */
+export function synthStateful(config: Record<string, unknown> = TEST_CONFIG): Template {
+  const app = newAirlockApp({ context: { 'airlock:config': config } });
+  const { config: parsed } = loadDeployment((key) => app.node.tryGetContext(key));
+  const stack = new StatefulStack(app, 'stateful', { config: parsed, env: { account: parsed.account, region: parsed.region } });
+  return Template.fromStack(stack);
 }

@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { APPROVAL_TABLE } from '../../lambdas/store/approval-table';
 import { SESSION_TABLE } from '../../lambdas/store/schema';
-import { synthAirlock, TEST_CONFIG } from './airlock-app';
+import { synthStateful, TEST_CONFIG } from './airlock-app';
 
 /** Logical IDs that must never change: changing one replaces the resource and loses its data. */
 const PINNED_LOGICAL_IDS = {
@@ -26,7 +26,7 @@ const RETAINED = ['DataKey', 'SessionTable', 'ApprovalTable', 'TranscriptBucket'
 describe('stateful stack', () => {
   let template: Template;
   beforeAll(() => {
-    template = synthAirlock().statefulTemplate;
+    template = synthStateful();
   });
 
   describe('logical IDs', () => {
@@ -195,7 +195,7 @@ describe('stateful stack', () => {
 
 describe('stateful stack, dev settings', () => {
   it('deletes stateful resources with the stack when removalPolicy is destroy', () => {
-    const template = synthAirlock({ ...TEST_CONFIG, removalPolicy: 'destroy' }).statefulTemplate;
+    const template = synthStateful({ ...TEST_CONFIG, removalPolicy: 'destroy' });
 
     expect(template.toJSON().Resources.SessionTable).toMatchObject({ DeletionPolicy: 'Delete' });
     expect(template.toJSON().Resources.TranscriptBucket).toMatchObject({ DeletionPolicy: 'Delete' });
@@ -203,7 +203,7 @@ describe('stateful stack, dev settings', () => {
   });
 
   it('locks transcripts in compliance mode for the configured days', () => {
-    const template = synthAirlock({ ...TEST_CONFIG, objectLock: { mode: 'compliance', days: 365 } }).statefulTemplate;
+    const template = synthStateful({ ...TEST_CONFIG, objectLock: { mode: 'compliance', days: 365 } });
 
     expect(template.toJSON().Resources.TranscriptBucket.Properties).toMatchObject({
       ObjectLockEnabled: true,
