@@ -22,6 +22,8 @@ import { parsePolicy, PolicyError, type Policy } from '../lambdas/inspect/policy
  *   objectLock               `{ "mode": "off" }` (default), or `{ "mode": "governance" | "compliance", "days": n }`:
  *                            S3 Object Lock default retention of transcripts. Set on first deploy; compliance
  *                            mode cannot be shortened or removed by anyone, the account root included
+ *   sessionEvents            `{ "forwardToEventBusArn"?: arn, "archiveDays"?: n }`: forward every session event (metadata
+ *                            only) to a SIEM's EventBridge bus, and/or keep them in an archive n days (docs/audit.md)
  *   upstreamUrl              OpenAI-compatible upstream base URL (default https://api.openai.com/v1); its key
  *                            lives in the Secrets Manager secret the stack creates
  *   anthropicUrl             optional Anthropic Messages upstream (e.g. https://api.anthropic.com/v1); adds a second secret
@@ -86,6 +88,16 @@ export const deployConfigSchema = z
     sessionTtlDays: z.number().int().positive().max(3650).default(400),
     transcriptRetentionDays: z.number().int().positive().max(36500).default(400),
     objectLock: objectLock.default({ mode: 'off' }),
+    sessionEvents: z
+      .object({
+        forwardToEventBusArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w.\-/]+$/, 'an EventBridge event bus ARN')
+          .optional(),
+        archiveDays: z.number().int().positive().max(36500).optional(),
+      })
+      .strict()
+      .default({}),
     upstreamUrl: z.url({ protocol: /^https?$/ }).default('https://api.openai.com/v1'),
     anthropicUrl: z.url({ protocol: /^https?$/ }).optional(),
     oidcIssuers: z.array(oidcIssuer).default([]),

@@ -4,6 +4,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config';
 import type { AirlockFunctionProps } from './constructs/airlock-function';
+import { AuditEvents } from './constructs/audit-events';
 import { GatewayApi } from './constructs/gateway-api';
 import { GatewayIdentity } from './constructs/gateway-identity';
 import { Observability } from './constructs/observability';
@@ -60,6 +61,7 @@ export class StatelessStack extends Stack {
       eventBusName: `${config.namePrefix}-${config.stage}-sessions`,
       description: 'Airlock: one event per finished session (metadata only, never prompt text)',
     });
+    new AuditEvents(this, 'AuditEvents', { bus: sessionEvents, ...config.sessionEvents });
     this.proxy = new ProxyFunction(this, 'Proxy', {
       stateful,
       sessionEvents,

@@ -1,6 +1,5 @@
-import { Fn, Lazy } from 'aws-cdk-lib';
+import { Duration, Fn, Lazy } from 'aws-cdk-lib';
 import { OAuthScope, UserPoolClient, UserPoolClientIdentityProvider, type IUserPool, type IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import { AirlockFunction, type AirlockFunctionProps, type RuntimeEnvironment } from './airlock-function';
