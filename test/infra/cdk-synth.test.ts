@@ -1,24 +1,42 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/function-bundling';
 
+interface SynthResult {
+  status: number | null;
+  stderr: string;
+}
+
 /** `npx cdk synth` as a user runs it: from the repo root, with no AWS credentials or network. */
-function cdkSynth(outdir: string, ...context: string[]) {
+function cdkSynth(outdir: string, ...context: string[]): Promise<SynthResult> {
   const env: Record<string, string> = { PATH: `${join(PROJECT_ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, HOME: outdir, AWS_EC2_METADATA_DISABLED: 'true' };
   const args = ['synth', '--quiet', '--no-notices', '--no-version-reporting', '-o', outdir, ...context.flatMap((c) => ['-c', c])];
-  return spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk'), args, { cwd: PROJECT_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk'), args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
 }
 
 describe('cdk synth', () => {
+  let dir: string;
   let outdir: string;
-  let result: ReturnType<typeof cdkSynth>;
-  beforeAll(() => {
-    outdir = mkdtempSync(join(tmpdir(), 'airlock-synth-'));
-    result = cdkSynth(outdir);
-  });
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  let brokenPolicy: string;
+  let result: SynthResult;
+  let withBrokenPolicy: SynthResult;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'airlock-synth-'));
+    outdir = join(dir, 'out');
+    brokenPolicy = join(dir, 'broken.policy.yaml');
+    writeFileSync(brokenPolicy, 'version: 2\naccess:\n  groups: [llm-users]\n');
+    // Both runs at once: the failing one ends before bundling starts.
+    [result, withBrokenPolicy] = await Promise.all([cdkSynth(outdir), cdkSynth(join(dir, 'broken-out'), `airlock:policyFile=${brokenPolicy}`)]);
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('succeeds from the repo root without credentials, cdk-nag included', () => {
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
@@ -39,16 +57,7 @@ describe('cdk synth', () => {
   });
 
   it('fails on an invalid policy, naming the file and the reason', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'airlock-bad-policy-'));
-    const policy = join(dir, 'broken.policy.yaml');
-    writeFileSync(policy, 'version: 2\naccess:\n  groups: [llm-users]\n');
-    try {
-      const failed = cdkSynth(join(dir, 'out'), `airlock:policyFile=${policy}`);
-
-      expect(failed.status).not.toBe(0);
-      expect(failed.stderr).toContain(`invalid policy ${policy}: version:`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(withBrokenPolicy.status).not.toBe(0);
+    expect(withBrokenPolicy.stderr).toContain(`invalid policy ${brokenPolicy}: version:`);
   });
 });
