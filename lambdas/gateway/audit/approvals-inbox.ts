@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Principal } from '../../auth/principal';
 import { resolveGroupPolicy, type Policy } from '../../inspect/policy';
 import { forbidden } from '../../shared/errors';

@@ -1,3 +1,4 @@
+import { principalKey, type Principal } from '../../auth/principal';
 import { AirlockError } from '../../shared/errors';
 import { StoreError } from '../../store/store-error';
 import type { SessionQueries } from '../../store/types';
@@ -24,4 +25,11 @@ export async function auditStoreCall<T>(read: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw toAuditError(err);
   }
+}
+
+/** Reading the record is itself on record: who read which session, and every failed integrity check. */
+export function logRecordRead(deps: GatewayDeps, reader: Principal, action: 'show' | 'replay', sessionId: string, integrity: string): void {
+  const fields = { sessionId, action, reader: principalKey(reader), integrity };
+  if (integrity === 'mismatch') deps.logger.warn('session transcript failed its integrity check', fields);
+  else deps.logger.info('session record read', fields);
 }

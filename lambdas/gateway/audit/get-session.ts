@@ -3,7 +3,7 @@ import type { SessionRecord } from '../../store/types';
 import { sendJson, type GatewayRequest, type ResponseSink } from '../http';
 import type { GatewayDeps } from '../ports';
 import { auditAccess, mayRead, type AuditAccess } from './access';
-import { auditStoreCall } from './audit-deps';
+import { auditStoreCall, logRecordRead } from './audit-deps';
 import { parseQuery } from './query-params';
 import { streamedText } from './streamed-text';
 import { readCheckedTranscript } from './transcript-integrity';
@@ -31,6 +31,7 @@ export async function getSession(deps: GatewayDeps, req: GatewayRequest, sink: R
   parseQuery(req.query, {});
   const record = await readableSession(deps, access, params.id);
   const checked = await readCheckedTranscript(deps.transcripts, record);
+  logRecordRead(deps, req.principal!, 'show', record.id, checked.integrity);
   const t = checked.transcript;
   const responseText = streamedText(t?.events);
 

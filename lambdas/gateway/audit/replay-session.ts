@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as z from 'zod';
 import { notFound } from '../../shared/errors';
 import { SSE_HEADERS, AIRLOCK_HEADERS, type GatewayRequest, type ResponseSink } from '../http';
 import type { GatewayDeps } from '../ports';
 import { auditAccess } from './access';
+import { logRecordRead } from './audit-deps';
 import { INTEGRITY_HEADER, readableSession } from './get-session';
 import { parseQuery } from './query-params';
 import { MAX_REPLAY_SPEED, MIN_REPLAY_SPEED, recordedEvents, replaySchedule } from './replay-schedule';
 import { readCheckedTranscript } from './transcript-integrity';
-import { z } from 'zod';
 
 /** Silence longer than this gets an SSE comment, so proxies and API Gateway keep the connection open. */
 const KEEP_ALIVE_MS = 15_000;
@@ -30,6 +31,7 @@ export async function replaySession(deps: GatewayDeps, req: GatewayRequest, sink
   const { speed } = parseQuery(req.query, replayParams);
   const record = await readableSession(deps, access, params.id);
   const checked = await readCheckedTranscript(deps.transcripts, record);
+  logRecordRead(deps, req.principal!, 'replay', record.id, checked.integrity);
   if (!checked.transcript) throw notFound('The transcript of this session');
   const frames = replaySchedule(recordedEvents(record, checked.transcript), speed);
 

@@ -44,6 +44,7 @@ export interface AuditDepsOptions {
   dynamo: DynamoDBClient;
   s3: S3Client;
   policy?: Policy;
+  logger?: AirlockLogger;
 }
 
 export function auditDeps(options: AuditDepsOptions): GatewayDeps {
@@ -54,7 +55,7 @@ export function auditDeps(options: AuditDepsOptions): GatewayDeps {
     sessions: new DynamoSessionStore({ tableName: options.tableName, client: options.dynamo, ttlDays: 30 }),
     queries: new DynamoSessionQueries({ tableName: options.tableName, client: options.dynamo }),
     transcripts: new S3TranscriptStore({ bucket: options.bucket, client: options.s3 }),
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     clock: systemClock,
     newId: notUsedByAudit,
   };

@@ -1,6 +1,7 @@
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { GatewayDeps } from '../../../lambdas/gateway/ports';
+import type { AirlockLogger } from '../../../lambdas/shared/logger';
 import { createSessionTable } from '../../../lambdas/store/table-definition';
 import type { SessionRecord, Transcript } from '../../../lambdas/store/types';
 import { localDynamoClient, localS3Client } from '../../../local/embedded-stores';
@@ -68,13 +69,21 @@ describe('session transcripts, integrity and replay (DynamoDB Local + s3rver)', 
   let s3Client: S3Client;
   let deps: GatewayDeps;
   let call: AuditCall;
+  const logged: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+  const log = (level: string) => (message: string, fields: Record<string, unknown> = {}) => void logged.push({ level, message, fields });
 
   beforeAll(async () => {
     [dynamo, s3] = await Promise.all([startDynamoDbLocal(), startS3Server()]);
     dynamoClient = localDynamoClient(dynamo.endpoint);
     s3Client = localS3Client(s3.endpoint);
     await createSessionTable(dynamoClient, TABLE);
-    deps = auditDeps({ tableName: TABLE, bucket: s3.bucket, dynamo: dynamoClient, s3: s3Client });
+    deps = auditDeps({
+      tableName: TABLE,
+      bucket: s3.bucket,
+      dynamo: dynamoClient,
+      s3: s3Client,
+      logger: { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') } as unknown as AirlockLogger,
+    });
     call = auditClient(deps);
   }, 60_000);
 
@@ -126,6 +135,25 @@ describe('session transcripts, integrity and replay (DynamoDB Local + s3rver)', 
       expect(reply.status).toBe(200);
       expect(reply.headers['x-airlock-integrity']).toBe('mismatch');
       expect(reply.json()).toMatchObject({ integrity: 'mismatch', transcript: { response: 'a different answer', recordedSha256: session.transcriptSha256 } });
+    });
+
+    it('logs who read which session, and warns when a transcript fails its check', async () => {
+      const intact = await recordSession(deps, alice);
+      const tampered = await recordSession(deps, alice);
+      await s3Client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: tampered.transcriptKey, Body: '{"version":1}' }));
+      logged.length = 0;
+
+      await call(`/v1/airlock/sessions/${intact.id}`, { principal: auditor });
+      await call(`/v1/airlock/sessions/${tampered.id}/replay`, { principal: alice, query: { speed: '100' } });
+
+      expect(logged).toEqual([
+        { level: 'info', message: 'session record read', fields: { sessionId: intact.id, action: 'show', reader: `${ISSUER}|ada-auditor`, integrity: 'verified' } },
+        {
+          level: 'warn',
+          message: 'session transcript failed its integrity check',
+          fields: { sessionId: tampered.id, action: 'replay', reader: `${ISSUER}|alice`, integrity: 'mismatch' },
+        },
+      ]);
     });
 
     it('reports an object replaced by bytes that are not a transcript as a mismatch', async () => {
