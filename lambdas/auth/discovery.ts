@@ -1,5 +1,5 @@
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const discoveryDocument = z.object({ issuer: z.string(), jwks_uri: z.string().url() });
 

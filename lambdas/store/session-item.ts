@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SESSION_TABLE } from './schema';
 import { StoreError } from './store-error';
 import type { SessionRecord, SessionUpdate } from './types';
