@@ -4,7 +4,7 @@ import { StoreError } from '../../store/store-error';
 import type { SessionQueries } from '../../store/types';
 import type { GatewayDeps } from '../ports';
 
-
+/** The session search the audit routes need; a gateway built without one answers 503. */
 export function auditQueries(deps: GatewayDeps): SessionQueries {
   if (!deps.queries) {
     throw new AirlockError(503, 'server_error', 'audit_unavailable', 'Session search is not configured on this gateway.');

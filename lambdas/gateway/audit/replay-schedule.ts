@@ -18,7 +18,8 @@ export const MAX_REPLAY_MS = 5 * 60_000;
  * got is sent last, where it happened.
  */
 export function recordedEvents(record: SessionRecord, transcript: Transcript): TranscriptEvent[] {
-  const events: TranscriptEvent[] = transcript.events ? [...transcript.events] : [];
+  // A transcript that failed its integrity check still replays: take only well-formed events from it.
+  const events: TranscriptEvent[] = Array.isArray(transcript.events) ? transcript.events.filter((e) => typeof e?.data === 'string') : [];
   const lastAt = () => events.reduce((max, e) => Math.max(max, e.t), 0);
   if (events.length === 0 && transcript.response !== undefined && transcript.response !== null) {
     events.push({ t: record.timings?.totalMs ?? 0, data: JSON.stringify(transcript.response) });

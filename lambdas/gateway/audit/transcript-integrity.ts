@@ -27,6 +27,8 @@ export async function readCheckedTranscript(transcripts: TranscriptStore, record
     throw toAuditError(err);
   }
   if (!stored) return { integrity: 'missing' };
+  // Valid JSON that is not a transcript object (`null`, a number) was not written by Airlock.
+  if (typeof stored.transcript !== 'object' || stored.transcript === null) return { integrity: 'mismatch', sha256: stored.sha256 };
   const matches = stored.sha256 === record.transcriptSha256 && stored.transcript.sessionId === record.id;
   return { integrity: matches ? 'verified' : 'mismatch', transcript: stored.transcript, sha256: stored.sha256 };
 }

@@ -156,12 +156,13 @@ describe('session transcripts, integrity and replay (DynamoDB Local + s3rver)', 
       ]);
     });
 
-    it('reports an object replaced by bytes that are not a transcript as a mismatch', async () => {
+    it.each(['not json at all', 'null', '42'])('reports an object replaced by bytes that are not a transcript (%s) as a mismatch', async (body) => {
       const session = await recordSession(deps, alice);
-      await s3Client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: session.transcriptKey, Body: 'not json at all' }));
+      await s3Client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: session.transcriptKey, Body: body }));
 
       const reply = await call(`/v1/airlock/sessions/${session.id}`, { principal: auditor });
 
+      expect(reply.status).toBe(200);
       expect(reply.json()).toMatchObject({ integrity: 'mismatch', transcript: null });
     });
 

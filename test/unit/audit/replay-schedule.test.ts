@@ -52,6 +52,12 @@ describe('recorded events of a session', () => {
     expect(recordedEvents(record, transcript({ events: events(0, 10) }))).toEqual(events(0, 10));
   });
 
+  it('skip anything that is not a recorded event', () => {
+    const forged = transcript({ events: [{ t: 1, data: 'ok' }, { t: 2 }, null, 'x'] as unknown as Transcript['events'] });
+
+    expect(recordedEvents(record, forged)).toEqual([{ t: 1, data: 'ok' }]);
+  });
+
   it('are the whole plain answer at the time it was sent', () => {
     expect(recordedEvents(record, transcript({ response: { id: 'x' } }))).toEqual([{ t: 420, data: '{"id":"x"}' }]);
   });
