@@ -45,6 +45,8 @@ export interface StreamMasker {
   end(): string;
   /** Findings so far, spans relative to the whole stream. */
   readonly findings: readonly Finding[];
+  /** Characters received but not yet emitted (the hold-back), for metrics. */
+  readonly held?: number;
 }
 
 /**

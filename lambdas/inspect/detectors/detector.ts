@@ -25,12 +25,15 @@ export interface Detector {
   readonly ignoreCase?: boolean;
   /** Instead of anchors: a global regex whose match positions are the hits (keep it short and cheap). */
   readonly trigger?: RegExp;
-  /** How far before and after the hit `detect` may read; spans stay inside these bounds. */
-  readonly reach: { readonly before: number; readonly after: number };
+  /**
+   * How far before and after the hit `detect` may read; spans stay inside these bounds. `lead`:
+   * how far after the hit a span may start (default `after`; open detectors must set it).
+   */
+  readonly reach: { readonly before: number; readonly after: number; readonly lead?: number };
   detect(text: string, at: number): DetectedSpan | null;
   /**
    * For detectors whose value may run past `reach.after` (PEM blocks, JWTs): true while more text
-   * could still change the result at `at`. Their spans must start at most 32 characters after `at`.
+   * could still change the result at `at`.
    */
   isOpen?(text: string, at: number): boolean;
 }

@@ -8,7 +8,7 @@ export const redactionMarkerGuard: Detector = {
   category: 'secret',
   priority: 0,
   anchors: ['[REDACTED:'],
-  reach: { before: 0, after: 60 },
+  reach: { before: 1, after: 60 },
   detect(text, at) {
     MARKER.lastIndex = at;
     const m = MARKER.exec(text);
@@ -24,7 +24,7 @@ export function placeholderGuard(labels: readonly string[]): Detector {
     category: 'pii',
     priority: 0,
     anchors: labels.map((l) => `<${l}_`),
-    reach: { before: 0, after: 50 },
+    reach: { before: 1, after: 50 },
     detect(text, at) {
       shape.lastIndex = at;
       const m = shape.exec(text);

@@ -45,8 +45,8 @@ export interface CompiledDetectors {
   readonly maxAnchor: number;
   /** Largest `reach.before` of any detector. */
   readonly maxBefore: number;
-  /** Largest `reach.after` among bounded (not open) detectors: how far back a stream rescan starts. */
-  readonly maxAfter: number;
+  /** Largest distance from a hit to the start of its span: how far back a stream rescan starts. */
+  readonly maxLead: number;
 }
 
 /** Longest text a trigger regex may read past its hit (its lookahead). */
@@ -72,7 +72,7 @@ export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDe
   const triggers = new Map<string, { kind: 'trigger'; regex: RegExp; entries: ActiveDetector[] }>();
   let maxAnchor = TRIGGER_MAX;
   let maxBefore = 0;
-  let maxAfter = 0;
+  let maxLead = 0;
   const add = (table: Map<string, ActiveDetector[]>, key: string, entry: ActiveDetector) => {
     const list = table.get(key) ?? [];
     if (!list.includes(entry)) list.push(entry);
@@ -81,7 +81,7 @@ export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDe
   for (const entry of entries) {
     const d = entry.detector;
     maxBefore = Math.max(maxBefore, d.reach.before);
-    if (!d.isOpen) maxAfter = Math.max(maxAfter, d.reach.after);
+    maxLead = Math.max(maxLead, d.reach.lead ?? (d.isOpen ? 32 : d.reach.after));
     if (d.trigger) {
       const flags = d.trigger.flags.includes('g') ? d.trigger.flags : `${d.trigger.flags}g`;
       const key = `/${d.trigger.source}/${flags}`;
@@ -105,7 +105,7 @@ export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDe
   if (literalCi.size) passes.push(literalPass(literalCi, true));
   if (separated.size) passes.push(separatorPass(separated));
   passes.push(...triggers.values());
-  return { all: entries, passes, maxAnchor, maxBefore, maxAfter };
+  return { all: entries, passes, maxAnchor, maxBefore, maxLead };
 }
 
 function literalPass(table: Map<string, ActiveDetector[]>, ignoreCase: boolean): LiteralPass {

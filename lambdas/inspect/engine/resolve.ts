@@ -2,13 +2,14 @@ import type { Finding } from '../types';
 import type { Candidate } from './scan';
 
 /**
- * Turns candidate spans into findings: spans touching a guard are dropped, overlapping spans merge
+ * Turns candidate spans into findings: spans overlapping or touching a guard are dropped (a marker
+ * must not give a neighbour the word boundary it lacked before masking), overlapping spans merge
  * into one finding (so no part of a longer match survives) named by a blocking detector if any,
  * else by the most specific one.
  */
 export function resolve(candidates: readonly Candidate[], guards: readonly Candidate[]): Finding[] {
   const kept = guards.length
-    ? candidates.filter((c) => !guards.some((g) => g.start < c.end && c.start < g.end))
+    ? candidates.filter((c) => !guards.some((g) => g.start <= c.end && c.start <= g.end))
     : [...candidates];
   kept.sort((a, b) => a.start - b.start || b.end - a.end);
   const findings: Finding[] = [];
@@ -41,14 +42,23 @@ function outranks(a: Candidate, b: Candidate): boolean {
   return a.entry.detector.type < b.entry.detector.type;
 }
 
-/** The earliest cut at or before `cut` that splits no span. */
-export function safeCut(cut: number, spans: ReadonlyArray<{ start: number; end: number }>): number {
+/**
+ * The latest cut at or before `cut` that splits no candidate and does not touch a guard (so a
+ * guard and a candidate next to it are always decided together).
+ */
+export function safeCut(cut: number, candidates: ReadonlyArray<{ start: number; end: number }>, guards: ReadonlyArray<{ start: number; end: number }>): number {
   let moved = true;
   while (moved) {
     moved = false;
-    for (const s of spans) {
+    for (const s of candidates) {
       if (s.start < cut && s.end > cut) {
         cut = s.start;
+        moved = true;
+      }
+    }
+    for (const g of guards) {
+      if (g.start <= cut && cut <= g.end && cut > 0) {
+        cut = Math.max(0, g.start - 1);
         moved = true;
       }
     }

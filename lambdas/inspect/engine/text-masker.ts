@@ -89,11 +89,11 @@ export class StreamingMasker implements StreamMasker {
     const { set, buffer } = this;
     const committed = this.committed - this.base;
     if (!final && buffer.length - set.maxAnchor - set.maxBefore <= committed) return '';
-    const out = scan(set, buffer, Math.max(0, committed - set.maxAfter), committed, final);
+    const out = scan(set, buffer, Math.max(0, committed - set.maxLead), committed, final);
     if (out.failures.length) throw inspectionFailed(new DetectorFailure([...new Set(out.failures.map((f) => f.type))], out.failures[0]?.error));
     let cut = final ? buffer.length : Math.min(out.pendingFrom, buffer.length);
     if (cut <= committed) return '';
-    cut = safeCut(cut, out.candidates.concat(out.guards));
+    if (!final) cut = safeCut(cut, out.candidates, out.guards);
     if (cut <= committed) return '';
     const inRange = (c: { end: number }) => c.end <= cut;
     let findings = resolve(out.candidates.filter(inRange), out.guards.filter(inRange));
@@ -101,7 +101,7 @@ export class StreamingMasker implements StreamMasker {
     const text = applyFindings(buffer, findings, committed, cut, this.replace);
     for (const f of findings) this.found.push({ ...f, start: f.start + this.base, end: f.end + this.base });
     this.committed = this.base + cut;
-    const keepFrom = Math.max(0, cut - set.maxAfter - set.maxBefore);
+    const keepFrom = Math.max(0, cut - set.maxLead - set.maxBefore);
     if (keepFrom > 0) {
       this.buffer = buffer.slice(keepFrom);
       this.base += keepFrom;

@@ -13,7 +13,9 @@ import { isPlaceholder, looksRandom } from '../support';
 /** How far the name may reach left and right of the keyword (bounds the stream hold-back). */
 const NAME_LEFT = 24;
 const NAME_RIGHT = 32;
-const MAX_VALUE = 128;
+/** Longest stretch from the keyword to the start of the value: rest of the name, quote, type, operator. */
+const PREFIX_REACH = NAME_RIGHT + 40;
+const MAX_VALUE = 1024;
 
 type Strength = 'password' | 'secret';
 
@@ -84,26 +86,96 @@ const QUOTE = /["'`]/;
 /** What may follow a name that is being assigned: a closing quote or bracket, an operator, a comma, a space, `>`. */
 const CONTINUES = /^["'`\]]?[ \t=:,>\-.?|]/;
 const VALUE_END = /[\s"'`,;)}\]<>&|]/;
+const ELEMENT_END = /</;
 
-function valueAt(text: string, pos: number): { start: number; end: number; quoted: boolean } | null {
-  const q = text[pos];
-  if (q === '"' || q === "'" || q === '`') {
-    const limit = Math.min(text.length, pos + 2 + MAX_VALUE);
-    for (let i = pos + 1; i < limit; i++) {
+/** Where a value starts after a name, and how it is delimited. */
+interface ValueStart {
+  strength: Strength;
+  pos: number;
+  mode: 'quoted' | 'bare' | 'element';
+  prose: boolean;
+}
+
+/** Reads the name around the keyword at `at` and what follows it, up to where the value starts. */
+function locate(text: string, at: number): ValueStart | null {
+  let nameStart = at;
+  while (nameStart > 0 && at - nameStart < NAME_LEFT && isNameChar(text.charCodeAt(nameStart - 1))) nameStart--;
+  let nameEnd = at;
+  while (nameEnd < text.length && nameEnd - at < NAME_RIGHT && isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
+  if (isNameChar(text.charCodeAt(nameEnd))) return null;
+  while (nameEnd > at && text[nameEnd - 1] === '.') nameEnd--;
+  if (!CONTINUES.test(text.slice(nameEnd, nameEnd + 3))) return null;
+  const strength = strengthOf(text.slice(nameStart, nameEnd));
+  if (!strength) return null;
+
+  let pos = nameEnd;
+  const quotedName = QUOTE.test(text[pos] ?? '');
+  if (quotedName) pos++;
+  if (text[pos] === ']') pos++;
+  const before = text[nameStart - 1];
+  if (before === '<' && text[pos] === '>') return { strength, pos: pos + 1, mode: 'element', prose: false };
+  const isFlag = before === '-' && text[nameStart - 2] === '-';
+
+  GO_TYPE.lastIndex = pos;
+  if (GO_TYPE.exec(text)) pos = GO_TYPE.lastIndex;
+  let valuePos = -1;
+  let prose = false;
+  for (const op of quotedName ? [OPERATOR, XML_VALUE, ARGUMENT] : [OPERATOR, XML_VALUE]) {
+    op.lastIndex = pos;
+    if (op.exec(text)) {
+      valuePos = op.lastIndex;
+      break;
+    }
+  }
+  if (valuePos < 0 && (isFlag || strength === 'password')) {
+    const gap = isFlag ? FLAG_GAP : PROSE_OPERATOR;
+    gap.lastIndex = pos;
+    if (gap.exec(text)) {
+      valuePos = gap.lastIndex;
+      prose = !isFlag;
+    }
+  }
+  if (valuePos < 0) return null;
+  return { strength, pos: valuePos, mode: QUOTE.test(text[valuePos] ?? '') ? 'quoted' : 'bare', prose };
+}
+
+/**
+ * The value's extent: `end` is where it stops, `complete` whether its terminator (closing quote,
+ * end of the bare run, closing tag) was seen within reach.
+ */
+function extent(text: string, v: ValueStart): { start: number; end: number; complete: boolean } | null {
+  if (v.mode === 'quoted') {
+    const q = text[v.pos];
+    const limit = Math.min(text.length, v.pos + 2 + MAX_VALUE);
+    for (let i = v.pos + 1; i < limit; i++) {
       const c = text[i];
-      if (c === q && text[i - 1] !== '\\') return i > pos + 1 ? { start: pos + 1, end: i, quoted: true } : null;
+      if (c === q && text[i - 1] !== '\\') return i > v.pos + 1 ? { start: v.pos + 1, end: i, complete: true } : null;
       if (c === '\n') return null;
     }
-    return null;
+    return { start: v.pos + 1, end: limit, complete: false };
   }
-  const limit = Math.min(text.length, pos + MAX_VALUE);
-  let end = pos;
-  while (end < limit && !VALUE_END.test(text[end]!)) end++;
-  if (end === limit && end < text.length && !VALUE_END.test(text[end]!)) return null;
-  while (end > pos && /[.:\s]/.test(text[end - 1]!)) end--;
-  let start = pos;
-  while (start < end && /\s/.test(text[start]!)) start++;
-  return end > start ? { start, end, quoted: false } : null;
+  const stop = v.mode === 'element' ? ELEMENT_END : VALUE_END;
+  const limit = Math.min(text.length, v.pos + MAX_VALUE);
+  let end = v.pos;
+  while (end < limit && !stop.test(text[end]!)) end++;
+  return { start: v.pos, end, complete: end - v.pos < MAX_VALUE };
+}
+
+function valueSpan(text: string, v: ValueStart): DetectedSpan | null {
+  const e = extent(text, v);
+  if (!e || (!e.complete && e.end - e.start >= MAX_VALUE)) return null;
+  let { start, end } = e;
+  if (v.mode === 'element') {
+    if (!text.startsWith('</', end)) return null;
+    while (start < end && /\s/.test(text[start]!)) start++;
+    while (end > start && /\s/.test(text[end - 1]!)) end--;
+    if (/\s/.test(text.slice(start, end))) return null;
+  } else if (v.mode === 'bare') {
+    while (end > start && /[.:]/.test(text[end - 1]!)) end--;
+  }
+  if (end <= start) return null;
+  const value = text.slice(start, end);
+  return plausible(value, v.mode !== 'bare', v.strength, v.prose) ? { start, end } : null;
 }
 
 function plausible(value: string, quoted: boolean, strength: Strength, prose: boolean): boolean {
@@ -122,69 +194,25 @@ function plausible(value: string, quoted: boolean, strength: Strength, prose: bo
   return value.length >= 10 && looksRandom(value);
 }
 
-/** `<apiKey>  value </apiKey>`: the element's text, trimmed. */
-function elementValue(text: string, from: number, strength: Strength): DetectedSpan | null {
-  const limit = Math.min(text.length, from + MAX_VALUE + 16);
-  let close = from;
-  while (close < limit && text[close] !== '<') close++;
-  if (!text.startsWith('</', close)) return null;
-  let start = from;
-  let end = close;
-  while (start < end && /\s/.test(text[start]!)) start++;
-  while (end > start && /\s/.test(text[end - 1]!)) end--;
-  return end > start && !/\s/.test(text.slice(start, end)) && plausible(text.slice(start, end), true, strength, false) ? { start, end } : null;
-}
-
 export const secretAssignment: Detector = {
   type: 'generic_secret',
   category: 'secret',
   priority: 20,
   anchors: ['pass', 'pw', 'secret', 'token', 'key', 'auth', 'cred'],
   ignoreCase: true,
-  reach: { before: NAME_LEFT + 3, after: NAME_RIGHT + 40 + MAX_VALUE + 2 },
-  detect(text, at): DetectedSpan | null {
-    let nameStart = at;
-    while (nameStart > 0 && at - nameStart < NAME_LEFT && isNameChar(text.charCodeAt(nameStart - 1))) nameStart--;
-    let nameEnd = at;
-    while (nameEnd < text.length && nameEnd - at < NAME_RIGHT && isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
-    if (isNameChar(text.charCodeAt(nameEnd))) return null;
-    while (nameEnd > at && text[nameEnd - 1] === '.') nameEnd--;
-    if (!CONTINUES.test(text.slice(nameEnd, nameEnd + 3))) return null;
-    const strength = strengthOf(text.slice(nameStart, nameEnd));
-    if (!strength) return null;
-
-    let pos = nameEnd;
-    const quotedName = QUOTE.test(text[pos] ?? '');
-    if (quotedName) pos++;
-    if (text[pos] === ']') pos++;
-    const before = text[nameStart - 1];
-    const isFlag = before === '-' && text[nameStart - 2] === '-';
-
-    if (before === '<' && text[pos] === '>') return elementValue(text, pos + 1, strength);
-
-    let prose = false;
-    let valuePos = -1;
-    GO_TYPE.lastIndex = pos;
-    if (GO_TYPE.exec(text)) pos = GO_TYPE.lastIndex;
-    for (const op of quotedName ? [OPERATOR, XML_VALUE, ARGUMENT] : [OPERATOR, XML_VALUE]) {
-      op.lastIndex = pos;
-      if (op.exec(text)) {
-        valuePos = op.lastIndex;
-        break;
-      }
-    }
-    if (valuePos < 0 && (isFlag || strength === 'password')) {
-      const gap = isFlag ? FLAG_GAP : PROSE_OPERATOR;
-      gap.lastIndex = pos;
-      if (gap.exec(text)) {
-        valuePos = gap.lastIndex;
-        prose = !isFlag;
-      }
-    }
-    if (valuePos < 0) return null;
-    const value = valueAt(text, valuePos);
-    if (!value) return null;
-    if (!plausible(text.slice(value.start, value.end), value.quoted, strength, prose)) return null;
-    return { start: value.start, end: value.end };
+  reach: { before: NAME_LEFT + 3, after: PREFIX_REACH + MAX_VALUE + 2, lead: PREFIX_REACH },
+  detect(text, at) {
+    const v = locate(text, at);
+    return v ? valueSpan(text, v) : null;
+  },
+  // Names and operators are short; values can be long, so a stream holds one back only while it grows.
+  isOpen(text, at) {
+    if (text.length - at <= PREFIX_REACH) return true;
+    const v = locate(text, at);
+    if (!v) return false;
+    const e = extent(text, v);
+    if (!e || e.complete || e.end < text.length) return false;
+    // A quoted value that already reads like prose can never become a secret.
+    return !(v.mode === 'quoted' && /\s\S+\s/.test(text.slice(e.start, e.end)));
   },
 };
