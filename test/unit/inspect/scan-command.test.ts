@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { scanCommand } from '../../../cli/commands/scan';
+import { fake } from './fixtures';
+
+async function run(argv: string[], input: string): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await scanCommand(argv, { stdin: Readable.from([input]), stdout, stderr });
+  return { code, out, err };
+}
+
+describe('airlock scan', () => {
+  const key = fake.awsKeyId();
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-scan-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints stdin with secrets and PII masked', async () => {
+    const { code, out } = await run([], `key ${key}\nmail jane.doe@acme.io\n`);
+
+    expect(code).toBe(0);
+    expect(out).toBe('key [REDACTED:aws_access_key_id]\nmail [REDACTED:email]\n');
+  });
+
+  it('answers one JSON object per input line with id, masked text, findings and risk', async () => {
+    const input = [JSON.stringify({ id: 'a', text: `key ${key}` }), JSON.stringify({ id: 7, text: 'DROP DATABASE prod;' })].join('\n') + '\n';
+
+    const { code, out } = await run(['--jsonl'], input);
+
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(code).toBe(0);
+    expect(lines[0]).toEqual({
+      id: 'a',
+      masked: 'key [REDACTED:aws_access_key_id]',
+      findings: [{ type: 'aws_access_key_id', category: 'secret', start: 4, end: 24 }],
+      risk: { score: 20, decision: 'allow', reasons: [expect.objectContaining({ id: 'secret.aws_access_key_id' })] },
+    });
+    expect(lines[1]).toMatchObject({ id: 7, masked: 'DROP DATABASE prod;', findings: [], risk: { decision: 'review' } });
+  });
+
+  it('gives identical output through the stream masker with --chunk-size', async () => {
+    const input = [`token ${fake.githubPat()} for jane.doe@acme.io`, `postgres://app:pw-${fake.npm()}@db/x`, 'nothing here'].map((text, id) => JSON.stringify({ id, text })).join('\n');
+
+    const whole = await run(['--jsonl'], input);
+    const chunked = await run(['--jsonl', '--chunk-size', '3'], input);
+
+    expect(chunked.out).toBe(whole.out);
+  });
+
+  it('reads the policy file given with --policy', async () => {
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, 'version: 1\naccess:\n  groups: [x]\ndefaults:\n  detectors:\n    email: "off"\n');
+
+    const { out } = await run(['--policy', file], 'mail jane.doe@acme.io');
+
+    expect(out).toBe('mail jane.doe@acme.io');
+  });
+
+  it('reports lines that are not JSON on stderr and exits 1', async () => {
+    const { code, out, err } = await run(['--jsonl'], `not json\n${JSON.stringify({ id: 'ok', text: 'hi' })}\n`);
+
+    expect(code).toBe(1);
+    expect(err).toContain('line 1 is not valid JSON');
+    expect(JSON.parse(out)).toMatchObject({ id: 'ok', masked: 'hi' });
+  });
+
+  it('refuses a chunk size that is not a positive integer', async () => {
+    await expect(run(['--chunk-size', '0'], 'x')).rejects.toThrow('--chunk-size must be a positive integer');
+  });
+});
