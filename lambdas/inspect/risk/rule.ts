@@ -12,8 +12,40 @@ export interface RiskText {
 /** A risk text from a slot: the lower-case copy is made once here. */
 export const riskText = (kind: SlotKind, text: string): RiskText => ({ kind, text, lower: text.toLowerCase() });
 
-/** Whether any of the (lower-case) words occurs in the text: a prefilter far cheaper than a regex. */
-export const mentionsAny = (t: RiskText, words: readonly string[]): boolean => words.some((w) => t.lower.includes(w));
+/**
+ * Every word a rule uses as a prefilter. One scan of the lower-case text finds all of them, so
+ * rules test a set instead of searching the text once per word.
+ */
+export const RISK_WORDS = [
+  'ignore', 'disregard', 'forget', 'skip', 'bypass', 'system prompt', 'instructions', 'prompt', 'developer message',
+  'you are now', 'do anything now', 'developer mode', 'jailbreak', 'act as', 'pretend', 'override', 'disable',
+  'turn off', 'circumvent', 'im_start', '[inst]', '[/inst]', 'system', 'drop', 'truncate', 'delete', 'rm ',
+  'kubectl', 'destroy', 'iam', 'role ', '"action"', 'mkfs', 'dd ',
+] as const;
+export type RiskWord = (typeof RISK_WORDS)[number];
+
+const WORDS = new RegExp([...RISK_WORDS].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+const found = new WeakMap<RiskText, Set<string>>();
+
+function wordsIn(t: RiskText): Set<string> {
+  let set = found.get(t);
+  if (!set) {
+    set = new Set();
+    WORDS.lastIndex = 0;
+    for (let m = WORDS.exec(t.lower); m !== null; m = WORDS.exec(t.lower)) {
+      set.add(m[0]);
+      WORDS.lastIndex = m.index + 1;
+    }
+    found.set(t, set);
+  }
+  return set;
+}
+
+/** Whether any of the words occurs in the text: a prefilter far cheaper than running each rule's regex. */
+export const mentionsAny = (t: RiskText, words: readonly RiskWord[]): boolean => {
+  const set = wordsIn(t);
+  return set.size > 0 && words.some((w) => set.has(w));
+};
 
 export interface RiskInput {
   /** The unmasked texts of the request, in body order. Rules read them; they never echo them. */

@@ -1,11 +1,11 @@
 import type { SlotKind } from '../../chat/slots';
-import { mentionsAny, type RiskRule, type RiskSignal } from '../rule';
+import { mentionsAny, type RiskRule, type RiskSignal, type RiskWord } from '../rule';
 
 interface CommandPattern {
   id: string;
   label: string;
   /** Lower-case words one of which must occur before the pattern is tried. */
-  words: string[];
+  words: RiskWord[];
   test(text: string): boolean;
 }
 

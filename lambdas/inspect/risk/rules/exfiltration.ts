@@ -12,24 +12,41 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
 const DELIMITER = new Uint8Array(128);
 for (const c of ',\t;|') DELIMITER[c.charCodeAt(0)] = 1;
 
-/** One pass: the longest encoded run and the number of lines with three or more delimiters. */
-function shape(text: string): { longestRun: number; recordLines: number } {
-  let longestRun = 0;
-  let run = 0;
-  let recordLines = 0;
+const isEncoded = (c: number): boolean => c < 128 && ENCODED[c] === 1;
+
+/**
+ * The longest encoded run of at least BLOB_MIN characters, else 0. Any such run covers a multiple
+ * of BLOB_MIN / 2, so probing those positions and growing from them is enough: ordinary text costs
+ * a handful of probes instead of a pass over every character.
+ */
+function longestBlob(text: string): number {
+  let best = 0;
+  let coveredTo = -1;
+  for (let probe = BLOB_MIN / 2; probe < text.length; probe += BLOB_MIN / 2) {
+    if (probe < coveredTo || !isEncoded(text.charCodeAt(probe))) continue;
+    let start = probe;
+    while (start > 0 && isEncoded(text.charCodeAt(start - 1))) start--;
+    let end = probe;
+    while (end < text.length && isEncoded(text.charCodeAt(end))) end++;
+    coveredTo = end;
+    best = Math.max(best, end - start);
+  }
+  return best >= BLOB_MIN ? best : 0;
+}
+
+/** Lines with three or more delimiters; only texts with enough lines are read at all. */
+function recordLines(text: string): number {
+  if (count(text, '\n') < RECORD_LINES - 1) return 0;
+  let lines = 0;
   let delimiters = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 128 && ENCODED[c] === 1) {
-      if (++run > longestRun) longestRun = run;
-    } else run = 0;
     if (c === 10) {
-      if (delimiters >= 3) recordLines++;
+      if (delimiters >= 3) lines++;
       delimiters = 0;
     } else if (c < 128 && DELIMITER[c] === 1) delimiters++;
   }
-  if (delimiters >= 3) recordLines++;
-  return { longestRun, recordLines };
+  return delimiters >= 3 ? lines + 1 : lines;
 }
 
 function count(text: string, needle: string): number {
@@ -48,11 +65,8 @@ export const exfiltrationRule: RiskRule = {
     let fileMarkers = 0;
     for (const t of texts) {
       if (t.kind === 'tool_definition') continue;
-      if (t.text.length >= BLOB_MIN) {
-        const s = shape(t.text);
-        blob = Math.max(blob, s.longestRun);
-        records += s.recordLines;
-      }
+      if (t.text.length >= BLOB_MIN) blob = Math.max(blob, longestBlob(t.text));
+      records += recordLines(t.text);
       fileMarkers += count(t.text, 'diff --git ') + count(t.text, '\n==> ') + count(t.lower, '// file: ') + count(t.lower, '# file: ');
       if (count(t.text, '```') >= 16) fileMarkers++;
     }

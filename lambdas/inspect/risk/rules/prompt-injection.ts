@@ -1,7 +1,7 @@
-import { mentionsAny, type RiskRule, type RiskSignal } from '../rule';
+import { mentionsAny, type RiskRule, type RiskSignal, type RiskWord } from '../rule';
 
 /** Phrasings that try to override the model's instructions, directly or through tool results. */
-const PATTERNS: Array<{ id: string; label: string; words: string[]; regex: RegExp }> = [
+const PATTERNS: Array<{ id: string; label: string; words: RiskWord[]; regex: RegExp }> = [
   {
     id: 'ignore_instructions',
     words: ['ignore', 'disregard', 'forget', 'skip', 'bypass'],
@@ -10,7 +10,7 @@ const PATTERNS: Array<{ id: string; label: string; words: string[]; regex: RegEx
   },
   {
     id: 'reveal_system_prompt',
-    words: ['system prompt', 'system\n', 'instructions', 'prompt', 'developer message'],
+    words: ['system prompt', 'instructions', 'prompt', 'developer message'],
     label: 'asks to reveal the system prompt',
     regex: /\b(?:reveal|print|show|repeat|output|leak|display|dump|tell me)\s+(?:me\s+)?(?:your|the)\s+(?:full\s+|entire\s+|exact\s+)?(?:system\s+prompt|hidden\s+(?:instructions|prompt)|initial\s+(?:instructions|prompt)|developer\s+message)\b/i,
   },
@@ -28,7 +28,7 @@ const PATTERNS: Array<{ id: string; label: string; words: string[]; regex: RegEx
   },
   {
     id: 'fake_system_turn',
-    words: ['im_start', '[inst]', '[/inst]', 'system', 'new instructions'],
+    words: ['im_start', '[inst]', '[/inst]', 'system', 'instructions'],
     label: 'embeds a fake system or instruction turn',
     regex: /<\|im_start\|>\s*system|\[\/?INST\]|^#{2,3}\s*(?:system|new instructions)\s*:|\bnew\s+instructions\s*:/im,
   },
