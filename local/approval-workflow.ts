@@ -47,10 +47,12 @@ export class LocalTaskTokens implements TaskResults {
     this.take(token).reject(namedError(error, cause));
   }
 
+  /** Ends every wait (after the executions were aborted, so no Catch branch runs for it). */
   close(): void {
     for (const [token, entry] of this.waiting) {
       clearTimeout(entry.timer);
       this.waiting.delete(token);
+      entry.reject(namedError('Airlock.Shutdown', 'The local runtime stopped.'));
     }
   }
 

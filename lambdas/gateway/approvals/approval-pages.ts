@@ -120,6 +120,8 @@ async function decide(deps: ApprovalPagesDeps, decisions: DecisionDeps, req: Gat
   const ok = await authorize(deps, req, sink, rawId);
   if (!ok) return;
   const { approval, approver } = ok;
+  const now = deps.clock.now();
+  if (approval.status !== 'pending' || now >= Date.parse(approval.decideBy)) return alreadyDecided(sink, approval, now);
   const form = new URLSearchParams((req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? req.body : '');
   if (!deps.links.verifyCsrf(approval.id, principalKey(approver), form.get('csrf') ?? undefined)) {
     return html(sink, 403, messagePage('Form not valid', 'This form was not issued to you for this request. Reload the page and decide again.', 'bad'));
@@ -129,9 +131,7 @@ async function decide(deps: ApprovalPagesDeps, decisions: DecisionDeps, req: Gat
   const decision = choice === 'approve' ? 'approved' : 'denied';
   const rawReason = (form.get('reason') ?? '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim().slice(0, MAX_REASON_CHARS);
 
-  const now = deps.clock.now();
   const at = new Date(now).toISOString();
-  if (approval.status !== 'pending' || now >= Date.parse(approval.decideBy)) return alreadyDecided(sink, approval, now);
   const taskToken = await decisions.tokens.get(approval.id);
   if (!taskToken) {
     return html(sink, 503, messagePage('Not ready yet', 'This request is still being set up. Nothing was changed; try again in a moment.', 'bad'));
