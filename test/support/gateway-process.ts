@@ -26,6 +26,8 @@ export interface GatewayProcess {
   output(): string;
   /** A token from `airlock token`, as a user mints one. */
   token(sub: string, groups: string[]): Promise<string>;
+  /** Runs another `airlock` command as a user would, with this gateway's environment (data directory). */
+  cli(args: string[], env?: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Every session item, by id. */
   session(id: string): Promise<Record<string, unknown> | undefined>;
   /** Every item and every object the gateway stored, as text: for canary searches. */
@@ -68,6 +70,17 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
     async token(sub, groups) {
       const { stdout } = await run(process.execPath, [CLI, 'token', '--sub', sub, '--groups', groups.join(',')], { cwd: REPO, env: childEnv });
       return stdout.trim();
+    },
+    cli(args, env = {}) {
+      return new Promise((resolveRun, reject) => {
+        const command = spawn(process.execPath, [CLI, ...args], { cwd: REPO, env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        command.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+        command.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        command.once('error', reject);
+        command.once('close', (code) => resolveRun({ code, stdout, stderr }));
+      });
     },
     async session(id) {
       const out = await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }));
