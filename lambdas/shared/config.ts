@@ -55,6 +55,17 @@ const oidcIssuer = z
 
 export type OidcIssuerConfig = z.infer<typeof oidcIssuer>;
 
+const approverSignIn = z
+  .object({
+    authorizeUrl: z.string().url(),
+    tokenUrl: z.string().url(),
+    clientId: z.string().min(1),
+    scopes: z.array(z.string().min(1)).default(['openid', 'email', 'profile']),
+  })
+  .strict();
+
+export type ApproverSignInConfig = z.infer<typeof approverSignIn>;
+
 const envSchema = z.object({
   AIRLOCK_SESSION_TABLE: z.string().optional(),
   AIRLOCK_TRANSCRIPT_BUCKET: z.string().optional(),
@@ -90,6 +101,25 @@ const envSchema = z.object({
       }
     }),
   AIRLOCK_PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Just-in-time approval: the approval table, the state machine the proxy starts, the approvers' SNS topic. */
+  AIRLOCK_APPROVAL_TABLE: z.string().optional(),
+  AIRLOCK_APPROVAL_STATE_MACHINE_ARN: z.string().optional(),
+  AIRLOCK_APPROVAL_TOPIC_ARN: z.string().optional(),
+  /** Secrets Manager secret holding the key that signs approval links and approval-form tokens. */
+  AIRLOCK_APPROVAL_LINK_SECRET_ARN: z.string().optional(),
+  /** Approver sign-in (OIDC authorization code + PKCE): JSON { authorizeUrl, tokenUrl, clientId, scopes? }. */
+  AIRLOCK_APPROVER_SIGN_IN: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      try {
+        return approverSignIn.parse(JSON.parse(s));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `AIRLOCK_APPROVER_SIGN_IN is not valid (${(err as Error).message.slice(0, 200)})` });
+        return z.NEVER;
+      }
+    }),
   /** EventBridge bus (name or ARN) that receives each finished session's metadata. Unset: no events. */
   AIRLOCK_EVENT_BUS_NAME: z.string().optional(),
   /** Local runtime: listening port, data directory, and policy file (overrides AIRLOCK_POLICY_FILE). */
