@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ulid } from 'ulid';
+import { ApprovalService } from '../gateway/approvals/approval-gate';
 import { cachedInspectorFactory } from '../gateway/inspector-cache';
 import { systemClock, type GatewayDeps } from '../gateway/ports';
 import { createInspector } from '../inspect';
@@ -10,9 +11,11 @@ import { anthropicProvider } from '../providers/anthropic';
 import { OpenAICompatibleProvider } from '../providers/openai-compatible';
 import type { RuntimeConfig } from '../shared/config';
 import { logger } from '../shared/logger';
+import { DynamoApprovalStore } from '../store/approval-store';
 import { DynamoSessionStore } from '../store/dynamo-session-store';
 import { EventBridgeSessionEvents } from '../store/eventbridge-session-events';
 import { S3TranscriptStore } from '../store/s3-transcript-store';
+import { SfnApprovalWorkflow } from './approval-aws';
 import { DynamoSessionQueries } from '../store/session-queries';
 
 /**
@@ -48,6 +51,19 @@ export function lambdaGatewayDeps(config: RuntimeConfig): GatewayDeps {
     queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),
     transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
     ...(config.AIRLOCK_EVENT_BUS_NAME ? { events: new EventBridgeSessionEvents({ eventBusName: config.AIRLOCK_EVENT_BUS_NAME }) } : {}),
+    ...(config.AIRLOCK_APPROVAL_TABLE && config.AIRLOCK_APPROVAL_STATE_MACHINE_ARN
+      ? {
+          approvals: new ApprovalService({
+            approvals: new DynamoApprovalStore({ tableName: config.AIRLOCK_APPROVAL_TABLE }),
+            sessions: new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS }),
+            transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
+            workflow: new SfnApprovalWorkflow(config.AIRLOCK_APPROVAL_STATE_MACHINE_ARN),
+            ...(config.AIRLOCK_PUBLIC_BASE_URL ? { publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL } : {}),
+            logger,
+            clock: systemClock,
+          }),
+        }
+      : {}),
     logger,
     clock: systemClock,
     newId: ulid,

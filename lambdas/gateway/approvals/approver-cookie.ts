@@ -2,7 +2,7 @@
  * The signed-in approver's token travels in an HttpOnly, SameSite=Lax cookie: never readable by
  * script, never sent with a cross-site POST. `Secure` whenever the pages are served over https.
  */
-export const APPROVER_COOKIE = 'airlock_approver';
+export { APPROVER_COOKIE } from '../../auth/approval-sign-in';
 
 export function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
   for (const part of (cookieHeader ?? '').split(';')) {
