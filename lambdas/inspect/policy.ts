@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
+import { DETECTORS } from './detectors/registry';
 import type { DetectorAction } from './types';
 
 /**
@@ -158,8 +159,11 @@ export function policyFromObject(raw: unknown, source = 'policy'): Policy {
   const p = result.data;
   const defaults = mergeGroupPolicy(BUILT_IN_DEFAULTS, p.defaults);
   assertThresholds(defaults, 'defaults', source);
+  assertDetectorNames(defaults, p.defaults.detectors ?? {}, 'defaults', source);
   for (const [name, override] of Object.entries(p.groups)) {
-    assertThresholds(mergeGroupPolicy(defaults, override), `groups.${name}`, source);
+    const merged = mergeGroupPolicy(defaults, override);
+    assertThresholds(merged, `groups.${name}`, source);
+    assertDetectorNames(merged, override.detectors ?? {}, `groups.${name}`, source);
   }
   return { version: 1, access: p.access, defaults, groups: p.groups };
 }
@@ -227,6 +231,16 @@ export function detectorAction(gp: GroupPolicy, type: string, category: string, 
 function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
   return new RegExp(`^${escaped}$`);
+}
+
+/** A `detectors` key must name a category, a built-in detector type or a custom type: a typo would silently do nothing. */
+function assertDetectorNames(gp: GroupPolicy, detectors: Record<string, unknown>, path: string, source: string): void {
+  const known = new Set<string>(['secret', 'pii', 'custom', ...Object.values(DETECTORS).map((d) => d.type)]);
+  for (const c of [...(gp.custom?.patterns ?? []), ...(gp.custom?.words ?? [])]) known.add(c.type);
+  const unknown = Object.keys(detectors).filter((k) => !known.has(k));
+  if (unknown.length) {
+    throw new PolicyError(source, unknown.map((k) => `${path}.detectors.${k}: unknown detector (expected a category, a built-in type or a custom type)`));
+  }
 }
 
 function assertThresholds(gp: GroupPolicy, path: string, source: string): void {

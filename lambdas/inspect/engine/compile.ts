@@ -40,6 +40,8 @@ export type Pass = LiteralPass | SeparatorPass | TriggerPass;
 /** Detectors compiled for fast scanning. */
 export interface CompiledDetectors {
   readonly all: readonly ActiveDetector[];
+  /** Guard passes run first: hits inside a guard (a keyword inside `[REDACTED:api_token]`) are skipped. */
+  readonly guardPasses: readonly Pass[];
   readonly passes: readonly Pass[];
   /** Longest anchor, trigger match or separator offset: hits closer than this to the end of a stream buffer are not yet known. */
   readonly maxAnchor: number;
@@ -65,6 +67,19 @@ function separatorOffset(anchor: string): number {
 export const separatorKey = (c1: number, c2: number, sep: number): number => (c1 * 65536 + c2) * 128 + sep;
 
 export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDetectors {
+  const detectors = compilePasses(entries.filter((e) => !e.guard));
+  const guards = compilePasses(entries.filter((e) => e.guard));
+  return {
+    all: entries,
+    guardPasses: guards.passes,
+    passes: detectors.passes,
+    maxAnchor: Math.max(detectors.maxAnchor, guards.maxAnchor),
+    maxBefore: Math.max(detectors.maxBefore, guards.maxBefore),
+    maxLead: Math.max(detectors.maxLead, guards.maxLead),
+  };
+}
+
+function compilePasses(entries: readonly ActiveDetector[]): Omit<CompiledDetectors, 'all' | 'guardPasses'> {
   const literal = new Map<string, ActiveDetector[]>();
   const literalCi = new Map<string, ActiveDetector[]>();
   const separated = new Map<string, ActiveDetector[]>();
@@ -105,7 +120,7 @@ export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDe
   if (literalCi.size) passes.push(literalPass(literalCi, true));
   if (separated.size) passes.push(separatorPass(separated));
   passes.push(...triggers.values());
-  return { all: entries, passes, maxAnchor, maxBefore, maxLead };
+  return { passes, maxAnchor, maxBefore, maxLead };
 }
 
 function literalPass(table: Map<string, ActiveDetector[]>, ignoreCase: boolean): LiteralPass {

@@ -1,4 +1,4 @@
-import { separatorKey, type ActiveDetector, type CompiledDetectors } from './compile';
+import { separatorKey, type ActiveDetector, type CompiledDetectors, type Pass } from './compile';
 
 export interface Candidate {
   readonly start: number;
@@ -38,11 +38,25 @@ export function scan(set: CompiledDetectors, text: string, from: number, minStar
       out.failures.push({ type: d.type, error });
       return;
     }
-    if (span && span.end > span.start && span.start >= minStart) {
+    // Guards are kept even before minStart: hits inside them must be skipped on every rescan.
+    if (span && span.end > span.start && (entry.guard || span.start >= minStart)) {
       (entry.guard ? out.guards : out.candidates).push({ start: span.start, end: span.end, entry });
     }
   };
-  for (const pass of set.passes) {
+  runPasses(set.guardPasses, text, from, settledBelow, visit);
+  const guards = out.guards;
+  const outsideGuards = guards.length === 0 ? visit : (entry: ActiveDetector, at: number) => {
+    for (const g of guards) if (g.start <= at && at < g.end) return;
+    visit(entry, at);
+  };
+  runPasses(set.passes, text, from, settledBelow, outsideGuards);
+  return out;
+}
+
+type Visit = (entry: ActiveDetector, at: number) => void;
+
+function runPasses(passes: readonly Pass[], text: string, from: number, settledBelow: number, visit: Visit): void {
+  for (const pass of passes) {
     const re = pass.regex;
     re.lastIndex = from;
     if (pass.kind === 'literal') {
@@ -74,5 +88,4 @@ export function scan(set: CompiledDetectors, text: string, from: number, minStar
       }
     }
   }
-  return out;
 }

@@ -26,6 +26,12 @@ describe('policy file', () => {
     expect(() => parsePolicy(repoPolicy.replace(from, to))).toThrow(message);
   });
 
+  it('rejects a detectors entry that names no detector', () => {
+    expect(() => parsePolicy(repoPolicy.replace('private_key: block', 'private_kye: block'))).toThrow(
+      'defaults.detectors.private_kye: unknown detector (expected a category, a built-in type or a custom type)',
+    );
+  });
+
   it('merges a group section over the defaults for members of that group', () => {
     const policy = parsePolicy(repoPolicy);
 

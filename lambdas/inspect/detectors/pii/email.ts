@@ -13,7 +13,7 @@ export const email: Detector = {
   category: 'pii',
   priority: 40,
   anchors: ['@'],
-  reach: { before: MAX_LOCAL + 1, after: MAX_DOMAIN + 2 },
+  reach: { before: MAX_LOCAL + 1, after: MAX_DOMAIN + 3, lead: 0 },
   detect(text, at) {
     let start = at;
     while (start > 0 && at - start < MAX_LOCAL && LOCAL_CHAR.test(text[start - 1]!)) start--;
@@ -29,5 +29,12 @@ export const email: Detector = {
     const end = at + 1 + m[0].length;
     if (text[end] === ':' && /[A-Za-z0-9~/]/.test(text[end + 1] ?? '')) return null;
     return { start, end };
+  },
+  // Settled once the domain stops growing; the local part before the `@` is already there.
+  isOpen(text, at) {
+    let end = at + 1;
+    while (end < text.length && end - at <= MAX_DOMAIN + 1 && /[A-Za-z0-9.-]/.test(text[end]!)) end++;
+    // One character past the domain decides the `git@host:repo` check.
+    return end + 2 > text.length && end - at <= MAX_DOMAIN + 1;
   },
 };

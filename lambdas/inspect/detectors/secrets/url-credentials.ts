@@ -13,7 +13,7 @@ export const urlCredentials: Detector = {
   category: 'secret',
   priority: 60,
   anchors: ['://'],
-  reach: { before: 1, after: 3 + 64 + 1 + 128 + 3 },
+  reach: { before: 1, after: 3 + 64 + 1 + 128 + 3, lead: 3 },
   detect(text, at) {
     USERINFO.lastIndex = at + 3;
     const m = USERINFO.exec(text);
@@ -22,5 +22,15 @@ export const urlCredentials: Detector = {
     if (isPlaceholder(password) || /^(?:password|pass|pwd|secret|token)$/i.test(password)) return null;
     const start = at + 3;
     return { start, end: start + m[1]!.length + 1 + password.length };
+  },
+  // Settled as soon as the authority ends or its `@` and host start are in: most URLs carry no user info.
+  isOpen(text, at) {
+    const limit = Math.min(text.length, at + this.reach.after);
+    for (let i = at + 3; i < limit; i++) {
+      const c = text[i]!;
+      if (c === '@') return i + 3 > text.length;
+      if (/[\s/?#"'`<>]/.test(c)) return false;
+    }
+    return limit === text.length && text.length < at + this.reach.after;
   },
 };
