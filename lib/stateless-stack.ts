@@ -4,6 +4,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config';
 import type { AirlockFunctionProps } from './constructs/airlock-function';
+import { ApprovalWorkflow } from './constructs/approval-workflow';
 import { AuditEvents } from './constructs/audit-events';
 import { GatewayApi } from './constructs/gateway-api';
 import { GatewayIdentity } from './constructs/gateway-identity';
@@ -27,6 +28,7 @@ export class StatelessStack extends Stack {
   readonly identity: GatewayIdentity;
   readonly proxy: ProxyFunction;
   readonly observability: Observability;
+  readonly approvals: ApprovalWorkflow;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -55,6 +57,7 @@ export class StatelessStack extends Stack {
     const approverClient = this.identity.addHostedUiClient('ApproverClient', {
       name: 'airlock-approvers',
       callbackUrls: [`${publicBaseUrl}/approvals/callback`],
+      publicClient: true,
     });
 
     const sessionEvents = new EventBus(this, 'SessionEvents', {
@@ -75,6 +78,20 @@ export class StatelessStack extends Stack {
       },
     });
     this.api.addRoute('/v1/{proxy+}', { methods: ['GET', 'POST'], handler: this.proxy.function.fn, stream: true });
+    this.approvals = new ApprovalWorkflow(this, 'ApprovalWorkflow', {
+      stateful,
+      api: this.api,
+      proxy: this.proxy.function,
+      approverClient,
+      approverEmails: config.approverEmails,
+      publicBaseUrl,
+      upstreamEnvironment: {
+        AIRLOCK_UPSTREAM_URL: config.upstreamUrl,
+        ...(config.anthropicUrl ? { AIRLOCK_ANTHROPIC_URL: config.anthropicUrl } : {}),
+      },
+      sessionTtlDays: config.sessionTtlDays,
+      functionDefaults,
+    });
 
     this.observability = new Observability(this, 'Observability', {
       key: stateful.key,
@@ -83,11 +100,18 @@ export class StatelessStack extends Stack {
       functions: [
         { name: 'Proxy', fn: this.proxy.function.fn, timeout: this.proxy.function.timeout },
         { name: 'Authorizer', fn: this.identity.authorizer.fn, timeout: this.identity.authorizer.timeout },
+        ...(['notify', 'invokeUpstream', 'recordOutcome', 'page', 'decide'] as const).map((step) => ({
+          name: `Approval${step[0]!.toUpperCase()}${step.slice(1)}`,
+          fn: this.approvals[step].fn,
+          timeout: this.approvals[step].timeout,
+        })),
       ],
     });
 
     new CfnOutput(this, 'ApiBaseUrl', { value: `${publicBaseUrl}/v1`, description: 'OpenAI-compatible base URL for clients' });
     new CfnOutput(this, 'ApproverClientId', { value: approverClient.userPoolClientId });
+    new CfnOutput(this, 'ApprovalStateMachineArn', { value: this.approvals.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ApproverTopicArn', { value: this.approvals.topic.topicArn, description: 'Approval requests (e-mail subscriptions from approverEmails)' });
     new CfnOutput(this, 'SessionEventBusName', { value: sessionEvents.eventBusName, description: 'Subscribe a SIEM with a rule on source "airlock"' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
   }

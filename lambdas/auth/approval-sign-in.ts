@@ -14,7 +14,7 @@ export interface ApproverSignInOptions {
   tokenUrl: string;
   clientId: string;
   scopes: string[];
-  /** The gateway's public base URL (with the stage path): the callback is `{base}/approvals/sign-in/callback`. */
+  /** The gateway's public base URL (with the stage path): the callback is `{base}/approvals/callback`. */
   publicBaseUrl: string;
   links: ApprovalLinkSigner;
   verifier: TokenVerifier;
@@ -47,7 +47,7 @@ export class ApproverSignIn {
   }
 
   get callbackUrl(): string {
-    return `${this.options.publicBaseUrl.replace(/\/+$/, '')}/approvals/sign-in/callback`;
+    return `${this.options.publicBaseUrl.replace(/\/+$/, '')}/approvals/callback`;
   }
 
   /** Where the page's "Sign in" button points. */
@@ -75,7 +75,7 @@ export class ApproverSignIn {
     return { location: url.toString(), setCookie: { name: SIGN_IN_COOKIE, value: `${verifier}~${nonce}`, maxAgeSeconds: ROUND_TRIP_SECONDS } };
   }
 
-  /** `GET /approvals/sign-in/callback?code=…&state=…`: exchanges the code, verifies the ID token. */
+  /** `GET /approvals/callback?code=…&state=…`: exchanges the code, verifies the ID token. */
   async finish(query: Record<string, string>, signInCookie: string | undefined): Promise<SignInResult> {
     const opened = this.options.links.unseal('sign-in', query.state);
     const [nonce, expires, encodedReturn] = opened?.split('~') ?? [];

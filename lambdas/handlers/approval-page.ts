@@ -3,10 +3,13 @@ import { createTokenVerifier } from '../auth/verifier';
 import { verifierOptionsFromConfig } from '../auth/verifier-config';
 import { approvalPages, type ApprovalPagesDeps, type PageHandler } from '../gateway/approvals/approval-pages';
 import { signInPages } from '../gateway/approvals/sign-in-pages';
+import { systemClock } from '../gateway/ports';
 import { readRuntimeConfig, type RuntimeConfig } from '../shared/config';
+import { logger } from '../shared/logger';
+import { DynamoApprovalStore } from '../store/approval-store';
 import { toGatewayRequest, type ApiGatewayProxyEvent } from './api-event';
 import { bufferedSink, type ProxyResult } from './approval-http';
-import { approvalLinks, approvalRecords, publicBaseUrl, required } from './approval-runtime';
+import { approvalLinks, publicBaseUrl, required } from './approval-runtime';
 
 /** `GET /approvals/{id}` and the approver sign-in round trip. Read-only: this function cannot resume executions. */
 const config = readRuntimeConfig();
@@ -14,12 +17,12 @@ let app: Promise<PageHandler> | undefined;
 
 /** What both page functions share: records, link key, approver verification and sign-in. */
 export async function pageDeps(c: RuntimeConfig): Promise<{ deps: ApprovalPagesDeps; signIn: ApproverSignIn }> {
-  required(c, 'AIRLOCK_APPROVER_SIGN_IN');
-  const { approvals, logger, clock } = approvalRecords(c);
+  required(c, 'AIRLOCK_APPROVER_SIGN_IN', 'AIRLOCK_APPROVAL_TABLE');
+  const approvals = new DynamoApprovalStore({ tableName: c.AIRLOCK_APPROVAL_TABLE! });
   const links = await approvalLinks(c);
   const approvers = createTokenVerifier(verifierOptionsFromConfig(c));
   const signIn = new ApproverSignIn({ ...c.AIRLOCK_APPROVER_SIGN_IN!, publicBaseUrl: publicBaseUrl(c), links, verifier: approvers });
-  return { deps: { approvals, links, approvers, signInUrl: (path) => signIn.signInUrl(path), logger, clock }, signIn };
+  return { deps: { approvals, links, approvers, signInUrl: (path) => signIn.signInUrl(path), logger, clock: systemClock }, signIn };
 }
 
 export async function servePage(handlerApp: PageHandler, event: ApiGatewayProxyEvent, maxBodyBytes: number): Promise<ProxyResult> {

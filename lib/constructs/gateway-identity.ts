@@ -48,11 +48,12 @@ export class GatewayIdentity extends Construct {
    * A hosted-UI app client (authorization code flow) whose callback is under the API, e.g. for
    * approvers signing in on the approval page. Its tokens are accepted by the gateway too.
    */
-  addHostedUiClient(id: string, props: { name: string; callbackUrls: string[]; logoutUrls?: string[] }): UserPoolClient {
+  addHostedUiClient(id: string, props: { name: string; callbackUrls: string[]; logoutUrls?: string[]; publicClient?: boolean }): UserPoolClient {
     const client = new UserPoolClient(this, id, {
       userPool: this.userPool,
       userPoolClientName: props.name,
-      generateSecret: true,
+      // A public client has no secret and must use PKCE (the approval pages do).
+      generateSecret: !props.publicClient,
       authFlows: {},
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       oAuth: {

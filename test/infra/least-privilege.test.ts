@@ -64,11 +64,16 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the proxy touch only the session table, transcript objects, upstream secret, data key and session event bus', () => {
+  it('lets the proxy touch only the session table, transcript objects, upstream secret, data key, session event bus, approvals and the approval state machine', () => {
     const resources = new Set(
       statementsOf(template, 'ProxyRole')
         .flatMap((s) => s.resources)
-        .map((r) => r.replace(/^ProxyLogGroup\w+\.Arn$/, 'own log group').replace(/^SessionEvents\w+\.Arn$/, 'session event bus')),
+        .map((r) =>
+          r
+            .replace(/^ProxyLogGroup\w+\.Arn$/, 'own log group')
+            .replace(/^SessionEvents\w+\.Arn$/, 'session event bus')
+            .replace(/^ApprovalWorkflowStateMachine\w+$/, 'approval state machine'),
+        ),
     );
 
     expect([...resources].sort()).toEqual(
@@ -81,6 +86,9 @@ describe('least privilege', () => {
         'DataKey.Arn',
         'UpstreamApiKeySecret',
         'session event bus',
+        'ApprovalTable.Arn',
+        'ApprovalTable.Arn/index/byRequestHash',
+        'approval state machine',
       ].sort(),
     );
   });

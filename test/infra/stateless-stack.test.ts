@@ -70,9 +70,9 @@ describe('stateless stack', () => {
       });
     });
 
-    it('serves /v1/{proxy+} and nothing else yet', () => {
+    it('serves /v1/{proxy+} and the approval pages, nothing else', () => {
       const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
-      expect(paths.sort()).toEqual(['v1', '{proxy+}'].sort());
+      expect(paths.sort()).toEqual(['v1', '{proxy+}', 'approvals', '{id}', 'sign-in', 'callback'].sort());
     });
 
     it('validates that POST bodies are JSON objects', () => {
@@ -152,6 +152,8 @@ describe('stateless stack', () => {
 
       expect(Object.keys(env).sort()).toEqual(
         [
+          'AIRLOCK_APPROVAL_STATE_MACHINE_ARN',
+          'AIRLOCK_APPROVAL_TABLE',
           'AIRLOCK_EVENT_BUS_NAME',
           'AIRLOCK_MAX_BODY_BYTES',
           'AIRLOCK_POLICY_FILE',
@@ -214,7 +216,7 @@ describe('stateless stack', () => {
     const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
 
     it('publish to a KMS-encrypted topic with the configured e-mail subscribed', () => {
-      const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+      const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic')).filter((id) => id.startsWith('Observability'));
 
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::ImportValue': Match.stringLikeRegexp('DataKeyArn') } });
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: TEST_CONFIG.alarmEmail, TopicArn: { Ref: topicId } });

@@ -18,7 +18,7 @@ export function signInPages(signIn: ApproverSignIn, secureCookies = true): Recor
       });
       await sink.end();
     },
-    'GET /approvals/sign-in/callback': async (req, sink) => {
+    'GET /approvals/callback': async (req, sink) => {
       const result = await signIn.finish(req.query, readCookie(req.headers.cookie, SIGN_IN_COOKIE));
       if (!result.ok) {
         return html(sink, 401, messagePage('Sign-in did not complete', 'The sign-in could not be verified. Open the approval link from your mail again.', 'bad'));
