@@ -141,7 +141,8 @@ export function prefixedToken(spec: PrefixedTokenSpec): Detector {
   const body = new RegExp(`(?:${spec.body})(?![${follow}])`, 'y');
   const maxPrefix = Math.max(...spec.prefixes.map((p) => p.length));
   const behind = spec.lookBehind ?? 0;
-  const run = new RegExp(`[${follow}]*`, 'y');
+  // Every character any body may contain: while this run reaches the end of the buffer, the body may still grow.
+  const run = /[A-Za-z0-9+/=_.~%@-]*/y;
   const long = maxPrefix + spec.maxBody > LONG_TOKEN;
   return {
     type: spec.type,
