@@ -1,4 +1,3 @@
-import { inspectionFailed } from '../shared/errors';
 import { mapChatRequest, mapChatResponse } from './chat/slots';
 import { createChatStreamMasker } from './chat/stream';
 import { customPattern } from './detectors/custom/custom-pattern';
@@ -13,7 +12,7 @@ import { detectorAction, type GroupPolicy } from './policy';
 import { RISK_RULES } from './risk/registry';
 import { riskText, type RiskRule, type RiskText } from './risk/rule';
 import { assessRisk } from './risk/score';
-import type { ChatFormat, ChatInspection, Finding, Inspector, RiskReason } from './types';
+import type { ChatFormat, ChatInspection, DetectorAction, Finding, Inspector, RiskReason } from './types';
 
 export interface InspectorOptions {
   /** Built-in detectors to use instead of the registry (tests). */
@@ -30,15 +29,15 @@ export function createInspector(gp: GroupPolicy, options: InspectorOptions = {})
   const detectors: Detector[] = [...Object.values(options.detectors ?? DETECTORS)];
   for (const p of gp.custom?.patterns ?? []) detectors.push(customPattern(p));
   for (const w of gp.custom?.words ?? []) detectors.push(wordList(w.type, w.words));
-  const customActions = new Map<string, string | undefined>([
+  const customActions = new Map<string, DetectorAction | undefined>([
     ...(gp.custom?.patterns ?? []).map((p) => [p.type, p.action] as const),
     ...(gp.custom?.words ?? []).map((w) => [w.type, w.action] as const),
   ]);
 
+  // Most specific first: a `detectors` entry for the type, a custom entry's own action, the category, mask.
   const entries: ActiveDetector[] = [];
   for (const d of detectors) {
-    const fallback = (customActions.get(d.type) as 'mask' | 'block' | 'off' | undefined) ?? 'mask';
-    const action = gp.detectors[d.type] ?? (customActions.get(d.type) ? fallback : detectorAction(gp, d.type, d.category, fallback));
+    const action = gp.detectors[d.type] ?? customActions.get(d.type) ?? detectorAction(gp, d.type, d.category, 'mask');
     if (action !== 'off') entries.push({ detector: d, action, guard: false });
   }
   const reversible = gp.masking?.reversible_pii === true;
