@@ -48,7 +48,8 @@ describe('cdk synth', () => {
   it('bundles each function as ESM with the validated policy next to it', () => {
     const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.'));
 
-    expect(assets).toHaveLength(2);
+    // proxy, authorizer, and the approval workflow's notify, invoke-upstream, record-outcome, page and decide
+    expect(assets).toHaveLength(7);
     for (const asset of assets) {
       expect(readdirSync(join(outdir, asset)).sort()).toEqual(['airlock.policy.yaml', 'index.mjs', 'index.mjs.map']);
       expect(readFileSync(join(outdir, asset, 'airlock.policy.yaml'), 'utf8')).toBe(readFileSync(join(PROJECT_ROOT, 'airlock.policy.yaml'), 'utf8'));
