@@ -29,8 +29,20 @@ abstract class ChannelSet {
     return c.masker;
   }
 
+  /** Ends a channel and forgets it, so a late event on the same key starts a fresh one; its findings are kept. */
+  protected close(key: string): string {
+    const c = this.channels.get(key);
+    if (!c) return '';
+    const text = c.masker.end();
+    for (const f of c.masker.findings) this.closedFindings.push({ ...f, path: c.path });
+    this.channels.delete(key);
+    return text;
+  }
+
+  private readonly closedFindings: Finding[] = [];
+
   get findings(): readonly Finding[] {
-    const all: Finding[] = [];
+    const all: Finding[] = [...this.closedFindings];
     for (const { masker, path } of this.channels.values()) for (const f of masker.findings) all.push({ ...f, path });
     return all;
   }
@@ -43,7 +55,6 @@ abstract class ChannelSet {
  */
 class OpenAIStreamMasker extends ChannelSet implements ChatStreamMasker {
   private template: Obj = {};
-  private readonly finished = new Set<number>();
 
   push(event: unknown): unknown[] {
     if (!isObj(event) || !Array.isArray(event.choices)) return [event];
@@ -59,7 +70,6 @@ class OpenAIStreamMasker extends ChannelSet implements ChatStreamMasker {
         const moved = this.takeText(out.delta);
         const flush = this.flushChoice(i, moved);
         if (flush) flushes.push({ index: i, delta: flush, finish_reason: null });
-        this.finished.add(i);
       }
       return out;
     });
@@ -72,7 +82,6 @@ class OpenAIStreamMasker extends ChannelSet implements ChatStreamMasker {
     const indexes = new Set<number>();
     for (const key of this.channels.keys()) indexes.add(Number(key.split(':')[0]));
     for (const i of [...indexes].sort((a, b) => a - b)) {
-      if (this.finished.has(i)) continue;
       const flush = this.flushChoice(i, {});
       if (flush) flushes.push({ index: i, delta: flush, finish_reason: null });
     }
@@ -119,7 +128,7 @@ class OpenAIStreamMasker extends ChannelSet implements ChatStreamMasker {
   private flushChoice(i: number, moved: { content?: string; refusal?: string; tools?: Map<number, string> }): Obj | null {
     const delta: Obj = {};
     for (const field of ['content', 'refusal'] as const) {
-      const text = (moved[field] ?? '') + (this.channels.get(`${i}:${field}`)?.masker.end() ?? '');
+      const text = (moved[field] ?? '') + this.close(`${i}:${field}`);
       if (text) delta[field] = text;
     }
     const calls: Obj[] = [];
@@ -129,7 +138,7 @@ class OpenAIStreamMasker extends ChannelSet implements ChatStreamMasker {
       if (Number(choice) === i && kind === 'tool') toolIndexes.add(Number(k));
     }
     for (const k of [...toolIndexes].sort((a, b) => a - b)) {
-      const text = (moved.tools?.get(k) ?? '') + (this.channels.get(`${i}:tool:${k}`)?.masker.end() ?? '');
+      const text = (moved.tools?.get(k) ?? '') + this.close(`${i}:tool:${k}`);
       if (text) calls.push({ index: k, function: { arguments: text } });
     }
     if (calls.length) delta.tool_calls = calls;
@@ -146,7 +155,6 @@ const DELTA_FIELD: Record<string, string> = { text_delta: 'text', input_json_del
  */
 class AnthropicStreamMasker extends ChannelSet implements ChatStreamMasker {
   private readonly deltaType = new Map<number, string>();
-  private readonly stopped = new Set<number>();
 
   push(event: unknown): unknown[] {
     if (!isObj(event)) return [event];
@@ -162,7 +170,6 @@ class AnthropicStreamMasker extends ChannelSet implements ChatStreamMasker {
     }
     if (event.type === 'content_block_stop') {
       const flush = this.flushBlock(index);
-      this.stopped.add(index);
       return flush ? [flush, event] : [event];
     }
     if (event.type === 'message_stop') return [...this.end(), event];
@@ -172,9 +179,7 @@ class AnthropicStreamMasker extends ChannelSet implements ChatStreamMasker {
   end(): unknown[] {
     const out: unknown[] = [];
     for (const key of [...this.channels.keys()].map(Number).sort((a, b) => a - b)) {
-      if (this.stopped.has(key)) continue;
       const flush = this.flushBlock(key);
-      this.stopped.add(key);
       if (flush) out.push(flush);
     }
     return out;
@@ -182,9 +187,8 @@ class AnthropicStreamMasker extends ChannelSet implements ChatStreamMasker {
 
   private flushBlock(index: number): Obj | null {
     const type = this.deltaType.get(index);
-    const channel = this.channels.get(String(index));
-    if (!type || !channel || this.stopped.has(index)) return null;
-    const text = channel.masker.end();
+    if (!type || !this.channels.has(String(index))) return null;
+    const text = this.close(String(index));
     if (!text) return null;
     return { type: 'content_block_delta', index, delta: { type, [DELTA_FIELD[type]!]: text } };
   }

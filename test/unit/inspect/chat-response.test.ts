@@ -71,6 +71,15 @@ describe('chatStreamMasker for OpenAI chunks', () => {
     expect(m.findings.map((f) => f.type)).toEqual(['email']);
   });
 
+  it('keeps masking a choice that sends content after its finish chunk', () => {
+    const m = ins.chatStreamMasker('openai');
+
+    const out = [chunk({ content: 'a' }, 'stop'), chunk({ content: 'mail jane.doe@acme.io' })].flatMap((e) => m.push(e)).concat(m.end());
+
+    expect(text(out)).toBe('amail [REDACTED:email]');
+    expect(m.findings.map((f) => f.type)).toEqual(['email']);
+  });
+
   it('keeps choices apart', () => {
     const m = ins.chatStreamMasker('openai');
 
