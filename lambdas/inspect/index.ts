@@ -1,8 +1,8 @@
 /** The inspection engine: pure masking, stream masking, risk scoring and the policy model. */
 export { createInspector, type InspectorOptions } from './inspector';
 export * from './types';
+export { parsePolicy } from './policy-yaml';
 export {
-  parsePolicy,
   policyFromObject,
   resolveGroupPolicy,
   mergeGroupPolicy,

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { DETECTORS } from './detectors/registry';
 import type { DetectorAction } from './types';
@@ -136,16 +135,6 @@ export class PolicyError extends Error {
   ) {
     super(`invalid policy ${source}: ${issues.join('; ')}`);
   }
-}
-
-export function parsePolicy(text: string, source = 'airlock.policy.yaml'): Policy {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new PolicyError(source, [`not valid YAML (${(err as Error).message.split('\n')[0]})`]);
-  }
-  return policyFromObject(raw, source);
 }
 
 export function policyFromObject(raw: unknown, source = 'policy'): Policy {

@@ -112,11 +112,12 @@ function compilePasses(entries: readonly ActiveDetector[]): Omit<CompiledDetecto
     }
   }
   // Anchors that start with an upper-case letter share one alternation (upper case is rare enough
-  // that it stays fast); every other literal gets a single-literal regex, which V8 searches with
-  // Boyer-Moore: a lower-case or symbol first character would make a shared alternation crawl.
+  // that it stays fast); the few others (`eyJ`, `://`, `@`, `-----BEGIN `) share a second one.
+  // Splitting by first character keeps each regex from trying every alternative at every letter.
   const upper = new Map([...literal].filter(([anchor]) => /^[A-Z]/.test(anchor)));
+  const other = new Map([...literal].filter(([anchor]) => !upper.has(anchor)));
   if (upper.size) passes.push(literalPass(upper, false));
-  for (const [anchor, list] of literal) if (!upper.has(anchor)) passes.push(literalPass(new Map([[anchor, list]]), false));
+  if (other.size) passes.push(literalPass(other, false));
   if (literalCi.size) passes.push(literalPass(literalCi, true));
   if (separated.size) passes.push(separatorPass(separated));
   passes.push(...triggers.values());
