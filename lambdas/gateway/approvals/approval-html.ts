@@ -79,7 +79,7 @@ function summary(approval: ApprovalRequest): string {
 <dt>Decide by</dt><dd>${escapeHtml(approval.decideBy)}</dd>
 </dl></div>
 <div class="card"><h2>Why it was held</h2>${reasons}</div>
-<div class="card"><h2>Prompt</h2><p class="muted">Secrets and personal data are masked; this is exactly what the model will receive.</p><pre>${escapeHtml(approval.promptExcerpt)}</pre></div>`;
+<div class="card"><h2>Prompt</h2><p class="muted">Secrets and personal data are masked: the model receives this masked text, never the original.</p><pre>${escapeHtml(approval.promptExcerpt)}</pre></div>`;
 }
 
 export function reviewPage(approval: ApprovalRequest, csrfToken: string, approver: string): string {

@@ -13,10 +13,11 @@ import { cachedInspectorFactory } from '../../../lambdas/gateway/inspector-cache
 import { systemClock, type GatewayDeps } from '../../../lambdas/gateway/ports';
 import { createGatewayApp } from '../../../lambdas/gateway/router';
 import { createInspector } from '../../../lambdas/inspect';
-import { parsePolicy, type Policy } from '../../../lambdas/inspect/policy';
+import type { Policy } from '../../../lambdas/inspect/policy';
+import { parsePolicy } from '../../../lambdas/inspect/policy-yaml';
 import { OpenAICompatibleProvider } from '../../../lambdas/providers/openai-compatible';
 import type { AirlockLogger } from '../../../lambdas/shared/logger';
-import { DynamoApprovalStore } from '../../../lambdas/store/approval-store';
+import { DynamoApprovalStore, DynamoTaskTokenStore } from '../../../lambdas/store/approval-store';
 import { DynamoSessionStore } from '../../../lambdas/store/dynamo-session-store';
 import { S3TranscriptStore } from '../../../lambdas/store/s3-transcript-store';
 import { createSessionTable } from '../../../lambdas/store/table-definition';
@@ -40,6 +41,7 @@ export interface ApprovalHarness {
   policy: Policy;
   approvals: LocalApprovals;
   store: DynamoApprovalStore;
+  taskTokens: DynamoTaskTokenStore;
   sessions: DynamoSessionStore;
   transcripts: S3TranscriptStore;
   mail: ApprovalMessage[];
@@ -142,6 +144,7 @@ async function assemble(
     policy,
     approvals,
     store: new DynamoApprovalStore({ tableName: 'approvals', client: dynamo }),
+    taskTokens: new DynamoTaskTokenStore({ tableName: 'approvals', client: dynamo }),
     sessions,
     transcripts,
     mail,

@@ -55,10 +55,7 @@ describe('approval workflow: the deployed ASL on aws-local-stepfunctions, real u
   it('keeps the task token server-side: not in the link, the mail or the logs', async () => {
     const { id, link } = await hold(alice, dangerous());
     const message = h.mail.find((m) => m.approvalId === id)!;
-    const tokenItem = await new (await import('../../../lambdas/store/approval-store')).DynamoTaskTokenStore({
-      tableName: 'approvals',
-      client: (h.store as unknown as { client: never }).client,
-    }).get(id);
+    const tokenItem = await h.taskTokens.get(id);
 
     expect(tokenItem).toEqual(expect.any(String));
     expect(link).toMatch(new RegExp(`/approvals/${id}\\?exp=\\d+&sig=[A-Za-z0-9_-]{43}$`));
