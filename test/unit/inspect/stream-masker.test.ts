@@ -26,6 +26,8 @@ const fragments = [
   `token: "${chars(300)}"`,
   'secret = "two words here"',
   'git@github.com:acme/app.git',
+  `SENDGRID_TOKEN=${chars(150, HEX)}\\nNEXT=1`,
+  `<authToken>${chars(120)}</authToken>`,
   '-----BEGIN CERTIFICATE-----\nMIIB\n',
   'const key = config.key;',
   'The deployment failed because the token expired. ',
@@ -59,6 +61,16 @@ describe('stream masker', () => {
     const out = streamMask(ins, [whole.slice(0, at), whole.slice(at)]);
 
     expect(out).toBe('export AWS_ACCESS_KEY_ID=[REDACTED:aws_access_key_id]\n');
+  });
+
+  it('masks a long unquoted value pushed one character at a time', () => {
+    const value = chars(140, HEX);
+    const whole = `{"config.ini": "API_TOKEN=${value}\\nBACKUP=true"}`;
+
+    const out = streamMask(ins, [...whole]);
+
+    expect(out).toBe(ins.maskText(whole).masked);
+    expect(out).not.toContain(value.slice(0, 12));
   });
 
   it('masks a key pushed one character at a time', () => {

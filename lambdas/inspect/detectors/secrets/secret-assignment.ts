@@ -211,8 +211,12 @@ export const secretAssignment: Detector = {
     const v = locate(text, at);
     if (!v) return false;
     const e = extent(text, v);
-    if (!e || e.complete || e.end < text.length) return false;
-    // A quoted value that already reads like prose can never become a secret.
-    return !(v.mode === 'quoted' && /\s\S+\s/.test(text.slice(e.start, e.end)));
+    if (!e || e.end - e.start >= MAX_VALUE) return false;
+    if (v.mode === 'quoted') {
+      // Open until the closing quote; a quoted value that already reads like prose never becomes a secret.
+      return !e.complete && e.end >= text.length && !/\s\S+\s/.test(text.slice(e.start, e.end));
+    }
+    // A bare value is open while its run reaches the end; an element value until its closing tag is in.
+    return v.mode === 'element' ? e.end + 2 > text.length : e.end >= text.length;
   },
 };
