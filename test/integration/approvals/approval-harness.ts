@@ -15,6 +15,7 @@ import { createGatewayApp } from '../../../lambdas/gateway/router';
 import { createInspector } from '../../../lambdas/inspect';
 import type { Policy } from '../../../lambdas/inspect/policy';
 import { parsePolicy } from '../../../lambdas/inspect/policy-yaml';
+import { anthropicProvider } from '../../../lambdas/providers/anthropic';
 import { OpenAICompatibleProvider } from '../../../lambdas/providers/openai-compatible';
 import type { AirlockLogger } from '../../../lambdas/shared/logger';
 import { DynamoApprovalStore, DynamoTaskTokenStore } from '../../../lambdas/store/approval-store';
@@ -49,6 +50,8 @@ export interface ApprovalHarness {
   token(sub: string, groups: string[]): Promise<string>;
   chat(token: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   status(token: string, id: string, headers?: Record<string, string>): Promise<Response>;
+  /** `POST /v1/messages` (Anthropic Messages). */
+  messages(token: string, body: unknown): Promise<Response>;
   /** The link of the last mail about `approvalId`. */
   linkFor(approvalId: string): string;
   /** Cookie header of a signed-in approver (a dev-issuer token in the approver cookie). */
@@ -103,6 +106,7 @@ async function assemble(
     policy,
     inspectorFor: cachedInspectorFactory(createInspector),
     provider: new OpenAICompatibleProvider({ baseUrl: upstream.url, apiKey: async () => 'sk-upstream-test', timeoutMs: 2000, retries: 1, backoffMs: 1 }),
+    anthropicProvider: anthropicProvider({ baseUrl: upstream.url, apiKey: async () => 'sk-ant-test', timeoutMs: 2000, retries: 1, backoffMs: 1 }),
     sessions,
     transcripts,
     logger,
@@ -154,6 +158,12 @@ async function assemble(
       fetch(`${baseUrl}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }),
+    messages: (token, body) =>
+      fetch(`${baseUrl}/v1/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
         body: JSON.stringify(body),
       }),
     status: (token, id, headers = {}) => fetch(`${baseUrl}/v1/airlock/requests/${id}`, { headers: { authorization: `Bearer ${token}`, ...headers } }),

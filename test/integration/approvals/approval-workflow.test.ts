@@ -173,6 +173,26 @@ describe('approval workflow: the deployed ASL on aws-local-stepfunctions, real u
     expect(status.completion.choices[0].message.content).toContain('DROP DATABASE');
   });
 
+  it('holds an Anthropic Messages call too, answers in its envelope, and streams the approved answer to a re-send', async () => {
+    const body = { model: 'echo', max_tokens: 100, messages: [{ role: 'user', content: `Run DROP DATABASE customers (ref ${randomUUID()})` }] };
+    const held = await h.messages(alice, body);
+    const envelope = (await held.json()) as { type: string; error: Record<string, unknown> };
+    const id = String(envelope.error.request_id);
+
+    await h.decide(await mailed(h, id), carolCookie, 'approve');
+    await h.approvals.workflow.settled(id);
+    const resent = await h.messages(alice, { ...body, stream: true });
+    const events = await resent.text();
+
+    expect(held.status).toBe(403);
+    expect(envelope).toMatchObject({ type: 'error', error: { type: 'permission_error', code: 'approval_pending' } });
+    expect(resent.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(events).toMatch(/^event: message_start\n/);
+    expect(events).toContain('event: message_stop');
+    const text = [...events.matchAll(/"text":"([^"]*)"/g)].map((m) => m[1]).join('');
+    expect(text).toContain('DROP DATABASE customers');
+  });
+
   it("answers someone else's status URL with 404, and an auditor's with the status", async () => {
     const { id } = await hold(alice, dangerous());
 
