@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { parsePolicy, PolicyError, type Policy } from '../lambdas/inspect/policy';
+import { PolicyError, type Policy } from '../lambdas/inspect/policy';
+import { parsePolicy } from '../lambdas/inspect/policy-yaml';
 
 /**
  * The deployment configuration: the one place CDK context is read, validated once with zod.

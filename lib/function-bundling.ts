@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 
 /**
  * How every Lambda function is bundled, in one place: the NodejsFunction construct and the
@@ -24,6 +27,23 @@ export const FUNCTION_BUNDLE = {
 /** Path of a handler entry file, e.g. `handlerEntry('proxy')` → lambdas/handlers/proxy.ts. */
 export const handlerEntry = (name: string): string => join(PROJECT_ROOT, 'lambdas', 'handlers', `${name}.ts`);
 
-/** Where the bundled policy lands inside every function package. */
-export const BUNDLED_POLICY_FILE = 'airlock.policy.yaml';
+/** Where the bundled policy lands inside every function package: JSON, so no YAML parser is bundled. */
+export const BUNDLED_POLICY_FILE = 'airlock.policy.json';
+
+const policyJsonFiles = new Map<string, string>();
+
+/**
+ * The policy file as JSON, written once per synth to a temporary directory, for the functions'
+ * bundling step to copy. The YAML is parsed as is (not merged), so the function validates exactly
+ * what the deployer wrote, as `parsePolicy` did at synth.
+ */
+export function policyJsonFile(policyPath: string): string {
+  let file = policyJsonFiles.get(policyPath);
+  if (!file) {
+    file = join(mkdtempSync(join(tmpdir(), 'airlock-policy-')), BUNDLED_POLICY_FILE);
+    writeFileSync(file, JSON.stringify(parseYaml(readFileSync(policyPath, 'utf8'))));
+    policyJsonFiles.set(policyPath, file);
+  }
+  return file;
+}
 export const LAMBDA_TASK_ROOT = '/var/task';

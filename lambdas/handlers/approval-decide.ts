@@ -1,11 +1,10 @@
 import { approvalPages, type PageHandler } from '../gateway/approvals/approval-pages';
 import { cachedInspectorFactory } from '../gateway/inspector-cache';
-import { createInspector } from '../inspect';
-import { parsePolicy, resolveGroupPolicy } from '../inspect/policy';
+import { createInspector } from '../inspect/inspector';
+import { resolveGroupPolicy } from '../inspect/policy';
+import { loadBundledPolicy } from './bundled-policy';
 import { readRuntimeConfig } from '../shared/config';
 import { DynamoTaskTokenStore } from '../store/approval-store';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { ApiGatewayProxyEvent } from './api-event';
 import type { ProxyResult } from './approval-http';
 import { SfnTaskResults } from './approval-aws';
@@ -19,8 +18,7 @@ let app: Promise<PageHandler> | undefined;
 async function build(): Promise<PageHandler> {
   const { deps } = await pageDeps(config);
   const { sessions } = approvalRecords(config);
-  const policyFile = resolve(config.AIRLOCK_POLICY_FILE);
-  const policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile);
+  const policy = loadBundledPolicy(config);
   const inspectorFor = cachedInspectorFactory(createInspector);
   return approvalPages({
     ...deps,

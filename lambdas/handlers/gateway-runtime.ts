@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ulid } from 'ulid';
 import { ApprovalService } from '../gateway/approvals/approval-gate';
 import { cachedInspectorFactory } from '../gateway/inspector-cache';
 import { systemClock, type GatewayDeps } from '../gateway/ports';
-import { createInspector } from '../inspect';
-import { parsePolicy } from '../inspect/policy';
+import { createInspector } from '../inspect/inspector';
+import { loadBundledPolicy } from './bundled-policy';
 import { anthropicProvider } from '../providers/anthropic';
 import { OpenAICompatibleProvider } from '../providers/openai-compatible';
 import type { RuntimeConfig } from '../shared/config';
@@ -23,8 +21,7 @@ import { DynamoSessionQueries } from '../store/session-queries';
  * the code, DynamoDB and S3 stores, and the upstream key read from Secrets Manager on first use.
  */
 export function lambdaGatewayDeps(config: RuntimeConfig): GatewayDeps {
-  const policyFile = resolve(config.AIRLOCK_POLICY_FILE);
-  const policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile);
+  const policy = loadBundledPolicy(config);
   if (!config.AIRLOCK_SESSION_TABLE || !config.AIRLOCK_TRANSCRIPT_BUCKET || !config.AIRLOCK_UPSTREAM_URL) {
     throw new Error('AIRLOCK_SESSION_TABLE, AIRLOCK_TRANSCRIPT_BUCKET and AIRLOCK_UPSTREAM_URL must be set');
   }

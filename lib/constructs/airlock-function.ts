@@ -5,7 +5,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RuntimeConfig } from '../../lambdas/shared/config';
-import { BUNDLED_POLICY_FILE, FUNCTION_BUNDLE, handlerEntry, LAMBDA_TASK_ROOT, PROJECT_ROOT } from '../function-bundling';
+import { BUNDLED_POLICY_FILE, FUNCTION_BUNDLE, handlerEntry, LAMBDA_TASK_ROOT, policyJsonFile, PROJECT_ROOT } from '../function-bundling';
 import { acknowledgeNag } from '../nag';
 
 /** Environment variables by the names lambdas/shared/config.ts reads: a typo is a compile error. */
@@ -18,7 +18,7 @@ export interface AirlockFunctionProps {
   memorySize: number;
   timeout: Duration;
   environment: RuntimeEnvironment;
-  /** The validated policy file, copied into the bundle; AIRLOCK_POLICY_FILE points at the copy. */
+  /** The validated policy file, bundled as JSON; AIRLOCK_POLICY_FILE points at the copy. */
   policyPath: string;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
@@ -38,6 +38,7 @@ export class AirlockFunction extends Construct {
   constructor(scope: Construct, id: string, props: AirlockFunctionProps) {
     super(scope, id);
     this.timeout = props.timeout;
+    const policyJson = policyJsonFile(props.policyPath);
     this.logGroup = new LogGroup(this, 'LogGroup', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -72,7 +73,7 @@ export class AirlockFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => [`cp ${shellQuote(props.policyPath)} ${shellQuote(`${outputDir}/${BUNDLED_POLICY_FILE}`)}`],
+          afterBundling: (_inputDir, outputDir) => [`cp ${shellQuote(policyJson)} ${shellQuote(`${outputDir}/${BUNDLED_POLICY_FILE}`)}`],
         },
       },
     });

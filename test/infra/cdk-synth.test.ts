@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/function-bundling';
+import { policyFromObject } from '../../lambdas/inspect/policy';
+import { parsePolicy } from '../../lambdas/inspect/policy-yaml';
 
 interface SynthResult {
   status: number | null;
@@ -45,14 +47,16 @@ describe('cdk synth', () => {
     expect(existsSync(join(outdir, 'airlock-dev-stateless.template.json'))).toBe(true);
   });
 
-  it('bundles each function as ESM with the validated policy next to it', () => {
+  it('bundles each function as ESM with the validated policy next to it, as JSON', () => {
     const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.'));
 
     // proxy, authorizer, and the approval workflow's notify, invoke-upstream, record-outcome, page and decide
     expect(assets).toHaveLength(7);
     for (const asset of assets) {
-      expect(readdirSync(join(outdir, asset)).sort()).toEqual(['airlock.policy.yaml', 'index.mjs', 'index.mjs.map']);
-      expect(readFileSync(join(outdir, asset, 'airlock.policy.yaml'), 'utf8')).toBe(readFileSync(join(PROJECT_ROOT, 'airlock.policy.yaml'), 'utf8'));
+      expect(readdirSync(join(outdir, asset)).sort()).toEqual(['airlock.policy.json', 'index.mjs', 'index.mjs.map']);
+      // The YAML travels as JSON (no YAML parser in the bundle) and is the same policy.
+      const bundled = policyFromObject(JSON.parse(readFileSync(join(outdir, asset, 'airlock.policy.json'), 'utf8')));
+      expect(bundled).toEqual(parsePolicy(readFileSync(join(PROJECT_ROOT, 'airlock.policy.yaml'), 'utf8')));
       expect(readFileSync(join(outdir, asset, 'index.mjs'), 'utf8')).toMatch(/^import\{createRequire as __airlockCreateRequire\}from'node:module'/);
     }
   });

@@ -172,7 +172,7 @@ describe('stateless stack', () => {
 
       const runtime = readRuntimeConfig(withPlaceholders(env));
       expect(runtime).toMatchObject({
-        AIRLOCK_POLICY_FILE: '/var/task/airlock.policy.yaml',
+        AIRLOCK_POLICY_FILE: '/var/task/airlock.policy.json',
         AIRLOCK_UPSTREAM_URL: 'https://api.openai.com/v1',
         AIRLOCK_MAX_BODY_BYTES: 1_048_576,
         AIRLOCK_SESSION_TTL_DAYS: 400,

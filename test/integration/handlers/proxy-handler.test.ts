@@ -9,7 +9,7 @@ import type { ApiGatewayProxyEvent } from '../../../lambdas/handlers/api-event';
 import type { LambdaStreamingRuntime } from '../../../lambdas/handlers/lambda-stream';
 import { createProxyHandler } from '../../../lambdas/handlers/proxy-handler';
 import { createInspector } from '../../../lambdas/inspect';
-import { parsePolicy } from '../../../lambdas/inspect/policy';
+import { parsePolicy } from '../../../lambdas/inspect/policy-yaml';
 import { OpenAICompatibleProvider } from '../../../lambdas/providers/openai-compatible';
 import { startEchoUpstream, type EchoUpstream } from '../../../local/echo-upstream';
 import { startEmbeddedStores, type EmbeddedStores } from '../../../local/embedded-stores';

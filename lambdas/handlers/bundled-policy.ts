@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { policyFromObject, type Policy } from '../inspect/policy';
+import type { RuntimeConfig } from '../shared/config';
+
+/**
+ * The policy bundled with a function: the deployment's YAML policy, validated at synth and shipped
+ * as JSON (so no YAML parser rides in the bundle), validated again here at cold start.
+ */
+export function loadBundledPolicy(config: Pick<RuntimeConfig, 'AIRLOCK_POLICY_FILE'>): Policy {
+  const file = resolve(config.AIRLOCK_POLICY_FILE);
+  return policyFromObject(JSON.parse(readFileSync(file, 'utf8')), file);
+}
