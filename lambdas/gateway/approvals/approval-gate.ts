@@ -174,7 +174,7 @@ function isOwner(approval: ApprovalRequest, principal: Pick<Principal, 'issuer' 
 
 /** Whether a re-send gets this approval's outcome rather than a new approval. */
 function stillApplies(approval: ApprovalRequest, now: number): boolean {
-  if (approval.status === 'pending' || approval.status === 'approved') return now < Date.parse(approval.decideBy) + PENDING_GRACE_MS;
+  if (approval.status === 'pending') return now < Date.parse(approval.decideBy) + PENDING_GRACE_MS;
   return now < Date.parse(approval.reuseUntil);
 }
 
