@@ -9,6 +9,7 @@ import { authorizationHeader } from './secrets/authorization-header';
 import { awsAccessKeyId } from './secrets/aws-access-key-id';
 import { awsBedrockKey } from './secrets/aws-bedrock-key';
 import { azureAdClientSecret } from './secrets/azure-ad-client-secret';
+import { cliCredentials } from './secrets/cli-credentials';
 import { clojarsToken } from './secrets/clojars-token';
 import { cloudflareOriginCaKey } from './secrets/cloudflare-origin-ca-key';
 import { databricksToken } from './secrets/databricks-token';
@@ -55,6 +56,7 @@ import { onepasswordToken } from './secrets/onepassword-token';
 import { openaiApiKey } from './secrets/openai-api-key';
 import { openshiftToken } from './secrets/openshift-token';
 import { perplexityKey } from './secrets/perplexity-key';
+import { plaidToken } from './secrets/plaid-token';
 import { planetscaleToken } from './secrets/planetscale-token';
 import { postmanKey } from './secrets/postman-key';
 import { prefectKey } from './secrets/prefect-key';
@@ -167,6 +169,8 @@ export const DETECTORS: Readonly<Record<string, Detector>> = Object.fromEntries(
     discordWebhook,
     authorizationHeader,
     urlCredentials,
+    cliCredentials,
+    plaidToken,
     secretAssignment,
     email,
     paymentCard,

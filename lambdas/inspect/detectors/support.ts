@@ -46,7 +46,7 @@ export function entropy(s: string): number {
 export function isPlaceholder(value: string): boolean {
   if (/^[<{[(]|[>}\])]$/.test(value)) return true;
   if (/\$\{|\{\{|%\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^process\.env|^os\.environ|^env\(/i.test(value)) return true;
-  if (/^(.)\1+$/.test(value)) return true;
+  if (/^(.)\1+$/.test(value) || /EXAMPLE(?:KEY)?$/.test(value)) return true;
   if (/(?:x{4,}|\*{3,}|\.{3,}|_{4,}|0{8,}|#{3,})/i.test(value)) return true;
   return /(?:^|[^a-z])(?:your|my)[_\- ]?(?:[a-z]+[_\- ]?)?(?:key|token|secret|password|pass|pwd|api|id)|(?:^|[^a-z])(?:placeholder|changeme|change[_-]me|redacted|dummy|sample|insert[_-]|replace[_-]?me|example[_-]?(?:key|token|secret|password))/i.test(
     value,

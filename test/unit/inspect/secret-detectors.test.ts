@@ -28,6 +28,7 @@ const positives: Array<[string, string, (s: string) => string]> = [
   ['azure_ad_client_secret', fake.azureAdSecret(), (s) => `ClientSecret: ${s}`],
   ['url_credentials', `svc_app:${chars(16)}`, (s) => `DATABASE_URL=postgres://${s}@db.internal:5432/main`],
   ['authorization_credential', chars(40, HEX), (s) => `curl -H "Authorization: Bearer ${s}" https://api.example.com`],
+  ['cli_credentials', `elastic:${chars(14)}`, (s) => `curl --cacert ca.crt -u ${s} https://localhost:9200`],
   ['generic_secret', chars(32), (s) => `client_secret = "${s}"`],
   ['generic_secret', 'Tr0ub4dor&3', (s) => `db.password: "${s}"`],
 ];
@@ -104,6 +105,8 @@ const hardNegatives: Array<[string, string]> = [
   ['a markdown table', '| key | value |\n|-----|-------|\n| timeout | 30 |'],
   ['a version string', 'notes = "io.jsonwebtoken:jjwt-jackson-0.11.2"'],
   ['a sequential dummy', `secret_key => "sk_${LOWER}123"`],
+  ['a documented curl login', 'curl -u username:password https://api.example.com'],
+  ['a user switch', 'sudo -u postgres psql -c "select 1"'],
 ];
 
 describe('secret detectors on look-alikes', () => {

@@ -41,6 +41,7 @@ const tokens: Array<[string, string]> = [
   ['notion_token', p('nt', 'n_') + chars(11, DIGITS) + chars(35)],
   ['onepassword_token', p('A', '3-') + chars(6, UPPER + DIGITS) + '-' + chars(11, UPPER + DIGITS) + '-' + chars(5, UPPER + DIGITS) + '-' + chars(5, UPPER + DIGITS) + '-' + chars(5, UPPER + DIGITS)],
   ['openshift_token', p('sha', '256~') + chars(43)],
+  ['plaid_token', p('access-', 'sandbox-') + [8, 4, 4, 4, 12].map((n) => chars(n, HEX)).join('-')],
   ['perplexity_api_key', p('pp', 'lx-') + chars(48)],
   ['planetscale_token', p('pscale', '_tkn_') + chars(43)],
   ['postman_api_key', p('PM', 'AK-') + chars(24, HEX) + '-' + chars(34, HEX)],

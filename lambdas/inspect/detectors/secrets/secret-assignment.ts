@@ -11,7 +11,7 @@ import { isPlaceholder, looksRandom } from '../support';
  */
 
 /** How far the name may reach left and right of the keyword (bounds the stream hold-back). */
-const NAME_LEFT = 24;
+const NAME_LEFT = 48;
 const NAME_RIGHT = 32;
 /** Longest stretch from the keyword to the start of the value: rest of the name, quote, type, operator. */
 const PREFIX_REACH = NAME_RIGHT + 40;
