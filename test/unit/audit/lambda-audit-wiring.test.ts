@@ -2,12 +2,14 @@ import { lambdaGatewayDeps } from '../../../lambdas/handlers/gateway-runtime';
 import { readRuntimeConfig } from '../../../lambdas/shared/config';
 import { EventBridgeSessionEvents } from '../../../lambdas/store/eventbridge-session-events';
 import { DynamoSessionQueries } from '../../../lambdas/store/session-queries';
+import { policyJsonFile } from '../../../lib/function-bundling';
 
 const LAMBDA_ENV = {
   AIRLOCK_SESSION_TABLE: 'sessions',
   AIRLOCK_TRANSCRIPT_BUCKET: 'transcripts',
   AIRLOCK_UPSTREAM_URL: 'https://upstream.example/v1',
-  AIRLOCK_POLICY_FILE: 'airlock.policy.yaml',
+  // The policy as the function bundle carries it: JSON written at synth.
+  AIRLOCK_POLICY_FILE: policyJsonFile('airlock.policy.yaml'),
 };
 
 describe('audit wiring of the proxy Lambda', () => {
