@@ -1,11 +1,5 @@
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  UpdateTimeToLiveCommand,
-  waitUntilTableExists,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from './table-definition';
 
 /**
  * The approval table, apart from the session table: approval requests and the Step Functions task
@@ -49,24 +43,5 @@ export function approvalTableDefinition(tableName: string): CreateTableCommandIn
 
 /** Creates the approval table unless it exists and turns TTL on where the engine supports it. */
 export async function createApprovalTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  let exists = true;
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (err) {
-    if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
-    exists = false;
-  }
-  if (!exists) {
-    await client.send(new CreateTableCommand(approvalTableDefinition(tableName)));
-    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 }, { TableName: tableName });
-  }
-  try {
-    await client.send(
-      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: APPROVAL_TABLE.ttlAttribute, Enabled: true } }),
-    );
-  } catch (err) {
-    const name = (err as { name?: string }).name;
-    // Already enabled, or an engine without the operation (dynalite): the attribute is still written.
-    if (name !== 'ValidationException' && name !== 'UnknownOperationException') throw err;
-  }
+  await ensureTable(client, approvalTableDefinition(tableName), APPROVAL_TABLE.ttlAttribute);
 }

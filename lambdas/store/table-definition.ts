@@ -36,17 +36,18 @@ export function sessionTableDefinition(tableName: string): CreateTableCommandInp
  * (skipped where the local engine has no UpdateTimeToLive, e.g. dynalite).
  */
 export async function createSessionTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  if (!(await tableExists(client, tableName))) {
-    await client.send(new CreateTableCommand(sessionTableDefinition(tableName)));
-    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 }, { TableName: tableName });
+  await ensureTable(client, sessionTableDefinition(tableName), SESSION_TABLE.ttlAttribute);
+}
+
+/** Creates a table from its definition unless it exists, waits until it is active, and turns TTL on where supported. */
+export async function ensureTable(client: DynamoDBClient, definition: CreateTableCommandInput, ttlAttribute: string): Promise<void> {
+  const TableName = definition.TableName!;
+  if (!(await tableExists(client, TableName))) {
+    await client.send(new CreateTableCommand(definition));
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 }, { TableName });
   }
   try {
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: SESSION_TABLE.ttlAttribute, Enabled: true },
-      }),
-    );
+    await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true } }));
   } catch (err) {
     const name = (err as { name?: string }).name;
     // Already enabled, or an engine without the operation: the item attribute is still written.
