@@ -1,6 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 import type { NotifyInput } from '../lambdas/gateway/approvals/notify-approvers';
 import { executionInput, TaskNoLongerWaiting, type ApprovalExecutionInput, type ApprovalWorkflow, type TaskResults } from '../lambdas/gateway/approvals/ports';
@@ -16,7 +17,7 @@ import { errorForLog, type AirlockLogger } from '../lambdas/shared/logger';
 type TaskHandler = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>[string];
 type TaskResult = Awaited<ReturnType<TaskHandler>>;
 
-export const APPROVAL_ASL_PATH = resolve(import.meta.dirname, '../state-machines/approval.asl.json');
+export const APPROVAL_ASL_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../state-machines/approval.asl.json');
 
 export interface LocalWorkflowSteps {
   notify(input: NotifyInput): Promise<void>;

@@ -1,7 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ulid } from 'ulid';
@@ -92,7 +93,7 @@ async function assemble(
   await createSessionTable(dynamo, 'sessions');
   const sessions = new DynamoSessionStore({ tableName: 'sessions', client: dynamo, ttlDays: 30 });
   const transcripts = new S3TranscriptStore({ bucket: s3.bucket, client: s3Client });
-  const policyFile = resolve(import.meta.dirname, '../../../airlock.policy.yaml');
+  const policyFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../../airlock.policy.yaml');
   const policy = parsePolicy(await readFile(policyFile, 'utf8'), policyFile);
   options.policy?.(policy);
   const devIssuer: DevIssuer = await loadOrCreateDevIssuer(join(dataDir, 'dev-issuer.json'));

@@ -1,9 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startGatewayProcess, type GatewayProcess } from '../../support/gateway-process';
 
-const REPO = resolve(import.meta.dirname, '../../..');
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const run = promisify(execFile);
 // Built at run time so the repository holds no key-shaped string.
 const CANARY_KEY = ['AKIA', 'Q7CLICANARY', 'Z2V9W'].join('');
