@@ -7,7 +7,8 @@ import { percentile, round, type Figure } from './stats';
  * Gateway overhead, side by side in one run: the same requests, at the same open-loop rate
  * (concurrent callers), sent in alternating rounds to the echo upstream directly and through the
  * local runtime (a separate process, as `npm start` runs it). Overhead = gateway latency
- * percentile − direct latency percentile.
+ * percentile − direct latency percentile. Rate: AIRLOCK_BENCH_RATE requests/s (default 50), three
+ * seconds per round, five rounds per target.
  */
 export async function runGatewayOverheadBench(): Promise<Figure[]> {
   const upstream = await startEchoUpstream({ models: ['echo'] });
@@ -21,7 +22,8 @@ export async function runGatewayOverheadBench(): Promise<Figure[]> {
         { role: 'user', content: 'Summarise the deployment steps for the payments service in three bullet points.' },
       ],
     });
-    const base = { body, rate: 100, connections: 16, requests: 300, headers: { 'content-type': 'application/json' } };
+    const rate = Number(process.env.AIRLOCK_BENCH_RATE ?? 50);
+    const base = { body, rate, connections: 16, requests: rate * 3, headers: { 'content-type': 'application/json' } };
     const direct: LoadResult[] = [];
     const viaGateway: LoadResult[] = [];
     // Warm-up (JIT, connections, table) is not measured.
