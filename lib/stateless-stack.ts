@@ -106,6 +106,7 @@ export class StatelessStack extends Stack {
           timeout: this.approvals[step].timeout,
         })),
       ],
+      stateMachines: [{ name: 'ApprovalWorkflow', machine: this.approvals.stateMachine }],
     });
 
     new CfnOutput(this, 'ApiBaseUrl', { value: `${publicBaseUrl}/v1`, description: 'OpenAI-compatible base URL for clients' });

@@ -4,6 +4,7 @@ import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-c
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -20,13 +21,16 @@ export interface ObservabilityProps {
   alarmEmail?: string;
   api: RestApi;
   functions: WatchedFunction[];
+  /** State machines whose failed executions an operator must look at, e.g. the approval workflow. */
+  stateMachines?: Array<{ name: string; machine: IStateMachine }>;
 }
 
 const PERIOD = Duration.minutes(5);
 
 /**
  * Alarms on what an operator must act on, all sent to one KMS-encrypted SNS topic: function
- * errors, throttles and p99 duration near the timeout (calls about to be cut off), and API 5XX.
+ * errors, throttles and p99 duration near the timeout (calls about to be cut off), API 5XX, and
+ * failed state machine executions.
  */
 export class Observability extends Construct {
   readonly topic: Topic;
@@ -48,6 +52,9 @@ export class Observability extends Construct {
       );
     }
     this.alarm('Api5xx', 'API: responses with a 5XX status', props.api.metricServerError({ period: PERIOD }), 5);
+    for (const { name, machine } of props.stateMachines ?? []) {
+      this.alarm(`${name}ExecutionsFailed`, `${name} state machine: executions that failed`, machine.metricFailed({ period: PERIOD }), 1);
+    }
   }
 
   private alarm(id: string, description: string, metric: IMetric, threshold: number): void {

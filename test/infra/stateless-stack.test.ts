@@ -243,6 +243,13 @@ describe('stateless stack', () => {
     it('watch 5XX responses of the API', () => {
       expect(alarms().filter((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5XXError')).toHaveLength(1);
     });
+
+    it('watch failed executions of the approval workflow', () => {
+      const failed = alarms().filter((a) => a.Namespace === 'AWS/States' && a.MetricName === 'ExecutionsFailed');
+      expect(failed).toHaveLength(1);
+      expect(JSON.stringify(failed[0]!.Dimensions)).toContain('StateMachine');
+      expect(failed[0]).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    });
   });
 });
 
