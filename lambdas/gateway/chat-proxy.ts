@@ -20,11 +20,11 @@ export function chatProxy(api: ChatApi) {
 }
 
 async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink): Promise<void> {
-  const ROUTE = api.route;
+  const route = api.route;
   const principal = req.principal!;
   const recorder = new SessionRecorder(
     deps,
-    { id: deps.newId(), principal, route: ROUTE, createdAt: new Date(deps.clock.now()) },
+    { id: deps.newId(), principal, route, createdAt: new Date(deps.clock.now()) },
     req.receivedAt,
     deps.clock.monotonic,
   );
@@ -92,7 +92,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
         },
         { request: maskedRequest, response: masked.body },
       );
-      deps.logger.info('session completed', { sessionId: recorder.id, route: ROUTE, decision, status: 'completed', overheadMs: meta.overheadMs });
+      deps.logger.info('session completed', { sessionId: recorder.id, route, decision, status: 'completed', overheadMs: meta.overheadMs });
       return;
     }
 
@@ -108,7 +108,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       },
       { request: maskedRequest, ...(result.error ? { error: { status: result.error.status, code: result.error.code } } : {}) },
     );
-    deps.logger.info('session completed', { sessionId: recorder.id, route: ROUTE, decision, status: result.error ? 'failed' : 'completed', overheadMs: meta.overheadMs });
+    deps.logger.info('session completed', { sessionId: recorder.id, route, decision, status: result.error ? 'failed' : 'completed', overheadMs: meta.overheadMs });
   } catch (thrown) {
     const err = toAirlockError(thrown);
     if (err.code === 'internal_error') deps.logger.error('unexpected error', { sessionId: recorder.id, error: errorForLog(thrown) });
@@ -123,7 +123,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       { status: statusForError(err), httpStatus: err.status, errorCode: err.code, timings: { overheadMs: meta.overheadMs, totalMs: overheadSoFar() } },
       { request: maskedRequest ?? null, error: { status: err.status, code: err.code } },
     );
-    deps.logger.info('session refused', { sessionId: recorder.id, route: ROUTE, decision: meta.decision, code: err.code, httpStatus: err.status });
+    deps.logger.info('session refused', { sessionId: recorder.id, route, decision: meta.decision, code: err.code, httpStatus: err.status });
   }
 }
 
