@@ -1,7 +1,7 @@
 import type { ChatInspection, Inspector } from '../inspect/types';
 import { assertCanInvoke } from '../auth/access';
 import { modelAllowed } from '../inspect/policy';
-import { AirlockError, inspectionFailed, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
+import { AirlockError, inspectionFailed, invalidRequest, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
 import { errorForLog } from '../shared/logger';
 import type { SessionStatus, TokenUsage } from '../store/types';
 import type { ChatApi } from './chat-api';
@@ -36,9 +36,13 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
   try {
     const body = api.validate(parseJsonBody(req.body));
     const groupPolicy = assertCanInvoke(principal, deps.policy);
+    const inspector = deps.inspectorFor(groupPolicy);
+    // The model id is echoed in errors and kept in records, so it must not carry a secret either.
+    if (inspector.maskText(body.model).findings.length) {
+      throw invalidRequest('The model id looks like it contains a secret; the request was not forwarded.', 'model');
+    }
     if (!modelAllowed(groupPolicy, body.model)) throw modelNotAllowed(body.model);
 
-    const inspector = deps.inspectorFor(groupPolicy);
     const inspection = inspectRequest(inspector, body, api);
     maskedRequest = inspection.body;
     const decision = inspection.blockedBy.length ? 'block' : inspection.risk.decision;

@@ -112,6 +112,14 @@ describe('chat completions through the local runtime (official openai client)', 
       await expectNowhere(CANARY_AWS_KEY);
     });
 
+    it('is refused, not echoed, when it is sent as the model id', async () => {
+      const res = await post(JSON.stringify({ model: CANARY_AWS_KEY, messages: [{ role: 'user', content: 'x' }] }));
+
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toMatchObject({ code: 'invalid_request', param: 'model' });
+      await expectNowhere(CANARY_AWS_KEY);
+    });
+
     it('is masked in a plain answer from the upstream', async () => {
       upstream.reply = () => `the key is ${CANARY_AWS_KEY}`;
 
