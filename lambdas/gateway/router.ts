@@ -35,12 +35,15 @@ export const CALLER_ROUTES: Route[] = [
 export function createGatewayApp(deps: GatewayDeps, routes: Route[] = CALLER_ROUTES): (req: GatewayRequest, sink: ResponseSink) => Promise<void> {
   const compiled = routes.map((route) => ({ route, pattern: compilePath(route.path) }));
   return async (req, sink) => {
+    // Errors are logged with the route pattern, never the raw path: a path segment is caller input.
+    let routePattern = 'unmatched';
     try {
       const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
       let match: { route: Route; params: Record<string, string> } | undefined;
       for (const { route, pattern } of compiled) {
         const m = pattern.exec(path);
         if (m) {
+          routePattern = route.path;
           match = { route, params: decodeParams(m.groups ?? {}) };
           break;
         }
@@ -52,7 +55,7 @@ export function createGatewayApp(deps: GatewayDeps, routes: Route[] = CALLER_ROU
       await handler(deps, req, sink, match.params);
     } catch (thrown) {
       const err = toAirlockError(thrown);
-      if (err.code === 'internal_error') deps.logger.error('unexpected error', { path: req.path.slice(0, 100), error: errorForLog(thrown) });
+      if (err.code === 'internal_error') deps.logger.error('unexpected error', { method: req.method, route: routePattern, error: errorForLog(thrown) });
       if (!sink.started) await sendError(sink, err);
       else await sink.end().catch(() => undefined);
     }
