@@ -23,18 +23,25 @@ export function atTokenBoundary(text: string, at: number): boolean {
   return !isWordCode(c) && c !== 46 && c !== 45 && c !== 47;
 }
 
-/** Shannon entropy in bits per character. */
+/** Scratch counts per UTF-16 code unit for `entropy`, left all zero between calls. */
+const counts = new Int32Array(65536);
+const seen: number[] = [];
+
+/** Shannon entropy in bits per character (summed in order of first occurrence, so results are stable to the last bit). */
 export function entropy(s: string): number {
   if (s.length === 0) return 0;
-  const counts = new Map<number, number>();
+  seen.length = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    const n = counts[c]!;
+    if (n === 0) seen.push(c);
+    counts[c] = n + 1;
   }
   let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
+  for (const c of seen) {
+    const p = counts[c]! / s.length;
     h -= p * Math.log2(p);
+    counts[c] = 0;
   }
   return h;
 }

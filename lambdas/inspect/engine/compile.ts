@@ -1,5 +1,6 @@
 import type { Detector } from '../detectors/detector';
 import type { DetectorAction } from '../types';
+import { wordTrie } from './word-trie';
 
 /** A detector with the action policy gives it; guards protect spans (redaction markers, placeholders) instead of reporting them. */
 export interface ActiveDetector {
@@ -24,6 +25,7 @@ export interface LiteralPass {
  */
 export interface SeparatorPass {
   readonly kind: 'separator';
+  /** Matches a separator with the two characters before it, as some anchor has them. */
   readonly regex: RegExp;
   /** Key: two characters before the separator and the separator → anchors (with the separator's offset in them). */
   readonly byKey: ReadonlyMap<number, ReadonlyArray<{ anchor: string; offset: number; entries: readonly ActiveDetector[] }>>;
@@ -134,7 +136,7 @@ function literalPass(table: Map<string, ActiveDetector[]>, ignoreCase: boolean):
     }
     byMatch.set(anchor, merged);
   }
-  return { kind: 'literal', regex: new RegExp(anchors.map(escapeRegExp).join('|'), ignoreCase ? 'gi' : 'g'), ignoreCase, byMatch };
+  return { kind: 'literal', regex: new RegExp(wordTrie(anchors), ignoreCase ? 'gi' : 'g'), ignoreCase, byMatch };
 }
 
 function separatorPass(table: Map<string, ActiveDetector[]>): SeparatorPass {
@@ -146,7 +148,22 @@ function separatorPass(table: Map<string, ActiveDetector[]>): SeparatorPass {
     list.push({ anchor, offset, entries });
     byKey.set(key, list);
   }
-  return { kind: 'separator', regex: /[-_.~]/g, byKey };
+  // Only the characters some anchor has before and at its separator: most separators in ordinary
+  // text (after a space, a dot after a word) are then skipped by the regex, not by a lookup.
+  const before2 = new Set<string>();
+  const before1 = new Set<string>();
+  const seps = new Set<string>();
+  for (const [anchor] of table) {
+    const offset = separatorOffset(anchor);
+    before2.add(anchor[offset - 2]!);
+    before1.add(anchor[offset - 1]!);
+    seps.add(anchor[offset]!);
+  }
+  return { kind: 'separator', regex: new RegExp(`${charClass(before2)}${charClass(before1)}${charClass(seps)}`, 'g'), byKey };
+}
+
+function charClass(chars: Set<string>): string {
+  return `[${[...chars].map((c) => c.replace(/[\]\\^-]/, '\\$&')).join('')}]`;
 }
 
 export function escapeRegExp(s: string): string {

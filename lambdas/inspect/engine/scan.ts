@@ -68,8 +68,9 @@ function runPasses(passes: readonly Pass[], text: string, from: number, settledB
         if (list) for (const entry of list) visit(entry, at);
       }
     } else if (pass.kind === 'separator') {
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-        const sep = m.index;
+      // test() rather than exec(): hits are frequent and need no match object; each ends at its separator.
+      while (re.test(text)) {
+        const sep = re.lastIndex - 1;
         if (sep - 2 >= settledBelow) break;
         const list = pass.byKey.get(separatorKey(text.charCodeAt(sep - 2), text.charCodeAt(sep - 1), text.charCodeAt(sep)));
         if (!list) continue;

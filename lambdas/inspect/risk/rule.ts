@@ -1,6 +1,7 @@
 import type { SlotKind } from '../chat/slots';
 import type { GroupPolicy } from '../policy';
 import type { Finding } from '../types';
+import { wordTrie } from '../engine/word-trie';
 
 export interface RiskText {
   kind: SlotKind;
@@ -24,7 +25,7 @@ export const RISK_WORDS = [
 ] as const;
 export type RiskWord = (typeof RISK_WORDS)[number];
 
-const WORDS = new RegExp([...RISK_WORDS].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+const WORDS = new RegExp(wordTrie(RISK_WORDS), 'g');
 const found = new WeakMap<RiskText, Set<string>>();
 
 function wordsIn(t: RiskText): Set<string> {
