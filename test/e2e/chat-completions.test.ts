@@ -73,7 +73,7 @@ describe('chat completions through the local runtime (official openai client)', 
     const { response } = await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'record me' }] }).withResponse();
     const id = response.headers.get('x-airlock-session-id')!;
 
-    const item = await gateway.session(id);
+    const item = await gateway.settledSession(id);
 
     expect(item).toMatchObject({ id, status: 'completed', decision: 'allow', model: 'echo', route: 'POST /v1/chat/completions', principalSub: 'alice' });
     expect(item?.transcriptKey).toMatch(new RegExp(`^transcripts/\\d{4}/\\d{2}/\\d{2}/${id}\\.json$`));

@@ -31,7 +31,9 @@ export interface GatewayProcess {
   cli(args: string[], env?: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Every session item, by id. */
   session(id: string): Promise<Record<string, unknown> | undefined>;
-  /** Every item and every object the gateway stored, as text: for canary searches. */
+  /** A session once the gateway has completed its record (the answer goes out before the record is completed). */
+  settledSession(id: string): Promise<Record<string, unknown> | undefined>;
+  /** Every item and every object the gateway stored, as text, once no session is still being recorded: for canary searches. */
   everythingStored(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -60,6 +62,10 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
   const [apiBaseUrl, tableName, dynamoEndpoint, bucket, s3Endpoint] = started as unknown as string[];
   const dynamo = new DynamoDBClient({ ...LOCAL, endpoint: dynamoEndpoint });
   const s3 = new S3Client({ ...LOCAL, endpoint: s3Endpoint, forcePathStyle: true });
+  const session = async (id: string) => {
+    const out = await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }));
+    return out.Item ? unmarshall(out.Item) : undefined;
+  };
 
   return {
     apiBaseUrl: apiBaseUrl!,
@@ -83,18 +89,31 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
         command.once('close', (code) => resolveRun({ code, stdout, stderr }));
       });
     },
-    async session(id) {
-      const out = await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }));
-      return out.Item ? unmarshall(out.Item) : undefined;
+    session,
+    async settledSession(id) {
+      for (let waited = 0; ; waited += 50) {
+        const item = await session(id);
+        if (item?.status !== 'in_progress' || waited >= 5_000) return item;
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     async everythingStored() {
-      const parts: string[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start as never }));
-        for (const item of page.Items ?? []) parts.push(JSON.stringify(unmarshall(item)));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const scanAll = async () => {
+        const items: Record<string, unknown>[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await dynamo.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start as never }));
+          for (const item of page.Items ?? []) items.push(unmarshall(item));
+          start = page.LastEvaluatedKey;
+        } while (start);
+        return items;
+      };
+      let items = await scanAll();
+      for (let waited = 0; items.some((i) => i.status === 'in_progress') && waited < 5_000; waited += 50) {
+        await new Promise((r) => setTimeout(r, 50));
+        items = await scanAll();
+      }
+      const parts = items.map((item) => JSON.stringify(item));
       let token: string | undefined;
       do {
         const list = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
