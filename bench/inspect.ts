@@ -1,4 +1,5 @@
 import { createInspector, policyFromObject, type Inspector } from '../lambdas/inspect';
+import { seededRandom } from '../test/support/prng';
 import { percentile, round, type Figure } from './stats';
 
 /**
@@ -7,18 +8,6 @@ import { percentile, round, type Figure } from './stats';
  * holds back over a realistic token-by-token stream (no PEM blocks in it).
  * Targets: < 0.2 ms, > 100 MB/s, < 256 characters.
  */
-
-/** Deterministic PRNG so every run measures the same text. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PROSE = [
   'The deployment failed again last night, and I think the retry logic in the worker is the reason.',
@@ -58,7 +47,7 @@ function sensitive(rand: () => number): string {
 
 /** Mixed code, prose and logs, with a sensitive value every few kilobytes. */
 export function mixedText(bytes: number, seed = 7): string {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   let text = '';
   let sinceSensitive = 0;
   while (text.length < bytes) {
@@ -111,7 +100,7 @@ function throughput(inspector: Inspector): number {
 /** Feeds a realistic answer in token-sized chunks (2–8 characters) and records the most ever held. */
 function maxHoldBack(inspector: Inspector): number {
   const text = mixedText(64 * 1024, 13);
-  const rand = prng(3);
+  const rand = seededRandom(3);
   const masker = inspector.streamMasker();
   let max = 0;
   for (let i = 0; i < text.length; ) {

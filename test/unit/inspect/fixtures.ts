@@ -1,20 +1,12 @@
 import { base62, crc32 } from '../../../lambdas/inspect/detectors/checksum';
+import { seededRandom } from '../../support/prng';
 import { createInspector, policyFromObject, type GroupPolicy, type Inspector, type PartialGroupPolicy } from '../../../lambdas/inspect';
 
 /**
  * Secret-shaped fixtures are assembled at test time from a seeded generator and split prefixes,
  * so the repository itself holds nothing a secret scanner would flag.
  */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export const LOWER = 'abcdefghijklmnopqrstuvwxyz';
