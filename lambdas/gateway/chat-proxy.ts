@@ -1,4 +1,4 @@
-import type { ChatInspection, Inspector } from '../inspect/types';
+import type { ChatInspection, Finding, Inspector } from '../inspect/types';
 import { assertCanInvoke } from '../auth/access';
 import { modelAllowed } from '../inspect/policy';
 import { AirlockError, inspectionFailed, invalidRequest, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
@@ -7,6 +7,7 @@ import type { SessionStatus, TokenUsage } from '../store/types';
 import type { ChatApi } from './chat-api';
 import { parseJsonBody, type ChatRequest } from './chat-request';
 import { airlockHeaders, sendJson, SSE_HEADERS, type GatewayRequest, type ResponseSink } from './http';
+import { withResponseFindings } from './finding-counts';
 import type { GatewayDeps } from './ports';
 import { SessionRecorder } from './session-recorder';
 
@@ -91,7 +92,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
           status: 'completed',
           httpStatus: 200,
           usage: api.usageOf(upstream.body),
-          findingCounts: mergeCounts(inspection.findingCounts, countByType(masked.findings)),
+          findingCounts: withResponseFindings(inspection.findingCounts, masked.findings),
           timings: { overheadMs: meta.overheadMs, upstreamMs, totalMs: overheadSoFar() },
         },
         { request: maskedRequest, response: masked.body },
@@ -107,7 +108,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
         httpStatus: 200,
         ...(result.error ? { errorCode: result.error.code } : {}),
         usage: result.usage,
-        findingCounts: mergeCounts(inspection.findingCounts, result.responseCounts),
+        findingCounts: withResponseFindings(inspection.findingCounts, result.responseFindings),
         timings: { overheadMs: meta.overheadMs, upstreamFirstByteMs: result.firstByteMs, totalMs: overheadSoFar() },
       },
       { request: maskedRequest, ...(result.error ? { error: { status: result.error.status, code: result.error.code } } : {}) },
@@ -142,7 +143,7 @@ function inspectRequest(inspector: Inspector, body: ChatRequest, api: ChatApi): 
 
 interface StreamResult {
   usage?: TokenUsage;
-  responseCounts: Record<string, number>;
+  responseFindings: readonly Finding[];
   firstByteMs?: number;
   error?: AirlockError;
 }
@@ -165,7 +166,7 @@ async function relayStream(
   receivedAt: number,
 ): Promise<StreamResult> {
   const masker = inspector.chatStreamMasker(api.format);
-  const result: StreamResult = { responseCounts: {} };
+  const result: StreamResult = { responseFindings: [] };
   const emit = async (event: unknown) => {
     if (api.isEmpty(event)) return;
     const recorded = JSON.stringify(event);
@@ -204,7 +205,7 @@ async function relayStream(
       await sink.write(api.errorFrame(err)).catch(() => undefined);
     }
   } finally {
-    result.responseCounts = countByType(masker.findings);
+    result.responseFindings = masker.findings;
   }
   await sink.end().catch(() => undefined);
   return result;
@@ -213,18 +214,6 @@ async function relayStream(
 function statusForError(err: AirlockError): SessionStatus {
   if (err.code === 'prompt_blocked') return 'blocked';
   return 'failed';
-}
-
-function countByType(findings: readonly { type: string }[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const f of findings) counts[f.type] = (counts[f.type] ?? 0) + 1;
-  return counts;
-}
-
-function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
-  const out = { ...a };
-  for (const [k, v] of Object.entries(b)) out[`response.${k}`] = (out[`response.${k}`] ?? 0) + v;
-  return out;
 }
 
 /** Applies `fn` to every string in a JSON value (used to restore reversible placeholders for the caller only). */

@@ -104,11 +104,15 @@ describe('chat completions through the local runtime (official openai client)', 
       upstream.reply = () => `here is a key: ${CANARY_AWS_KEY} keep it safe`;
       upstream.chunking = { chunkChars: 4 };
 
-      const stream = await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'give me a key' }], stream: true });
+      const { data: stream, response } = await client.chat.completions
+        .create({ model: 'echo', messages: [{ role: 'user', content: 'give me a key' }], stream: true })
+        .withResponse();
       let text = '';
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
 
       expect(text).toBe('here is a key: [REDACTED:aws_access_key_id] keep it safe');
+      const item = await gateway.settledSession(response.headers.get('x-airlock-session-id')!);
+      expect(item?.findingCounts).toEqual({ 'response.aws_access_key_id': 1 });
       await expectNowhere(CANARY_AWS_KEY);
     });
 
@@ -123,9 +127,11 @@ describe('chat completions through the local runtime (official openai client)', 
     it('is masked in a plain answer from the upstream', async () => {
       upstream.reply = () => `the key is ${CANARY_AWS_KEY}`;
 
-      const answer = await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'key?' }] });
+      const { data: answer, response } = await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'key?' }] }).withResponse();
 
       expect(answer.choices[0]?.message.content).toBe('the key is [REDACTED:aws_access_key_id]');
+      const item = await gateway.settledSession(response.headers.get('x-airlock-session-id')!);
+      expect(item?.findingCounts).toEqual({ 'response.aws_access_key_id': 1 });
       await expectNowhere(CANARY_AWS_KEY);
     });
   });

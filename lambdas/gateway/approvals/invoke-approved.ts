@@ -4,6 +4,7 @@ import type { ChatProvider } from '../../providers/types';
 import { toAirlockError } from '../../shared/errors';
 import type { ApprovalRequest } from '../../store/approval-types';
 import type { Transcript } from '../../store/types';
+import { withResponseFindings } from '../finding-counts';
 import { APPROVAL_ID } from './approval-gate';
 import { chatApiFor } from './chat-apis';
 import type { ApprovalRecordsDeps } from './ports';
@@ -58,8 +59,7 @@ export async function invokeApproved(deps: InvokeApprovedDeps, input: { approval
   const upstreamMs = deps.clock.monotonic() - started;
 
   const masked = deps.inspectorFor(groupPolicy).maskChatResponse(answer, approval.format);
-  const findingCounts = { ...approval.findingCounts };
-  for (const f of masked.findings) findingCounts[`response.${f.type}`] = (findingCounts[`response.${f.type}`] ?? 0) + 1;
+  const findingCounts = withResponseFindings(approval.findingCounts, masked.findings);
   const usage = api.usageOf(answer);
   const stored = await records(() => deps.transcripts.put(exchangeTranscript(approval, held.transcript, masked.body, findingCounts)));
   await records(() =>
