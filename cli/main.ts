@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { UsageError } from './args';
+import { COMMAND_HELP } from './help';
 
 const USAGE = `usage: airlock <command> [options]
 
 commands:
   serve                         run the gateway locally (npm start)
-  token --sub NAME --groups a,b mint a dev token the local gateway accepts
+  token --sub NAME [--groups a,b] [--email E] [--ttl S]
+                                mint a dev token the local gateway accepts
   scan [--jsonl] [--chunk-size N] [--policy FILE]
                                 mask secrets and PII in text read from stdin
   wait ID [--url URL] [--token T] [--timeout S] [--json]
@@ -13,6 +16,8 @@ commands:
   sessions list|show ID|replay ID [filters] [--json]
                                 search, read and replay recorded sessions (auditors, or your own);
                                 \`airlock sessions --help\` lists the filters
+
+\`airlock <command> --help\` describes a command; \`airlock --version\` prints the version.
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -42,19 +47,38 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`airlock ${version()}\n`);
+    return 0;
+  }
   const load = COMMANDS[name];
   if (!load) {
     process.stderr.write(`airlock: unknown command '${name}'\n${USAGE}`);
     return 2;
   }
+  const help = COMMAND_HELP[name];
+  if (help && rest.some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(help);
+    return 0;
+  }
   try {
     return await (await load())(rest);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`airlock ${name}: ${(err as Error).message}\n`);
+      process.stderr.write(`airlock ${name}: ${usageMessage(err as Error)}\nRun \`airlock ${name} --help\` for its usage.\n`);
       return 2;
     }
     process.stderr.write(`airlock ${name}: ${(err as Error).message}\n`);
     return 1;
   }
+}
+
+/** Node's parseArgs messages end with advice on `--` that does not apply here. */
+function usageMessage(err: Error): string {
+  return err.message.replace(/\. To specify a positional argument[^]*$/, '.').replace(/^Unknown option '([^']+)'.*$/s, "unknown option '$1'");
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
 }

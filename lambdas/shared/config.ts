@@ -25,25 +25,45 @@ const groupMapping = z
 
 export type GroupMapping = z.infer<typeof groupMapping>;
 
+/**
+ * A setting holding JSON, validated by `schema`. The message names each wrong field by its path
+ * (`AIRLOCK_OIDC_ISSUERS[0].audience: expected a string, a list of strings or null`), never a dump.
+ */
+function parseJsonSetting<T>(name: string, text: string, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; message: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, message: `${name} is not valid JSON (${(err as Error).message.split('\n')[0]!.slice(0, 120)})` };
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, value: result.data };
+  const issues = result.error.issues.slice(0, 5).map((i) => `${name}${settingPath(i.path)}: ${i.message}`);
+  const more = result.error.issues.length > 5 ? ` (and ${result.error.issues.length - 5} more)` : '';
+  return { ok: false, message: `${issues.join('; ')}${more}` };
+}
+
+const settingPath = (path: PropertyKey[]): string => path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('');
+
 const jsonList = <T extends z.ZodType>(name: string, item: T) =>
   z
     .string()
     .optional()
     .transform((s, ctx): z.infer<T>[] => {
       if (!s) return [];
-      try {
-        return z.array(item).parse(JSON.parse(s));
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `${name} is not valid (${(err as Error).message.slice(0, 200)})` });
+      const parsed = parseJsonSetting(name, s, z.array(item));
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.message });
         return z.NEVER;
       }
+      return parsed.value;
     });
 
 const oidcIssuer = z
   .object({
     issuer: z.string().url(),
     /** Required: null only when a deployer explicitly accepts any audience. */
-    audience: z.union([z.string(), z.array(z.string()), z.null()]),
+    audience: z.union([z.string(), z.array(z.string()), z.null()], { error: 'expected a string, a list of strings, or null (any audience, stated explicitly)' }),
     groupsClaim: z.string().default('groups'),
     /** Unset: taken from the issuer's OIDC discovery document. */
     jwksUri: z.string().url().optional(),
@@ -93,12 +113,12 @@ const envSchema = z.object({
     .optional()
     .transform((s, ctx) => {
       if (!s) return [];
-      try {
-        return z.array(oidcIssuer).parse(JSON.parse(s));
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `AIRLOCK_OIDC_ISSUERS is not a valid issuer list (${(err as Error).message.slice(0, 200)})` });
+      const parsed = parseJsonSetting('AIRLOCK_OIDC_ISSUERS', s, z.array(oidcIssuer));
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.message });
         return z.NEVER;
       }
+      return parsed.value;
     }),
   AIRLOCK_PUBLIC_BASE_URL: z.string().url().optional(),
   /** Just-in-time approval: the approval table, the state machine the proxy starts, the approvers' SNS topic. */
@@ -113,12 +133,12 @@ const envSchema = z.object({
     .optional()
     .transform((s, ctx) => {
       if (!s) return undefined;
-      try {
-        return approverSignIn.parse(JSON.parse(s));
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `AIRLOCK_APPROVER_SIGN_IN is not valid (${(err as Error).message.slice(0, 200)})` });
+      const parsed = parseJsonSetting('AIRLOCK_APPROVER_SIGN_IN', s, approverSignIn);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.message });
         return z.NEVER;
       }
+      return parsed.value;
     }),
   /** EventBridge bus (name or ARN) that receives each finished session's metadata. Unset: no events. */
   AIRLOCK_EVENT_BUS_NAME: z.string().optional(),
@@ -133,7 +153,7 @@ export type RuntimeConfig = z.infer<typeof envSchema>;
 export function readRuntimeConfig(env: Record<string, string | undefined> = process.env): RuntimeConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => (i.code === 'custom' ? i.message : `${i.path.join('.')}: ${i.message}`)).join('; ')}`);
   }
   return parsed.data;
 }

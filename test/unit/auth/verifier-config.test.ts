@@ -37,7 +37,7 @@ describe('verifier options from the runtime configuration', () => {
 
   it('refuses a group mapping without a condition', () => {
     expect(() => readRuntimeConfig({ AIRLOCK_COGNITO_GROUP_MAPPINGS: JSON.stringify([{ when: {}, groups: ['ci'] }]) })).toThrow(
-      /AIRLOCK_COGNITO_GROUP_MAPPINGS is not valid/,
+      /AIRLOCK_COGNITO_GROUP_MAPPINGS\[0\]\.when: needs at least one claim/,
     );
   });
 });
