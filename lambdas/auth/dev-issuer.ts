@@ -105,7 +105,13 @@ async function devIssuerFrom(stored: DevIssuerFile): Promise<DevIssuer> {
     issuer: stored.issuer,
     audience: stored.audience,
     jwks,
-    trustedIssuer: { issuer: stored.issuer, audience: stored.audience, groupsClaim: 'groups', jwks },
+    trustedIssuer: {
+      issuer: stored.issuer,
+      audience: stored.audience,
+      groupsClaim: 'groups',
+      jwks,
+      unknownKeyHint: 'It was probably minted with another AIRLOCK_DATA_DIR: mint one with `airlock token` using the data directory of this gateway.',
+    },
     mint({ sub, groups, email, ttlSeconds = DEFAULT_TTL_SECONDS }) {
       if (!sub) throw new Error('a dev token needs a subject');
       if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error('ttlSeconds must be a positive integer');

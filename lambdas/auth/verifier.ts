@@ -8,6 +8,7 @@ import { invalidToken } from '../shared/errors';
 import { discoverJwksUri } from './discovery';
 import type { Principal } from './principal';
 import { principalFromClaims, type GroupSource } from './principal-from-claims';
+import { KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import { StaticJwksCache } from './static-jwks-cache';
 import { issuerUnavailable, toTokenError } from './token-errors';
 
@@ -24,6 +25,8 @@ export interface TrustedIssuer {
   jwks?: Jwks;
   groups?: string[];
   groupMappings?: GroupMapping[];
+  /** Added to the 401 for a token signed with a key this issuer does not publish (the dev issuer: another data directory). */
+  unknownKeyHint?: string;
 }
 
 export interface CognitoUserPool {
@@ -61,6 +64,7 @@ const DISCOVERY_RETRY_MS = 10_000;
 interface IssuerEntry {
   verify(token: string): Promise<JwtPayload>;
   source: GroupSource;
+  unknownKeyHint?: string;
 }
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
@@ -89,6 +93,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       try {
         payload = await entry.verify(token);
       } catch (err) {
+        if (entry.unknownKeyHint && err instanceof KidNotFoundInJwksError) throw invalidToken(`${toTokenError(err).message} ${entry.unknownKeyHint}`, err);
         throw toTokenError(err);
       }
       return principalFromClaims(payload, entry.source);
@@ -102,6 +107,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
  */
 function unverifiedIssuer(token: string): string {
   if (token.length > MAX_TOKEN_CHARS) throw invalidToken('The bearer token is too large.');
+  if (/^sk-[A-Za-z0-9_-]{8,}$/.test(token) && !token.includes('.')) {
+    // A newcomer's first mistake: the vendor key where the identity token goes. Say so, without echoing it.
+    throw invalidToken(
+      'The bearer token looks like a vendor API key (sk-…), not an identity token. Airlock holds the upstream key itself: send a token from your identity provider (locally: `airlock token --sub NAME`).',
+    );
+  }
   const headerPart = token.split('.')[0] ?? '';
   let alg: unknown;
   try {
@@ -167,7 +178,7 @@ function oidcEntry(cfg: TrustedIssuer, fetcher: Fetcher, sharedCache: JwksCache,
     );
   if (cfg.jwks || cfg.jwksUri) {
     const verifier = build(cfg.jwksUri);
-    return { source, verify: (token) => verifier.verify(token) };
+    return { source, verify: (token) => verifier.verify(token), ...(cfg.unknownKeyHint ? { unknownKeyHint: cfg.unknownKeyHint } : {}) };
   }
 
   let discovered: Promise<ReturnType<typeof build>> | undefined;

@@ -54,3 +54,20 @@ describe('authorizer policy resource', () => {
     expect(() => stageWildcardArn('arn:aws:lambda:us-east-1:123456789012:function:x')).toThrow(/not an execute-api method ARN/);
   });
 });
+
+describe('a vendor API key sent as the bearer token', () => {
+  it('is refused with a 401 that explains what to send instead, without echoing the key', async () => {
+    const { createTokenVerifier } = await import('../../../lambdas/auth/verifier');
+    const { loadOrCreateDevIssuer } = await import('../../../lambdas/auth/dev-issuer');
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const issuer = await loadOrCreateDevIssuer(join(await mkdtemp(join(tmpdir(), 'airlock-key-')), 'dev-issuer.json'));
+    const vendorKey = ['sk', 'proj', 'Zq81CANARYvendorKey0000'].join('-');
+
+    const attempt = createTokenVerifier({ issuers: [issuer.trustedIssuer] }).verify(vendorKey);
+
+    await expect(attempt).rejects.toMatchObject({ status: 401, message: expect.stringContaining('looks like a vendor API key') });
+    await expect(attempt).rejects.toMatchObject({ message: expect.not.stringContaining(vendorKey) });
+  });
+});
