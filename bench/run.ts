@@ -8,7 +8,16 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-for (const [name, run] of Object.entries(GROUPS)) {
-  if (wanted.length && !wanted.includes(name)) continue;
+const unknown = wanted.filter((w) => !(w in GROUPS));
+if (unknown.length) {
+  process.stderr.write(`bench: unknown group ${unknown.join(', ')}; groups: ${Object.keys(GROUPS).join(', ')}\n`);
+  process.exit(2);
+}
+const groups = Object.entries(GROUPS).filter(([name]) => !wanted.length || wanted.includes(name));
+for (const [i, [name, run]] of groups.entries()) {
+  // Progress on stderr, so stdout stays one JSON line per figure.
+  const started = performance.now();
+  process.stderr.write(`bench: [${i + 1}/${groups.length}] ${name}…\n`);
   for (const figure of await run()) process.stdout.write(`${JSON.stringify(figure)}\n`);
+  process.stderr.write(`bench: ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }

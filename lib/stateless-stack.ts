@@ -11,6 +11,7 @@ import { GatewayIdentity } from './constructs/gateway-identity';
 import { Observability } from './constructs/observability';
 import { ProxyFunction } from './constructs/proxy-function';
 import type { StatefulResources } from './stateful-stack';
+import { routesServedBy } from './routes';
 
 export interface StatelessStackProps extends StackProps {
   config: DeployConfig;
@@ -77,7 +78,7 @@ export class StatelessStack extends Stack {
         AIRLOCK_PUBLIC_BASE_URL: publicBaseUrl,
       },
     });
-    this.api.addRoute('/v1/{proxy+}', { methods: ['GET', 'POST'], handler: this.proxy.function.fn, stream: true });
+    this.api.addRoutes(routesServedBy('proxy'), this.proxy.function.fn);
     this.approvals = new ApprovalWorkflow(this, 'ApprovalWorkflow', {
       stateful,
       api: this.api,

@@ -21,7 +21,7 @@ import { startEchoUpstream, type EchoUpstream, type EchoUpstreamOptions } from '
 import { loadOrCreateLinkKey } from './approval-link-key';
 import { startLocalApprovals } from './approval-runtime';
 import { localDynamoClient, startEmbeddedStores, type EmbeddedStores } from './embedded-stores';
-import { startLocalServer, type LocalRoute } from './server';
+import { startLocalServer } from './server';
 
 export interface LocalRuntimeOptions {
   config: RuntimeConfig;
@@ -124,16 +124,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     closers.push(approvals.close);
     deps.approvals = approvals.gate;
-    const routes: LocalRoute[] = [
-      { prefix: '/v1/', authenticated: true, handler: createGatewayApp(deps) },
-      { prefix: '/approvals/', authenticated: false, handler: approvals.pages },
-      { prefix: '/dev/', authenticated: false, handler: approvals.devLogin },
-    ];
     const server = await startLocalServer({
       port: config.AIRLOCK_PORT,
       maxBodyBytes: config.AIRLOCK_MAX_BODY_BYTES,
       authenticate: (authorization) => verifier.verify(bearerToken(authorization)),
-      routes,
+      handlers: { proxy: createGatewayApp(deps), 'approval-page': approvals.pages, 'approval-decide': approvals.pages },
+      localOnly: [{ path: '/dev/login', methods: ['GET', 'POST'], handler: approvals.devLogin }],
     });
     closers.push(server.close);
     baseUrl = server.url;

@@ -3,16 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { Principal } from '../lambdas/auth/principal';
 import type { GatewayRequest, ResponseSink } from '../lambdas/gateway/http';
 import { sendError } from '../lambdas/gateway/http';
-import { AirlockError, payloadTooLarge, toAirlockError } from '../lambdas/shared/errors';
+import { methodNotAllowed, routeNotFound, routeTable, ROUTES, type HttpMethod, type RouteSpec, type ServedBy } from '../lambdas/gateway/routes';
+import { payloadTooLarge, toAirlockError } from '../lambdas/shared/errors';
 import { httpResponseSink } from './http-sink';
 
 export type AppHandler = (req: GatewayRequest, sink: ResponseSink) => Promise<void>;
 
-export interface LocalRoute {
-  /** Paths starting with this prefix go to the handler. */
-  prefix: string;
-  /** Whether the route needs a bearer token (the caller API) or not (approval pages, health). */
-  authenticated: boolean;
+/** A route only the local runtime has (the dev issuer's sign-in page). */
+export interface LocalOnlyRoute {
+  path: string;
+  methods: HttpMethod[];
   handler: AppHandler;
 }
 
@@ -22,25 +22,38 @@ export interface LocalServerOptions {
   maxBodyBytes: number;
   /** Verifies the Authorization header; throws a 401 AirlockError when it is not acceptable. */
   authenticate(authorization: string | undefined): Promise<Principal>;
-  routes: LocalRoute[];
+  /** What serves the routes each function serves in AWS; here one process serves them all. */
+  handlers: Record<ServedBy, AppHandler>;
+  localOnly?: LocalOnlyRoute[];
+  /** The route table (default: every route of lambdas/gateway/routes.ts). */
+  routes?: readonly RouteSpec[];
 }
 
 /**
- * The local stand-in for API Gateway: finds the route, runs the same token verification the
- * Lambda authorizer runs, enforces the body limit, and hands the request to the same handlers.
+ * The local stand-in for API Gateway: finds the route in the same route table the stack is built
+ * from, runs the same token verification the Lambda authorizer runs on bearer routes, enforces the
+ * body limit, and hands the request to the same handlers.
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const localOnly = (options.localOnly ?? []).flatMap((r) => r.methods.map((method) => ({ route: r, spec: { path: r.path, method, auth: 'none', why: 'local development only', servedBy: 'proxy', stream: false } as const })));
+  const table = routeTable([...(options.routes ?? ROUTES), ...localOnly.map((l) => l.spec)]);
+  const handlerFor = (spec: RouteSpec): AppHandler =>
+    localOnly.find((l) => l.spec.path === spec.path && l.spec.method === spec.method)?.route.handler ?? options.handlers[spec.servedBy];
   const server = createServer(async (incoming, res) => {
     const receivedAt = performance.now();
     const sink = httpResponseSink(res);
     try {
       const url = new URL(incoming.url ?? '/', 'http://localhost');
-      const route = options.routes.find((r) => url.pathname.startsWith(r.prefix));
-      if (!route) throw new AirlockError(404, 'not_found_error', 'not_found', `No route for ${url.pathname.slice(0, 100)}.`);
+      const method = incoming.method ?? 'GET';
+      const match = table.match(method, url.pathname);
+      if ('error' in match) {
+        throw match.error === 'not_found' ? routeNotFound(method, url.pathname, table) : methodNotAllowed(method, url.pathname, match.allowed);
+      }
+      const route = { authenticated: match.spec.auth === 'bearer', handler: handlerFor(match.spec) };
       const principal = route.authenticated ? await options.authenticate(incoming.headers.authorization) : undefined;
       const body = await readBody(incoming, options.maxBodyBytes);
       const request: GatewayRequest = {
-        method: incoming.method ?? 'GET',
+        method,
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
         headers: lowerCaseHeaders(incoming),

@@ -81,9 +81,6 @@ export const modelNotFound = (model: string) =>
 
 export const notFound = (what: string) => new AirlockError(404, 'not_found_error', 'not_found', `${what} was not found.`);
 
-export const methodNotAllowed = (method: string, path: string) =>
-  new AirlockError(405, 'invalid_request_error', 'method_not_allowed', `${method} is not supported on ${truncate(path, 100)}.`);
-
 export const promptBlocked = (reasons: string[]) =>
   new AirlockError(403, 'policy_error', 'prompt_blocked', `The prompt was blocked by policy: ${reasons.join('; ') || 'policy'}.`, {
     details: { reasons },

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { LambdaIntegration, type Method } from 'aws-cdk-lib/aws-apigateway';
+import type { Method } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { APPROVAL_TABLE } from '../../lambdas/store/approval-table';
 import { PROJECT_ROOT } from '../function-bundling';
 import { acknowledgeNag, nagImportName } from '../nag';
+import { routesServedBy } from '../routes';
 import type { StatefulResources } from '../stateful-stack';
 import { AirlockFunction, type AirlockFunctionProps, type RuntimeEnvironment } from './airlock-function';
 import type { GatewayApi } from './gateway-api';
@@ -196,25 +197,9 @@ export class ApprovalWorkflow extends Construct {
     this.acknowledge(stateful);
   }
 
-  /**
-   * The approver's routes carry no bearer token: the link's signature, the approver's own sign-in
-   * and the CSRF token are checked by the functions. GET reaches only the read-only page function.
-   */
+  /** The approver's routes (lambdas/gateway/routes.ts): GET reaches only the read-only page function. */
   private routes(api: GatewayApi): Method[] {
-    const reason = 'Approvers arrive from a mailed link, not with a bearer token: the function checks the link signature, the signed-in approver (Cognito ID token in an HttpOnly cookie) and, for decisions, a CSRF token.';
-    const page = new LambdaIntegration(this.page.fn, { proxy: true, allowTestInvoke: false });
-    const decide = new LambdaIntegration(this.decide.fn, { proxy: true, allowTestInvoke: false });
-    const approvals = api.api.root.resourceForPath('/approvals');
-    const methods = [
-      approvals.resourceForPath('{id}').addMethod('GET', page),
-      approvals.resourceForPath('{id}').addMethod('POST', decide),
-      approvals.resourceForPath('sign-in').addMethod('GET', page),
-      approvals.resourceForPath('callback').addMethod('GET', page),
-    ];
-    for (const method of methods) {
-      acknowledgeNag(method, { 'AwsSolutions-APIG4': reason, 'AwsSolutions-COG4': reason });
-    }
-    return methods;
+    return [...api.addRoutes(routesServedBy('approval-page'), this.page.fn), ...api.addRoutes(routesServedBy('approval-decide'), this.decide.fn)];
   }
 
   private acknowledge(stateful: StatefulResources): void {

@@ -21,6 +21,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import { acknowledgeNag } from '../nag';
+import type { RouteSpec } from '../../lambdas/gateway/routes';
 import { addGatewayErrorResponses } from './gateway-responses';
 
 export interface GatewayApiProps {
@@ -135,6 +136,23 @@ export class GatewayApi extends Construct {
     }
   }
 
+  /** Adds the routes of the route table (lambdas/gateway/routes.ts) that `handler` serves. */
+  addRoutes(routes: readonly RouteSpec[], handler: IFunction): Method[] {
+    // Methods of one path share an integration when they share streaming and authorization.
+    const groupKey = (r: RouteSpec) => `${r.path}\u0000${r.stream}\u0000${r.auth === 'none' ? r.why : ''}`;
+    const groups = new Map<string, RouteSpec[]>();
+    for (const r of routes) groups.set(groupKey(r), [...(groups.get(groupKey(r)) ?? []), r]);
+    return [...groups.values()].flatMap((group) => {
+      const first = group[0]!;
+      return this.addRoute(first.path, {
+        methods: group.map((r) => r.method),
+        handler,
+        stream: first.stream,
+        auth: first.auth === 'none' ? { none: first.why } : 'bearer',
+      });
+    });
+  }
+
   addRoute(path: string, options: RouteOptions): Method[] {
     const resource = this.api.root.resourceForPath(path);
     const integration = new LambdaIntegration(options.handler, {
@@ -149,7 +167,7 @@ export class GatewayApi extends Construct {
         ...(auth === 'bearer' ? { authorizer: this.authorizer } : {}),
         ...(withBody ? { requestValidator: this.requestValidator, requestModels: { 'application/json': this.jsonObjectModel } } : {}),
       });
-      if (auth !== 'bearer') acknowledgeNag(method, { 'AwsSolutions-APIG4': auth.none });
+      if (auth !== 'bearer') acknowledgeNag(method, { 'AwsSolutions-APIG4': auth.none, 'AwsSolutions-COG4': auth.none });
       return method;
     });
   }

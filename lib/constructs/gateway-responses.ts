@@ -41,7 +41,7 @@ export const GATEWAY_ERRORS: readonly GatewayError[] = [
     status: '404',
     errorType: 'not_found_error',
     code: 'not_found',
-    message: 'The route was not found.',
+    message: 'There is no such route (or it does not take this method). Caller routes start with /v1, e.g. POST /v1/chat/completions.',
   },
   {
     id: 'BadRequestBody',

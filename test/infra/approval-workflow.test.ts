@@ -146,7 +146,8 @@ describe('approval workflow infrastructure', () => {
     const methodsOn = (pathPart: string) =>
       Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => {
         const resource = resources[(m.Properties.ResourceId as { Ref: string }).Ref];
-        return resource?.Properties.PathPart === pathPart;
+        const parent = resources[(resource?.Properties.ParentId as { Ref?: string } | undefined)?.Ref ?? ''];
+        return resource?.Properties.PathPart === pathPart && parent?.Properties.PathPart === 'approvals';
       });
 
     it('sends GET /approvals/{id} to the page and POST to the decide function, without the bearer authorizer', () => {

@@ -16,6 +16,13 @@ describe('deployment config', () => {
 
   const load = (context: Record<string, unknown>) => loadDeployment((key) => context[key], dir);
 
+  it('accepts the shipped example deploy config (deploy/example.json) that the README deploys with', () => {
+    // Jest runs from the repository root, as `cdk deploy` does.
+    const { config } = loadDeployment((key) => (key === 'airlock:config' ? 'deploy/example.json' : undefined), process.cwd());
+
+    expect(config).toMatchObject({ stage: 'prod', objectLock: { mode: 'governance', days: 90 } });
+  });
+
   it('fills every key with its documented default', () => {
     const { config } = load({});
 

@@ -1,3 +1,4 @@
+import { ROUTES } from '../../lambdas/gateway/routes';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { readRuntimeConfig } from '../../lambdas/shared/config';
 import { invalidToken, type ErrorEnvelope } from '../../lambdas/shared/errors';
@@ -50,7 +51,7 @@ describe('stateless stack', () => {
       expect(pattern.test('Bearer not-a-jwt')).toBe(false);
     });
 
-    it.each(['GET', 'POST'])('streams %s /v1/{proxy+} from the proxy function behind the authorizer', (httpMethod) => {
+    it.each(['GET', 'POST'])('streams %s routes of the caller API from the proxy function behind the authorizer', (httpMethod) => {
       template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: httpMethod,
         AuthorizationType: 'CUSTOM',
@@ -70,9 +71,24 @@ describe('stateless stack', () => {
       });
     });
 
-    it('serves /v1/{proxy+} and the approval pages, nothing else', () => {
-      const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
-      expect(paths.sort()).toEqual(['v1', '{proxy+}', 'approvals', '{id}', 'sign-in', 'callback'].sort());
+    it('serves exactly the routes of the route table, each method on its own resource path', () => {
+      const byId = template.findResources('AWS::ApiGateway::Resource');
+      const pathOf = (ref: unknown): string => {
+        const id = (ref as { Ref?: string }).Ref;
+        if (!id || !byId[id]) return '';
+        return `${pathOf(byId[id]!.Properties.ParentId)}/${byId[id]!.Properties.PathPart}`;
+      };
+      const served = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)}`);
+
+      expect(served.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    });
+
+    it('puts the authorizer in front of every bearer route and in front of no other', () => {
+      const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+      const bearer = ROUTES.filter((r) => r.auth === 'bearer').length;
+
+      expect(methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM')).toHaveLength(bearer);
+      expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toHaveLength(ROUTES.length - bearer);
     });
 
     it('validates that POST bodies are JSON objects', () => {

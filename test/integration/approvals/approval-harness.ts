@@ -134,11 +134,8 @@ async function assemble(
     port: 0,
     maxBodyBytes: 1_048_576,
     authenticate: (authorization) => verifier.verify(bearerToken(authorization)),
-    routes: [
-      { prefix: '/v1/', authenticated: true, handler: createGatewayApp(deps) },
-      { prefix: '/approvals/', authenticated: false, handler: approvals.pages },
-      { prefix: '/dev/', authenticated: false, handler: approvals.devLogin },
-    ],
+    handlers: { proxy: createGatewayApp(deps), 'approval-page': approvals.pages, 'approval-decide': approvals.pages },
+    localOnly: [{ path: '/dev/login', methods: ['GET', 'POST'], handler: approvals.devLogin }],
   });
   cleanups.push(server.close);
   baseUrl = server.url;

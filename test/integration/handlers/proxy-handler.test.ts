@@ -109,4 +109,26 @@ describe('proxy Lambda handler (API Gateway REST event, response streaming)', ()
     expect(metadata.statusCode).toBe(413);
     expect(JSON.parse(body).error.code).toBe('payload_too_large');
   });
+
+  it('answers GET /health without a principal, with nothing but the status', async () => {
+    const { metadata, body } = await invoke({ httpMethod: 'GET', path: '/health', body: null, requestContext: null });
+
+    expect(metadata.statusCode).toBe(200);
+    expect(JSON.parse(body)).toEqual({ status: 'ok' });
+  });
+
+  it('answers a path without /v1 with a 404 that names the route the caller meant', async () => {
+    const { metadata, body } = await invoke({ path: '/chat/completions', body: '{}', requestContext: { authorizer } });
+
+    expect(metadata.statusCode).toBe(404);
+    expect(JSON.parse(body).error).toMatchObject({ code: 'not_found', message: expect.stringContaining('Did you mean /v1/chat/completions?') });
+  });
+
+  it('answers a method the route does not take with 405 and the methods it does', async () => {
+    const { metadata, body } = await invoke({ httpMethod: 'DELETE', path: '/v1/chat/completions', body: null, requestContext: { authorizer } });
+
+    expect(metadata.statusCode).toBe(405);
+    expect(metadata.headers.allow).toBe('POST');
+    expect(JSON.parse(body).error.code).toBe('method_not_allowed');
+  });
 });
