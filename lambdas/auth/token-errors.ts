@@ -27,7 +27,7 @@ import { DiscoveryError } from './discovery';
  * token, so this is a 503 rather than a 401.
  */
 export const issuerUnavailable = (cause?: unknown) =>
-  new AirlockError(503, 'server_error', 'auth_unavailable', "The token issuer's signing keys could not be fetched; try again shortly.", {
+  new AirlockError('auth_unavailable', "The token issuer's signing keys could not be fetched; try again shortly.", {
     cause,
   });
 

@@ -66,7 +66,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     }
     if (decision === 'review') {
       if (!deps.approvals) {
-        throw new AirlockError(403, 'approval_error', 'approval_required', 'This prompt needs human approval, and no approval workflow is configured.');
+        throw new AirlockError('approval_required', 'This prompt needs human approval, and no approval workflow is configured.');
       }
       await deps.approvals.handleReview({ req, principal, body, inspection, groupPolicy, recorder, meta }, sink);
       return;
@@ -197,7 +197,7 @@ async function relayStream(
   } catch (thrown) {
     if (!sink.started) throw thrown;
     const err = sink.signal.aborted
-      ? new AirlockError(499, 'invalid_request_error', 'client_disconnected', 'The caller closed the connection.')
+      ? new AirlockError('client_disconnected', 'The caller closed the connection.')
       : toAirlockError(thrown);
     result.error = err;
     if (!sink.signal.aborted) {

@@ -13,7 +13,7 @@ export const ANTHROPIC_MESSAGES: ChatApi = {
   upstreamPath: '/messages',
   validate: validateAnthropicRequest,
   provider(deps) {
-    if (!deps.anthropicProvider) throw new AirlockError(404, 'not_found_error', 'not_configured', 'No Anthropic upstream is configured on this gateway.');
+    if (!deps.anthropicProvider) throw new AirlockError('not_configured', 'No Anthropic upstream is configured on this gateway.');
     return deps.anthropicProvider;
   },
   frame(event) {

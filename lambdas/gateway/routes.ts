@@ -113,11 +113,11 @@ export function suggestRoute(path: string, table: RouteTable = DEFAULT_TABLE): s
 export function routeNotFound(method: string, path: string, table: RouteTable = DEFAULT_TABLE): AirlockError {
   const shown = path.slice(0, 100);
   const suggestion = suggestRoute(path, table);
-  return new AirlockError(404, 'not_found_error', 'not_found', `There is no route ${method.toUpperCase()} ${shown}.${suggestion ? ` Did you mean ${suggestion}?` : ''}`);
+  return new AirlockError('not_found', `There is no route ${method.toUpperCase()} ${shown}.${suggestion ? ` Did you mean ${suggestion}?` : ''}`);
 }
 
 export function methodNotAllowed(method: string, path: string, allowed: readonly HttpMethod[]): AirlockError {
-  return new AirlockError(405, 'invalid_request_error', 'method_not_allowed', `${method.toUpperCase()} is not supported on ${path.slice(0, 100)}; use ${allowed.join(' or ')}.`, {
+  return new AirlockError('method_not_allowed', `${method.toUpperCase()} is not supported on ${path.slice(0, 100)}; use ${allowed.join(' or ')}.`, {
     headers: { allow: allowed.join(', ') },
   });
 }

@@ -89,8 +89,8 @@ export class OpenAICompatibleProvider implements ChatProvider {
   private errorFor(status: number, model: string | undefined): AirlockError {
     if (status === 404) return model ? modelNotFound(model) : upstreamError('The upstream has no such resource.');
     if (status === 401 || status === 403) return upstreamError('The upstream refused the gateway credential; ask the gateway operator.');
-    if (status === 400 || status === 422) return new AirlockError(400, 'invalid_request_error', 'upstream_rejected', 'The upstream rejected the request as invalid.');
-    if (status === 429) return new AirlockError(429, 'rate_limit_error', 'upstream_rate_limited', 'The upstream is rate limiting; retry later.');
+    if (status === 400 || status === 422) return new AirlockError('upstream_rejected', 'The upstream rejected the request as invalid.');
+    if (status === 429) return new AirlockError('upstream_rate_limited', 'The upstream is rate limiting; retry later.');
     return upstreamError(`The upstream failed with status ${status}.`);
   }
 

@@ -1,6 +1,6 @@
 /**
- * One error type for everything a caller can be told. It carries its HTTP status and the
- * OpenAI error envelope it renders to, so handlers map errors in one place (`toErrorResponse`).
+ * One error type for everything a caller can be told. Its code fixes its HTTP status and type
+ * (ERROR_CATALOGUE), and it renders the OpenAI error envelope, so handlers map errors in one place.
  * Messages must never contain request content: they are written to logs and records too.
  */
 export type ErrorType =
@@ -13,6 +13,41 @@ export type ErrorType =
   | 'approval_error'
   | 'upstream_error'
   | 'server_error';
+
+/** Every code Airlock answers with: its HTTP status and error type. A code is never compared as a free string. */
+export const ERROR_CATALOGUE = {
+  invalid_request: { status: 400, type: 'invalid_request_error' },
+  invalid_json: { status: 400, type: 'invalid_request_error' },
+  upstream_rejected: { status: 400, type: 'invalid_request_error' },
+  invalid_token: { status: 401, type: 'authentication_error' },
+  forbidden: { status: 403, type: 'permission_error' },
+  model_not_allowed: { status: 403, type: 'permission_error' },
+  prompt_blocked: { status: 403, type: 'policy_error' },
+  approval_required: { status: 403, type: 'approval_error' },
+  approval_pending: { status: 403, type: 'approval_error' },
+  approval_denied: { status: 403, type: 'approval_error' },
+  approval_expired: { status: 403, type: 'approval_error' },
+  not_found: { status: 404, type: 'not_found_error' },
+  model_not_found: { status: 404, type: 'invalid_request_error' },
+  not_configured: { status: 404, type: 'not_found_error' },
+  method_not_allowed: { status: 405, type: 'invalid_request_error' },
+  payload_too_large: { status: 413, type: 'invalid_request_error' },
+  upstream_rate_limited: { status: 429, type: 'rate_limit_error' },
+  // nginx's "client closed request": only ever recorded, the caller is gone.
+  client_disconnected: { status: 499, type: 'invalid_request_error' },
+  internal_error: { status: 500, type: 'server_error' },
+  record_integrity: { status: 500, type: 'server_error' },
+  upstream_error: { status: 502, type: 'upstream_error' },
+  approval_failed: { status: 502, type: 'upstream_error' },
+  record_unavailable: { status: 503, type: 'server_error' },
+  inspection_failed: { status: 503, type: 'server_error' },
+  approval_unavailable: { status: 503, type: 'server_error' },
+  audit_unavailable: { status: 503, type: 'server_error' },
+  auth_unavailable: { status: 503, type: 'server_error' },
+  upstream_timeout: { status: 504, type: 'upstream_error' },
+} as const satisfies Record<string, { status: number; type: ErrorType }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
 export interface ErrorEnvelope {
   error: {
@@ -35,18 +70,20 @@ export interface AirlockErrorOptions {
 
 export class AirlockError extends Error {
   override readonly name = 'AirlockError';
+  readonly status: number;
+  readonly type: ErrorType;
   readonly param: string | null;
   readonly details: Record<string, unknown>;
   readonly headers: Record<string, string>;
 
   constructor(
-    readonly status: number,
-    readonly type: ErrorType,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     options: AirlockErrorOptions = {},
   ) {
     super(message, { cause: options.cause });
+    this.status = ERROR_CATALOGUE[code].status;
+    this.type = ERROR_CATALOGUE[code].type;
     this.param = options.param ?? null;
     this.details = options.details ?? {};
     this.headers = options.headers ?? {};
@@ -60,46 +97,46 @@ export class AirlockError extends Error {
 }
 
 export const invalidRequest = (message: string, param: string | null = null, cause?: unknown) =>
-  new AirlockError(400, 'invalid_request_error', 'invalid_request', message, { param, cause });
+  new AirlockError('invalid_request', message, { param, cause });
 
 export const invalidJson = (cause?: unknown) =>
-  new AirlockError(400, 'invalid_request_error', 'invalid_json', 'The request body is not valid JSON.', { cause });
+  new AirlockError('invalid_json', 'The request body is not valid JSON.', { cause });
 
 export const payloadTooLarge = (limitBytes: number) =>
-  new AirlockError(413, 'invalid_request_error', 'payload_too_large', `The request body exceeds the limit of ${limitBytes} bytes.`);
+  new AirlockError('payload_too_large', `The request body exceeds the limit of ${limitBytes} bytes.`);
 
 export const invalidToken = (message = 'The bearer token is missing, malformed, expired or not trusted.', cause?: unknown) =>
-  new AirlockError(401, 'authentication_error', 'invalid_token', message, { cause, headers: { 'www-authenticate': 'Bearer' } });
+  new AirlockError('invalid_token', message, { cause, headers: { 'www-authenticate': 'Bearer' } });
 
-export const forbidden = (message: string) => new AirlockError(403, 'permission_error', 'forbidden', message);
+export const forbidden = (message: string) => new AirlockError('forbidden', message);
 
 export const modelNotAllowed = (model: string) =>
-  new AirlockError(403, 'permission_error', 'model_not_allowed', `The model '${truncate(model, 80)}' is not allowed by policy for your groups.`, { param: 'model' });
+  new AirlockError('model_not_allowed', `The model '${truncate(model, 80)}' is not allowed by policy for your groups.`, { param: 'model' });
 
 export const modelNotFound = (model: string) =>
-  new AirlockError(404, 'invalid_request_error', 'model_not_found', `The model '${truncate(model, 80)}' does not exist or has no upstream.`, { param: 'model' });
+  new AirlockError('model_not_found', `The model '${truncate(model, 80)}' does not exist or has no upstream.`, { param: 'model' });
 
-export const notFound = (what: string) => new AirlockError(404, 'not_found_error', 'not_found', `${what} was not found.`);
+export const notFound = (what: string) => new AirlockError('not_found', `${what} was not found.`);
 
 export const promptBlocked = (reasons: string[]) =>
-  new AirlockError(403, 'policy_error', 'prompt_blocked', `The prompt was blocked by policy: ${reasons.join('; ') || 'policy'}.`, {
+  new AirlockError('prompt_blocked', `The prompt was blocked by policy: ${reasons.join('; ') || 'policy'}.`, {
     details: { reasons },
   });
 
 export const upstreamError = (message: string, cause?: unknown) =>
-  new AirlockError(502, 'upstream_error', 'upstream_error', message, { cause });
+  new AirlockError('upstream_error', message, { cause });
 
 export const upstreamTimeout = (timeoutMs: number, cause?: unknown) =>
-  new AirlockError(504, 'upstream_error', 'upstream_error', `The upstream did not answer within ${timeoutMs} ms.`, { cause });
+  new AirlockError('upstream_timeout', `The upstream did not answer within ${timeoutMs} ms.`, { cause });
 
 export const recordUnavailable = (cause?: unknown) =>
-  new AirlockError(503, 'server_error', 'record_unavailable', 'The session could not be recorded, so the request was not forwarded.', { cause });
+  new AirlockError('record_unavailable', 'The session could not be recorded, so the request was not forwarded.', { cause });
 
 export const inspectionFailed = (cause?: unknown) =>
-  new AirlockError(503, 'server_error', 'inspection_failed', 'The request could not be inspected, so it was not forwarded.', { cause });
+  new AirlockError('inspection_failed', 'The request could not be inspected, so it was not forwarded.', { cause });
 
 export const internalError = (cause?: unknown) =>
-  new AirlockError(500, 'server_error', 'internal_error', 'Airlock hit an internal error; the request was not forwarded.', { cause });
+  new AirlockError('internal_error', 'Airlock hit an internal error; the request was not forwarded.', { cause });
 
 /** Any thrown value → an AirlockError; unknown errors become a generic 500 with no internals. */
 export function toAirlockError(err: unknown): AirlockError {

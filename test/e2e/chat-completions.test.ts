@@ -193,9 +193,9 @@ describe('chat completions through the local runtime (official openai client)', 
       expect(upstream.requests.length - before).toBe(2);
     });
 
-    it('maps a silent upstream to 504 upstream_error instead of hanging', async () => {
+    it('maps a silent upstream to 504 upstream_timeout instead of hanging', async () => {
       upstream.fault = 'hang';
-      await expect(client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 504, code: 'upstream_error' });
+      await expect(client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 504, code: 'upstream_timeout' });
     }, 15_000);
 
     it('never passes on an upstream error that quotes the gateway credential', async () => {

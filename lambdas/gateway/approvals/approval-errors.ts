@@ -13,10 +13,7 @@ const details = (approval: ApprovalRequest, statusUrl: string) => ({
 });
 
 export const approvalPending = (approval: ApprovalRequest, statusUrl: string) =>
-  new AirlockError(
-    403,
-    'approval_error',
-    'approval_pending',
+  new AirlockError('approval_pending',
     approval.status === 'approved'
       ? 'The prompt was approved and the answer is being prepared. Poll status_url, or re-send the same request to get the answer.'
       : `This prompt needs approval by a member of '${approval.approversGroup}'. Poll status_url (or run \`airlock wait ${approval.id}\`), or re-send the same request once it is approved.`,
@@ -24,17 +21,17 @@ export const approvalPending = (approval: ApprovalRequest, statusUrl: string) =>
   );
 
 export const approvalDenied = (approval: ApprovalRequest, statusUrl: string) =>
-  new AirlockError(403, 'approval_error', 'approval_denied', 'An approver denied this prompt; re-sending it will not change that.', {
+  new AirlockError('approval_denied', 'An approver denied this prompt; re-sending it will not change that.', {
     details: details(approval, statusUrl),
   });
 
 export const approvalExpired = (approval: ApprovalRequest, statusUrl: string) =>
-  new AirlockError(403, 'approval_error', 'approval_expired', `Nobody decided on this prompt before ${approval.decideBy}, so it was not sent.`, {
+  new AirlockError('approval_expired', `Nobody decided on this prompt before ${approval.decideBy}, so it was not sent.`, {
     details: details(approval, statusUrl),
   });
 
 export const approvalFailed = (approval: ApprovalRequest, statusUrl: string) =>
-  new AirlockError(502, 'upstream_error', 'approval_failed', 'The prompt was approved, but the upstream call failed after retries.', {
+  new AirlockError('approval_failed', 'The prompt was approved, but the upstream call failed after retries.', {
     details: { ...details(approval, statusUrl), error_code: approval.errorCode ?? 'failed' },
   });
 

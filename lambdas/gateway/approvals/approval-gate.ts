@@ -111,7 +111,7 @@ export class ApprovalService implements ApprovalGate {
     } catch (err) {
       deps.logger.error('approval workflow could not be started', { sessionId: record.id, approvalId: approval.id, error: errorForLog(err) });
       await deps.approvals.transition(approval.id, ['pending'], { status: 'failed', errorCode: 'workflow_unavailable', reuseUntil: new Date(now).toISOString() }).catch(() => false);
-      throw new AirlockError(503, 'server_error', 'approval_unavailable', 'The approval workflow could not be started, so the prompt was not sent.');
+      throw new AirlockError('approval_unavailable', 'The approval workflow could not be started, so the prompt was not sent.');
     }
     deps.logger.info('prompt held for approval', { sessionId: record.id, approvalId: approval.id, riskScore: approval.risk.score, approversGroup: approval.approversGroup });
     return approval;

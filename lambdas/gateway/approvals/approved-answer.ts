@@ -11,7 +11,7 @@ export async function approvedAnswer(transcripts: TranscriptStore, approval: App
   const result = approval.result;
   const stored = result ? await transcripts.get(result.transcriptKey) : undefined;
   if (!result || !stored || stored.sha256 !== result.transcriptSha256 || !isObject(stored.transcript.response)) {
-    throw new AirlockError(500, 'server_error', 'record_integrity', 'The approved answer could not be read back intact, so it is not served.');
+    throw new AirlockError('record_integrity', 'The approved answer could not be read back intact, so it is not served.');
   }
   return stored.transcript.response;
 }

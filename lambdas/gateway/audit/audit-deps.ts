@@ -7,7 +7,7 @@ import type { GatewayDeps } from '../ports';
 /** The session search the audit routes need; a gateway built without one answers 503. */
 export function auditQueries(deps: GatewayDeps): SessionQueries {
   if (!deps.queries) {
-    throw new AirlockError(503, 'server_error', 'audit_unavailable', 'Session search is not configured on this gateway.');
+    throw new AirlockError('audit_unavailable', 'Session search is not configured on this gateway.');
   }
   return deps.queries;
 }
@@ -15,7 +15,7 @@ export function auditQueries(deps: GatewayDeps): SessionQueries {
 /** A store failure becomes a 503 that names no internals (its cause stays for logs); anything else passes. */
 export function toAuditError(err: unknown): unknown {
   return err instanceof StoreError
-    ? new AirlockError(503, 'server_error', 'audit_unavailable', 'The session record cannot be read right now; try again.', { cause: err })
+    ? new AirlockError('audit_unavailable', 'The session record cannot be read right now; try again.', { cause: err })
     : err;
 }
 
