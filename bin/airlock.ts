@@ -6,7 +6,7 @@ try {
   addAirlockStacks(app, loadDeployment((key) => app.node.tryGetContext(key)));
 } catch (err) {
   if (!(err instanceof DeployConfigError)) throw err;
-  console.error(err.message);
+  process.stderr.write(`${err.message}\n`);
   process.exit(1);
 }
 addNagChecks(app);

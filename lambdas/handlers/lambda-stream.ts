@@ -12,7 +12,6 @@ export interface LambdaStreamingRuntime {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var awslambda: LambdaStreamingRuntime | undefined;
 }
 

@@ -70,6 +70,7 @@ export async function startOidcIssuer(options: StartOptions): Promise<TestOidcIs
   const signing = await rsaKey();
   const other = await rsaKey();
 
+  // eslint-disable-next-line prefer-const -- set once the provider exists; the server's callback reads it
   let app: ((req: unknown, res: unknown) => void) | undefined;
   const server: Server = createServer({ key: tlsKey, cert }, (req, res) => app?.(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -129,6 +129,7 @@ async function decide(deps: ApprovalPagesDeps, decisions: DecisionDeps, req: Gat
   const choice = form.get('decision');
   if (choice !== 'approve' && choice !== 'deny') return html(sink, 400, messagePage('No decision', 'Choose Approve or Deny.', 'bad'));
   const decision = choice === 'approve' ? 'approved' : 'denied';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped from the note
   const rawReason = (form.get('reason') ?? '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim().slice(0, MAX_REASON_CHARS);
 
   const at = new Date(now).toISOString();

@@ -165,7 +165,3 @@ function separatorPass(table: Map<string, ActiveDetector[]>): SeparatorPass {
 function charClass(chars: Set<string>): string {
   return `[${[...chars].map((c) => c.replace(/[\]\\^-]/, '\\$&')).join('')}]`;
 }
-
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&');
-}

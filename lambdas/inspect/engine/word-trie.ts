@@ -23,4 +23,4 @@ export function wordTrie(words: readonly string[]): string {
   return branches.length === 1 ? branches[0]! : `(?:${branches.join('|')})`;
 }
 
-const escapeChar = (c: string): string => c.replace(/[.*+?^${}()|[\]\\\/-]/, '\\$&');
+const escapeChar = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/, '\\$&');

@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Decision } from '../../../lambdas/inspect/types';
 import { createSessionTable } from '../../../lambdas/store/table-definition';
 import type { SessionRecord, SessionStatus } from '../../../lambdas/store/types';
-import { localDynamoClient, localS3Client } from '../../../local/embedded-stores';
+import { localDynamoClient } from '../../../local/embedded-stores';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../support/dynamodb-local';
 import { auditClient, auditDeps, auditor, ISSUER, listAll, OTHER_ISSUER, principal, recordCommands, seedSessions, type AuditCall } from './audit-harness';
 

@@ -3,4 +3,4 @@
  * continue a word, a decimal or a path, followed by at least eight more number-ish characters.
  * Detectors sharing this exact regex are served by one scan.
  */
-export const NUMBER_TRIGGER = /(?<![\w.+\-/])[+(]?[0-9][0-9 ().\-]{7}/g;
+export const NUMBER_TRIGGER = /(?<![\w.+\-/])[+(]?[0-9][0-9 ().-]{7}/g;
