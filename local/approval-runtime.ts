@@ -2,24 +2,18 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ApprovalLinkSigner } from '../lambdas/auth/approval-link';
 import type { DevIssuer } from '../lambdas/auth/dev-issuer';
 import type { TokenVerifier } from '../lambdas/auth/verifier';
-import { ApprovalService } from '../lambdas/gateway/approvals/approval-gate';
-import { approvalPages } from '../lambdas/gateway/approvals/approval-pages';
-import { invokeApproved } from '../lambdas/gateway/approvals/invoke-approved';
-import { notifyApprovers } from '../lambdas/gateway/approvals/notify-approvers';
 import type { ApproverNotifier } from '../lambdas/gateway/approvals/ports';
-import { recordOutcome } from '../lambdas/gateway/approvals/record-outcome';
-import type { AppHandler } from './server';
-import type { GatewayDeps } from '../lambdas/gateway/ports';
-import { resolveGroupPolicy } from '../lambdas/inspect/policy';
+import { composeApprovalPages, composeInvokeStep, composeNotifyStep, composeRecordStep, type GatewayAdapters } from '../lambdas/gateway/compose';
 import { DynamoApprovalStore, DynamoTaskTokenStore } from '../lambdas/store/approval-store';
 import { createApprovalTable } from '../lambdas/store/approval-table';
 import { ConsoleMailNotifier } from './approval-console-mail';
 import { devLoginPage } from './approval-dev-login';
 import { LocalApprovalWorkflow, LocalTaskTokens } from './approval-workflow';
+import type { AppHandler } from './server';
 
 export interface LocalApprovalsOptions {
-  /** The gateway's dependencies: policy, inspectors, providers, session and transcript stores, clock. */
-  gateway: GatewayDeps;
+  /** What the approval use cases share with the gateway: policy, upstreams, session and transcript stores, logger, clock. */
+  records: Pick<GatewayAdapters, 'policy' | 'providers' | 'sessions' | 'transcripts' | 'logger' | 'clock'>;
   /** A DynamoDB(-compatible) client for the approval table. */
   dynamo: DynamoDBClient;
   tableName?: string;
@@ -35,7 +29,8 @@ export interface LocalApprovalsOptions {
 }
 
 export interface LocalApprovals {
-  gate: ApprovalService;
+  /** The approval adapters of the composition root: the proxy's gate holds prompts with these. */
+  gate: NonNullable<GatewayAdapters['approvals']>;
   /** `/approvals/*`: the approval page and decision. */
   pages: AppHandler;
   /** `/dev/*`: the dev issuer's sign-in page. */
@@ -46,53 +41,43 @@ export interface LocalApprovals {
 }
 
 /**
- * The approval flow on one machine, wired as in AWS: the gate in the proxy, the workflow's steps
- * behind the local ASL interpreter, the pages with their decision, the console as the mail.
+ * The approval flow on one machine, wired as in AWS by the same composition root: the workflow's
+ * steps behind the local ASL interpreter, the pages with their decision, the console as the mail.
  */
 export async function startLocalApprovals(options: LocalApprovalsOptions): Promise<LocalApprovals> {
-  const { gateway: g } = options;
+  const { records: r } = options;
   const tableName = options.tableName ?? 'airlock-approvals';
   await createApprovalTable(options.dynamo, tableName);
   const approvals = new DynamoApprovalStore({ tableName, client: options.dynamo });
   const taskTokens = new DynamoTaskTokenStore({ tableName, client: options.dynamo });
   const links = new ApprovalLinkSigner(options.linkKey);
-  const records = { approvals, sessions: g.sessions, transcripts: g.transcripts, logger: g.logger, clock: g.clock };
+  const records = { approvals, sessions: r.sessions, transcripts: r.transcripts, logger: r.logger, clock: r.clock };
   const tokens = new LocalTaskTokens();
   const notifier = options.notifier ?? new ConsoleMailNotifier();
 
   const workflow = await LocalApprovalWorkflow.create({
     tokens,
-    logger: g.logger,
+    logger: r.logger,
     ...(options.retryPauseMs !== undefined ? { retryPauseMs: options.retryPauseMs } : {}),
     steps: {
-      notify: (input) => notifyApprovers({ approvals, tokens: taskTokens, notifier, links, publicBaseUrl: options.publicBaseUrl(), logger: g.logger, clock: g.clock }, input),
-      invoke: (input) =>
-        invokeApproved(
-          { ...records, policy: g.policy, inspectorFor: g.inspectorFor, providers: { openai: g.provider, ...(g.anthropicProvider ? { anthropic: g.anthropicProvider } : {}) } },
-          input,
-        ),
-      record: (input) => recordOutcome(records, input),
+      notify: composeNotifyStep({ approvals, tokens: taskTokens, notifier, links, publicBaseUrl: options.publicBaseUrl, logger: r.logger, clock: r.clock }),
+      invoke: composeInvokeStep({ ...records, policy: r.policy, providers: r.providers }),
+      record: composeRecordStep(records),
     },
   });
 
-  const gate = new ApprovalService({ ...records, workflow });
-  const pages = approvalPages({
+  const pages = composeApprovalPages({
     approvals,
     links,
     approvers: options.approvers,
     signInUrl: (returnPath) => `/dev/login?return=${encodeURIComponent(returnPath)}`,
-    logger: g.logger,
-    clock: g.clock,
-    decisions: {
-      tokens: taskTokens,
-      tasks: tokens,
-      sessions: g.sessions,
-      maskReason: (approval, reason) => g.inspectorFor(resolveGroupPolicy(g.policy, approval.principal.groups) ?? g.policy.defaults).maskText(reason).masked,
-    },
+    logger: r.logger,
+    clock: r.clock,
+    decisions: { policy: r.policy, tokens: taskTokens, tasks: tokens, sessions: r.sessions },
   });
 
   return {
-    gate,
+    gate: { store: approvals, workflow },
     pages,
     devLogin: devLoginPage(options.devIssuer),
     workflow,

@@ -5,16 +5,13 @@ import { loadOrCreateDevIssuer, type DevIssuer } from '../lambdas/auth/dev-issue
 import { createTokenVerifier } from '../lambdas/auth/verifier';
 import { verifierOptionsFromConfig } from '../lambdas/auth/verifier-config';
 import { bearerToken } from '../lambdas/auth/bearer';
-import { cachedInspectorFactory } from '../lambdas/gateway/inspector-cache';
-import type { GatewayDeps } from '../lambdas/gateway/ports';
+import { composeGateway, type ChatProviders } from '../lambdas/gateway/compose';
 import { systemClock } from '../lambdas/gateway/ports';
-import { createGatewayApp } from '../lambdas/gateway/router';
-import { createInspector } from '../lambdas/inspect';
 import type { Policy } from '../lambdas/inspect/policy';
 import { parsePolicy } from '../lambdas/inspect/policy-yaml';
 import { anthropicProvider } from '../lambdas/providers/anthropic';
 import { OpenAICompatibleProvider } from '../lambdas/providers/openai-compatible';
-import type { RuntimeConfig } from '../lambdas/shared/config';
+import type { LocalConfig } from '../lambdas/shared/config';
 import { logger as defaultLogger, type AirlockLogger } from '../lambdas/shared/logger';
 import { lockDataDir } from './data-dir-lock';
 import { startEchoUpstream, type EchoUpstream, type EchoUpstreamOptions } from './echo-upstream';
@@ -24,7 +21,7 @@ import { localDynamoClient, startEmbeddedStores, type EmbeddedStores } from './e
 import { startLocalServer } from './server';
 
 export interface LocalRuntimeOptions {
-  config: RuntimeConfig;
+  config: LocalConfig;
   /** Keep sessions on disk under the data directory (default) or in memory only. */
   persist?: boolean;
   /** Options for the built-in echo upstream (used when no upstream URL is configured). */
@@ -51,8 +48,7 @@ export interface LocalRuntime {
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const { config } = options;
   const logger = options.logger ?? defaultLogger;
-  const policyFile = resolve(config.AIRLOCK_POLICY ?? config.AIRLOCK_POLICY_FILE);
-  const policy = parsePolicy(await readFile(policyFile, 'utf8'), policyFile);
+  const policy = await loadPolicyFile(resolve(config.AIRLOCK_POLICY));
   const dataDir = resolve(config.AIRLOCK_DATA_DIR);
   const devIssuer = await loadOrCreateDevIssuer(join(dataDir, 'dev-issuer.json'));
 
@@ -87,13 +83,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The echo model speaks the Anthropic Messages API too, so both SDKs work out of the box.
     const anthropicUrl = config.AIRLOCK_ANTHROPIC_URL ?? echo?.url;
     const anthropicKey = config.AIRLOCK_ANTHROPIC_API_KEY;
-    const deps: GatewayDeps = {
-      policy,
-      inspectorFor: cachedInspectorFactory(createInspector),
-      provider,
+    const providers: ChatProviders = {
+      openai: provider,
       ...(anthropicUrl
         ? {
-            anthropicProvider: anthropicProvider({
+            anthropic: anthropicProvider({
               baseUrl: anthropicUrl,
               apiKey: async () => anthropicKey,
               timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
@@ -101,13 +95,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             }),
           }
         : {}),
-      sessions: stores.sessions,
-      queries: stores.queries,
-      transcripts: stores.transcripts,
-      logger,
-      clock: systemClock,
-      newId: ulid,
     };
+    const records = { policy, providers, sessions: stores.sessions, queries: stores.queries, transcripts: stores.transcripts, logger, clock: systemClock };
 
     const verifier = createTokenVerifier(verifierOptionsFromConfig(config, [devIssuer.trustedIssuer]));
     // The approval flow: held prompts, the local state machine, the approval pages and the dev sign-in.
@@ -115,7 +104,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const approvalsDynamo = localDynamoClient(stores.dynamoEndpoint);
     closers.push(async () => approvalsDynamo.destroy());
     const approvals = await startLocalApprovals({
-      gateway: deps,
+      records,
       dynamo: approvalsDynamo,
       linkKey: await loadOrCreateLinkKey(join(dataDir, 'approval-link.key')),
       devIssuer,
@@ -123,12 +112,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       publicBaseUrl: () => config.AIRLOCK_PUBLIC_BASE_URL ?? baseUrl,
     });
     closers.push(approvals.close);
-    deps.approvals = approvals.gate;
+    const gateway = composeGateway({ ...records, approvals: approvals.gate, newId: ulid });
     const server = await startLocalServer({
       port: config.AIRLOCK_PORT,
       maxBodyBytes: config.AIRLOCK_MAX_BODY_BYTES,
       authenticate: (authorization) => verifier.verify(bearerToken(authorization)),
-      handlers: { proxy: createGatewayApp(deps), 'approval-page': approvals.pages, 'approval-decide': approvals.pages },
+      handlers: { proxy: gateway.app, 'approval-page': approvals.pages, 'approval-decide': approvals.pages },
       localOnly: [{ path: '/dev/login', methods: ['GET', 'POST'], handler: approvals.devLogin }],
     });
     closers.push(server.close);
@@ -147,4 +136,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await close();
     throw err;
   }
+}
+
+/** The policy file, with a message that says what to do when it is missing. */
+async function loadPolicyFile(file: string): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`policy file ${file} does not exist; run from the project directory (it ships airlock.policy.yaml) or set AIRLOCK_POLICY to your policy file`);
+    }
+    throw err;
+  }
+  return parsePolicy(text, file);
 }

@@ -1,4 +1,4 @@
-import { readRuntimeConfig } from '../../lambdas/shared/config';
+import { readConfig } from '../../lambdas/shared/config';
 import { startLocalRuntime } from '../../local/runtime';
 import { parseFlags } from '../args';
 
@@ -6,7 +6,7 @@ import { parseFlags } from '../args';
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { port: { type: 'string' }, 'in-memory': { type: 'boolean', default: false } });
   const env = { ...process.env, ...(values.port ? { AIRLOCK_PORT: values.port } : {}) };
-  const config = readRuntimeConfig(env);
+  const config = readConfig('local', env);
   const runtime = await startLocalRuntime({ config, persist: !values['in-memory'] });
   const token = await runtime.devIssuer.mint({ sub: 'dev-user', groups: ['llm-users'], email: 'dev-user@example.com' });
   const upstream = runtime.echo ? 'built-in echo model (set AIRLOCK_UPSTREAM_URL and AIRLOCK_UPSTREAM_API_KEY for a real one)' : (config.AIRLOCK_UPSTREAM_URL ?? '');
@@ -16,7 +16,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       '',
       `Airlock is running at ${runtime.apiBaseUrl}`,
       `  upstream:  ${upstream}`,
-      `  policy:    ${config.AIRLOCK_POLICY ?? config.AIRLOCK_POLICY_FILE}`,
+      `  policy:    ${config.AIRLOCK_POLICY}`,
       `  records:   ${runtime.stores.tableName} (DynamoDB-compatible, ${runtime.stores.dynamoEndpoint}), s3://${runtime.stores.bucket} (${runtime.stores.s3Endpoint})`,
       '',
       'A dev token (sub dev-user, group llm-users, valid 12 h); mint others with `npx airlock token --sub NAME --groups llm-users`:',

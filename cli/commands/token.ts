@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { loadOrCreateDevIssuer } from '../../lambdas/auth/dev-issuer';
-import { readRuntimeConfig } from '../../lambdas/shared/config';
+import { readConfig } from '../../lambdas/shared/config';
 import { parseFlags, UsageError } from '../args';
 
 /** `airlock token --sub NAME --groups a,b [--email E] [--ttl SECONDS]`: a dev token for the local gateway. */
@@ -14,7 +14,7 @@ export async function tokenCommand(argv: string[]): Promise<number> {
   if (!values.sub) throw new UsageError('--sub NAME is required');
   const ttlSeconds = values.ttl === undefined ? undefined : Number(values.ttl);
   if (ttlSeconds !== undefined && !(Number.isInteger(ttlSeconds) && ttlSeconds > 0)) throw new UsageError('--ttl must be a positive number of seconds');
-  const config = readRuntimeConfig();
+  const config = readConfig('local');
   const issuer = await loadOrCreateDevIssuer(join(resolve(config.AIRLOCK_DATA_DIR), 'dev-issuer.json'));
   const token = await issuer.mint({
     sub: values.sub,

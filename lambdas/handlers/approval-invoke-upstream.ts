@@ -1,16 +1,9 @@
-import { invokeApproved } from '../gateway/approvals/invoke-approved';
-import { readRuntimeConfig } from '../shared/config';
-import { approvalRecords } from './approval-runtime';
-import { lambdaGatewayDeps } from './gateway-runtime';
+import { awsProviders, awsRecords } from '../aws/adapters';
+import { loadBundledPolicy } from '../aws/bundled-policy';
+import { composeInvokeStep } from '../gateway/compose';
+import { readConfig } from '../shared/config';
 
 /** InvokeUpstream's function: the approved, masked request to the proxy's upstream, its answer masked. */
-const config = readRuntimeConfig();
-const gateway = lambdaGatewayDeps(config);
-const deps = {
-  ...approvalRecords(config),
-  policy: gateway.policy,
-  inspectorFor: gateway.inspectorFor,
-  providers: { openai: gateway.provider, ...(gateway.anthropicProvider ? { anthropic: gateway.anthropicProvider } : {}) },
-};
+const config = readConfig('approval-invoke-upstream');
 
-export const handler = (event: { approvalId: string }) => invokeApproved(deps, event);
+export const handler = composeInvokeStep({ ...awsRecords(config), policy: loadBundledPolicy(config), providers: awsProviders(config) });

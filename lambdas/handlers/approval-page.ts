@@ -1,42 +1,11 @@
-import { ApproverSignIn } from '../auth/approval-sign-in';
-import { createTokenVerifier } from '../auth/verifier';
-import { verifierOptionsFromConfig } from '../auth/verifier-config';
-import { approvalPages, type ApprovalPagesDeps, type PageHandler } from '../gateway/approvals/approval-pages';
-import { signInPages } from '../gateway/approvals/sign-in-pages';
-import { systemClock } from '../gateway/ports';
-import { readRuntimeConfig, type RuntimeConfig } from '../shared/config';
-import { logger } from '../shared/logger';
-import { DynamoApprovalStore } from '../store/approval-store';
-import { toGatewayRequest, type ApiGatewayProxyEvent } from './api-event';
-import { bufferedSink, type ProxyResult } from './approval-http';
-import { approvalLinks, publicBaseUrl, required } from './approval-runtime';
+import { awsApprovalPagesAdapters } from '../aws/adapters';
+import type { ApiGatewayProxyEvent } from '../aws/api-event';
+import { lazily, servePage, type ProxyResult } from '../aws/buffered-sink';
+import { composeApprovalPages } from '../gateway/compose';
+import { readConfig } from '../shared/config';
 
 /** `GET /approvals/{id}` and the approver sign-in round trip. Read-only: this function cannot resume executions. */
-const config = readRuntimeConfig();
-let app: Promise<PageHandler> | undefined;
+const config = readConfig('approval-page');
+const app = lazily(async () => composeApprovalPages(await awsApprovalPagesAdapters(config)));
 
-/** What both page functions share: records, link key, approver verification and sign-in. */
-export async function pageDeps(c: RuntimeConfig): Promise<{ deps: ApprovalPagesDeps; signIn: ApproverSignIn }> {
-  required(c, 'AIRLOCK_APPROVER_SIGN_IN', 'AIRLOCK_APPROVAL_TABLE');
-  const approvals = new DynamoApprovalStore({ tableName: c.AIRLOCK_APPROVAL_TABLE! });
-  const links = await approvalLinks(c);
-  const approvers = createTokenVerifier(verifierOptionsFromConfig(c));
-  const signIn = new ApproverSignIn({ ...c.AIRLOCK_APPROVER_SIGN_IN!, publicBaseUrl: publicBaseUrl(c), links, verifier: approvers });
-  return { deps: { approvals, links, approvers, signInUrl: (path) => signIn.signInUrl(path), logger, clock: systemClock }, signIn };
-}
-
-export async function servePage(handlerApp: PageHandler, event: ApiGatewayProxyEvent, maxBodyBytes: number): Promise<ProxyResult> {
-  const sink = bufferedSink();
-  await handlerApp(toGatewayRequest(event, maxBodyBytes, performance.now()), sink);
-  return sink.result();
-}
-
-export const handler = async (event: ApiGatewayProxyEvent): Promise<ProxyResult> => {
-  app ??= pageDeps(config)
-    .then(({ deps, signIn }) => approvalPages(deps, signInPages(signIn)))
-    .catch((err: unknown) => {
-      app = undefined;
-      throw err;
-    });
-  return servePage(await app, event, 16 * 1024);
-};
+export const handler = async (event: ApiGatewayProxyEvent): Promise<ProxyResult> => servePage(await app(), event, 16 * 1024);

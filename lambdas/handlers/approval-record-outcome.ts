@@ -1,11 +1,12 @@
-import { recordOutcome, type OutcomeInput } from '../gateway/approvals/record-outcome';
-import { readRuntimeConfig } from '../shared/config';
-import { approvalRecords } from './approval-runtime';
+import { awsRecords } from '../aws/adapters';
+import type { OutcomeInput } from '../gateway/approvals/record-outcome';
+import { composeRecordStep } from '../gateway/compose';
+import { readConfig } from '../shared/config';
 
 /** The Record* states' function: settles the approval and the held session's record. */
-const deps = approvalRecords(readRuntimeConfig());
+const record = composeRecordStep(awsRecords(readConfig('approval-record-outcome')));
 
 export const handler = async (event: OutcomeInput): Promise<{ recorded: true }> => {
-  await recordOutcome(deps, event);
+  await record(event);
   return { recorded: true };
 };

@@ -1,10 +1,10 @@
-import { createGatewayApp } from '../gateway/router';
-import { readRuntimeConfig } from '../shared/config';
-import { lambdaGatewayDeps } from './gateway-runtime';
-import { lambdaRuntime } from './lambda-stream';
-import { createProxyHandler } from './proxy-handler';
+import { awsGatewayAdapters } from '../aws/adapters';
+import { lambdaRuntime } from '../aws/lambda-stream';
+import { createProxyHandler } from '../aws/proxy-handler';
+import { composeGateway } from '../gateway/compose';
+import { readConfig } from '../shared/config';
 
-/** The proxy function: every `/v1/*` route, streamed back through API Gateway (transfer mode STREAM). */
-const config = readRuntimeConfig();
+/** The proxy function: every caller route, streamed back through API Gateway (transfer mode STREAM). */
+const config = readConfig('proxy');
 
-export const handler = createProxyHandler(createGatewayApp(lambdaGatewayDeps(config)), lambdaRuntime(), config.AIRLOCK_MAX_BODY_BYTES);
+export const handler = createProxyHandler(composeGateway(awsGatewayAdapters(config)).app, lambdaRuntime(), config.AIRLOCK_MAX_BODY_BYTES);

@@ -86,14 +86,19 @@ const approverSignIn = z
 
 export type ApproverSignInConfig = z.infer<typeof approverSignIn>;
 
-const envSchema = z.object({
-  AIRLOCK_SESSION_TABLE: z.string().optional(),
-  AIRLOCK_TRANSCRIPT_BUCKET: z.string().optional(),
-  /** OpenAI-compatible upstream base URL, e.g. https://api.openai.com/v1. Unset: the built-in echo model. */
-  AIRLOCK_UPSTREAM_URL: z.string().url().optional(),
+/**
+ * Every setting, defined once. A function's schema (below) picks the settings it reads and makes
+ * the ones it cannot run without required, so a missing one fails at cold start with its name,
+ * and the CDK stack, which types each function's environment by the same schema, fails to compile.
+ */
+const SETTINGS = {
+  AIRLOCK_SESSION_TABLE: z.string().min(1),
+  AIRLOCK_TRANSCRIPT_BUCKET: z.string().min(1),
+  /** OpenAI-compatible upstream base URL, e.g. https://api.openai.com/v1. */
+  AIRLOCK_UPSTREAM_URL: z.string().url(),
   /** Local runtime only: the upstream key in the environment. In AWS the key is in Secrets Manager. */
   AIRLOCK_UPSTREAM_API_KEY: z.string().optional(),
-  AIRLOCK_UPSTREAM_SECRET_ARN: z.string().optional(),
+  AIRLOCK_UPSTREAM_SECRET_ARN: z.string().min(1),
   /** Anthropic Messages upstream (e.g. https://api.anthropic.com/v1), its key locally, its secret in AWS. */
   AIRLOCK_ANTHROPIC_URL: z.string().url().optional(),
   AIRLOCK_ANTHROPIC_API_KEY: z.string().optional(),
@@ -102,58 +107,85 @@ const envSchema = z.object({
   AIRLOCK_UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   AIRLOCK_MAX_BODY_BYTES: intWithDefault(1_048_576),
   AIRLOCK_SESSION_TTL_DAYS: intWithDefault(400),
-  AIRLOCK_POLICY_FILE: z.string().default('airlock.policy.yaml'),
+  /** The policy file: YAML locally, the JSON prepared at synth inside a Lambda bundle. */
+  AIRLOCK_POLICY: z.string().min(1).default('airlock.policy.yaml'),
   AIRLOCK_COGNITO_USER_POOL_ID: z.string().optional(),
   AIRLOCK_COGNITO_CLIENT_IDS: csv,
   /** JSON array of group mappings for Cognito tokens, e.g. [{"when":{"scope":"airlock/invoke"},"groups":["ci"]}]. */
   AIRLOCK_COGNITO_GROUP_MAPPINGS: jsonList('AIRLOCK_COGNITO_GROUP_MAPPINGS', groupMapping),
   /** JSON array of trusted OIDC issuers: [{ issuer, audience, groupsClaim?, jwksUri? }]. */
-  AIRLOCK_OIDC_ISSUERS: z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (!s) return [];
-      const parsed = parseJsonSetting('AIRLOCK_OIDC_ISSUERS', s, z.array(oidcIssuer));
-      if (!parsed.ok) {
-        ctx.addIssue({ code: 'custom', message: parsed.message });
-        return z.NEVER;
-      }
-      return parsed.value;
-    }),
-  AIRLOCK_PUBLIC_BASE_URL: z.string().url().optional(),
+  AIRLOCK_OIDC_ISSUERS: jsonList('AIRLOCK_OIDC_ISSUERS', oidcIssuer),
+  /** The gateway's public base URL (with the stage path): links, callbacks and status URLs point there. */
+  AIRLOCK_PUBLIC_BASE_URL: z.string().url(),
   /** Just-in-time approval: the approval table, the state machine the proxy starts, the approvers' SNS topic. */
-  AIRLOCK_APPROVAL_TABLE: z.string().optional(),
-  AIRLOCK_APPROVAL_STATE_MACHINE_ARN: z.string().optional(),
-  AIRLOCK_APPROVAL_TOPIC_ARN: z.string().optional(),
+  AIRLOCK_APPROVAL_TABLE: z.string().min(1),
+  AIRLOCK_APPROVAL_STATE_MACHINE_ARN: z.string().min(1),
+  AIRLOCK_APPROVAL_TOPIC_ARN: z.string().min(1),
   /** Secrets Manager secret holding the key that signs approval links and approval-form tokens. */
-  AIRLOCK_APPROVAL_LINK_SECRET_ARN: z.string().optional(),
+  AIRLOCK_APPROVAL_LINK_SECRET_ARN: z.string().min(1),
   /** Approver sign-in (OIDC authorization code + PKCE): JSON { authorizeUrl, tokenUrl, clientId, scopes? }. */
-  AIRLOCK_APPROVER_SIGN_IN: z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (!s) return undefined;
-      const parsed = parseJsonSetting('AIRLOCK_APPROVER_SIGN_IN', s, approverSignIn);
-      if (!parsed.ok) {
-        ctx.addIssue({ code: 'custom', message: parsed.message });
-        return z.NEVER;
-      }
-      return parsed.value;
-    }),
+  AIRLOCK_APPROVER_SIGN_IN: z.string().transform((s, ctx) => {
+    const parsed = parseJsonSetting('AIRLOCK_APPROVER_SIGN_IN', s, approverSignIn);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    }
+    return parsed.value;
+  }),
   /** EventBridge bus (name or ARN) that receives each finished session's metadata. Unset: no events. */
   AIRLOCK_EVENT_BUS_NAME: z.string().optional(),
-  /** Local runtime: listening port, data directory, and policy file (overrides AIRLOCK_POLICY_FILE). */
+  /** Local runtime: listening port and data directory. */
   AIRLOCK_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   AIRLOCK_DATA_DIR: z.string().default('.airlock'),
-  AIRLOCK_POLICY: z.string().optional(),
-});
+} as const;
 
-export type RuntimeConfig = z.infer<typeof envSchema>;
+type Settings = typeof SETTINGS;
+type SettingName = keyof Settings;
 
-export function readRuntimeConfig(env: Record<string, string | undefined> = process.env): RuntimeConfig {
-  const parsed = envSchema.safeParse(env);
+/** A function's schema: the settings it reads; `optional` lists those it runs without. */
+function settings<R extends SettingName, O extends SettingName = never>(required: readonly R[], optional: readonly O[] = []) {
+  const shape = {} as { [K in R]: Settings[K] } & { [K in O]: z.ZodOptional<Settings[K]> };
+  for (const name of required) (shape as Record<string, z.ZodType>)[name] = SETTINGS[name];
+  for (const name of optional) (shape as Record<string, z.ZodType>)[name] = (SETTINGS[name] as z.ZodType).optional();
+  return z.object(shape);
+}
+
+const IDENTITY = ['AIRLOCK_COGNITO_USER_POOL_ID', 'AIRLOCK_COGNITO_CLIENT_IDS', 'AIRLOCK_COGNITO_GROUP_MAPPINGS', 'AIRLOCK_OIDC_ISSUERS'] as const;
+const RECORDS = ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_APPROVAL_TABLE'] as const;
+const UPSTREAMS = ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_SECRET_ARN', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_POLICY'] as const;
+const ANTHROPIC_UPSTREAM = ['AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_SECRET_ARN'] as const;
+const APPROVER_PAGES = [...IDENTITY, 'AIRLOCK_APPROVER_SIGN_IN', 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_LINK_SECRET_ARN', 'AIRLOCK_PUBLIC_BASE_URL'] as const;
+
+/** The settings of each Lambda function (lambdas/handlers/<name>.ts) and of the local runtime. */
+export const FUNCTION_CONFIG = {
+  proxy: settings(
+    ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_PUBLIC_BASE_URL', ...UPSTREAMS],
+    [...ANTHROPIC_UPSTREAM, 'AIRLOCK_EVENT_BUS_NAME', 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_STATE_MACHINE_ARN'],
+  ),
+  authorizer: settings(IDENTITY),
+  'approval-notify': settings([...RECORDS, 'AIRLOCK_APPROVAL_TOPIC_ARN', 'AIRLOCK_APPROVAL_LINK_SECRET_ARN', 'AIRLOCK_PUBLIC_BASE_URL']),
+  'approval-page': settings(APPROVER_PAGES),
+  'approval-decide': settings([...APPROVER_PAGES, ...RECORDS, 'AIRLOCK_POLICY']),
+  'approval-invoke-upstream': settings([...RECORDS, ...UPSTREAMS], ANTHROPIC_UPSTREAM),
+  'approval-record-outcome': settings(RECORDS),
+  local: settings(
+    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
+    ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_API_KEY', 'AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_API_KEY', 'AIRLOCK_PUBLIC_BASE_URL'],
+  ),
+} as const;
+
+export type FunctionName = keyof typeof FUNCTION_CONFIG;
+export type ConfigOf<F extends FunctionName> = z.infer<(typeof FUNCTION_CONFIG)[F]>;
+/** The environment a function is deployed with: every required setting present, as text. */
+export type EnvironmentOf<F extends FunctionName> = { [K in keyof z.input<(typeof FUNCTION_CONFIG)[F]>]: string };
+/** The local runtime's configuration. */
+export type LocalConfig = ConfigOf<'local'>;
+
+/** Reads and validates one function's settings, once, at cold start; a wrong or missing one throws naming it. */
+export function readConfig<F extends FunctionName>(fn: F, env: Record<string, string | undefined> = process.env): ConfigOf<F> {
+  const parsed = FUNCTION_CONFIG[fn].safeParse(env);
   if (!parsed.success) {
     throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => (i.code === 'custom' ? i.message : `${i.path.join('.')}: ${i.message}`)).join('; ')}`);
   }
-  return parsed.data;
+  return parsed.data as ConfigOf<F>;
 }

@@ -4,21 +4,25 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { RuntimeConfig } from '../../lambdas/shared/config';
+import type { EnvironmentOf, FunctionName } from '../../lambdas/shared/config';
 import { BUNDLED_POLICY_FILE, FUNCTION_BUNDLE, handlerEntry, LAMBDA_TASK_ROOT, policyJsonFile, PROJECT_ROOT } from '../function-bundling';
 import { acknowledgeNag } from '../nag';
 
-/** Environment variables by the names lambdas/shared/config.ts reads: a typo is a compile error. */
-export type RuntimeEnvironment = Partial<Record<keyof RuntimeConfig, string>>;
+/**
+ * A function's environment, typed by the same schema the function reads at cold start
+ * (lambdas/shared/config.ts FUNCTION_CONFIG): a missing required setting or a typo is a compile
+ * error. The policy file is set by the construct itself.
+ */
+export type FunctionEnvironment<F extends FunctionName> = Omit<EnvironmentOf<F>, 'AIRLOCK_POLICY'>;
 
-export interface AirlockFunctionProps {
-  /** Entry file name in lambdas/handlers, e.g. `proxy`. */
-  handler: string;
+export interface AirlockFunctionProps<F extends FunctionName = FunctionName> {
+  /** Entry file name in lambdas/handlers, e.g. `proxy`; also names its configuration schema. */
+  handler: F;
   description: string;
   memorySize: number;
   timeout: Duration;
-  environment: RuntimeEnvironment;
-  /** The validated policy file, bundled as JSON; AIRLOCK_POLICY_FILE points at the copy. */
+  environment: FunctionEnvironment<F>;
+  /** The validated policy file, bundled as JSON; AIRLOCK_POLICY points at the copy. */
   policyPath: string;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
@@ -29,15 +33,18 @@ export interface AirlockFunctionProps {
  * (no Docker) with the policy file inside, its own role that can write only its own log group,
  * an explicit log group with retention, X-Ray tracing. Grants are added by the caller.
  */
-export class AirlockFunction extends Construct {
+export class AirlockFunction<F extends FunctionName = FunctionName> extends Construct {
   readonly fn: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
   readonly timeout: Duration;
+  /** The entry point, which also names the configuration schema the function reads. */
+  readonly handlerName: F;
 
-  constructor(scope: Construct, id: string, props: AirlockFunctionProps) {
+  constructor(scope: Construct, id: string, props: AirlockFunctionProps<F>) {
     super(scope, id);
     this.timeout = props.timeout;
+    this.handlerName = props.handler;
     const policyJson = policyJsonFile(props.policyPath);
     this.logGroup = new LogGroup(this, 'LogGroup', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
     this.role = new Role(this, 'Role', {
@@ -61,7 +68,7 @@ export class AirlockFunction extends Construct {
       depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
       environment: {
         ...props.environment,
-        AIRLOCK_POLICY_FILE: `${LAMBDA_TASK_ROOT}/${BUNDLED_POLICY_FILE}`,
+        AIRLOCK_POLICY: `${LAMBDA_TASK_ROOT}/${BUNDLED_POLICY_FILE}`,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -83,6 +90,11 @@ export class AirlockFunction extends Construct {
     acknowledgeNag(this.fn, {
       'AwsSolutions-L1': 'Airlock targets Node.js 22 (its toolchain, tests and local runtime run on 22); the runtime moves with the toolchain, not alone.',
     });
+  }
+
+  /** Sets one setting after construction (a value that exists only once a later construct does), typed like `environment`. */
+  setEnvironment(name: keyof FunctionEnvironment<F> & string, value: string): void {
+    this.fn.addEnvironment(name, value);
   }
 }
 

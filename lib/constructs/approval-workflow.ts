@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '../function-bundling';
 import { acknowledgeNag, nagImportName } from '../nag';
 import { routesServedBy } from '../routes';
 import type { StatefulResources } from '../stateful-stack';
-import { AirlockFunction, type AirlockFunctionProps, type RuntimeEnvironment } from './airlock-function';
+import { AirlockFunction, type AirlockFunctionProps, type FunctionEnvironment } from './airlock-function';
 import type { GatewayApi } from './gateway-api';
 
 export const APPROVAL_ASL_FILE = join(PROJECT_ROOT, 'state-machines', 'approval.asl.json');
@@ -24,14 +24,14 @@ export interface ApprovalWorkflowProps {
   stateful: StatefulResources;
   api: GatewayApi;
   /** The proxy: it starts executions and reads/writes approvals (never task tokens). */
-  proxy: AirlockFunction;
+  proxy: AirlockFunction<'proxy'>;
   /** The hosted-UI client approvers sign in with (public client, authorization code + PKCE). */
   approverClient: IUserPoolClient;
   approverEmails: string[];
   /** The API's public base URL (with the stage path): links and the sign-in callback point here. */
   publicBaseUrl: string;
   /** The proxy's upstream settings (URLs), for the function that sends approved requests. */
-  upstreamEnvironment: RuntimeEnvironment;
+  upstreamEnvironment: Pick<FunctionEnvironment<'approval-invoke-upstream'>, 'AIRLOCK_UPSTREAM_URL' | 'AIRLOCK_ANTHROPIC_URL'>;
   sessionTtlDays: number;
   functionDefaults: Pick<AirlockFunctionProps, 'policyPath' | 'logRetention' | 'logRemovalPolicy'>;
 }
@@ -70,15 +70,15 @@ export class ApprovalWorkflow extends Construct {
     this.topic = new Topic(this, 'ApproverTopic', { displayName: 'Airlock approvals', masterKey: key, enforceSSL: true });
     for (const email of props.approverEmails) this.topic.addSubscription(new EmailSubscription(email));
 
-    const records: RuntimeEnvironment = {
+    const records: FunctionEnvironment<'approval-record-outcome'> = {
       AIRLOCK_APPROVAL_TABLE: approvalTable.tableName,
       AIRLOCK_SESSION_TABLE: sessionTable.tableName,
       AIRLOCK_TRANSCRIPT_BUCKET: transcriptBucket.bucketName,
       AIRLOCK_SESSION_TTL_DAYS: String(props.sessionTtlDays),
-      AIRLOCK_PUBLIC_BASE_URL: props.publicBaseUrl,
     };
-    const pages: RuntimeEnvironment = {
-      ...records,
+    const pages: FunctionEnvironment<'approval-page'> = {
+      AIRLOCK_APPROVAL_TABLE: approvalTable.tableName,
+      AIRLOCK_PUBLIC_BASE_URL: props.publicBaseUrl,
       AIRLOCK_APPROVAL_LINK_SECRET_ARN: this.linkKey.secretArn,
       AIRLOCK_COGNITO_USER_POOL_ID: userPool.userPoolId,
       // Only the approvers' hosted-UI client: a CI or API token is no approver sign-in.
@@ -90,23 +90,54 @@ export class ApprovalWorkflow extends Construct {
         scopes: ['openid', 'email', 'profile'],
       }),
     };
-    const fn = (name: string, handler: string, description: string, environment: RuntimeEnvironment, timeout: Duration, memorySize = 512) =>
-      new AirlockFunction(this, name, { ...props.functionDefaults, handler, description, environment, timeout, memorySize });
+    const defaults = props.functionDefaults;
+    const memory = { memorySize: 512 };
 
-    this.notify = fn('Notify', 'approval-notify', 'Airlock: keeps the task token, mails the approvers a signed link', {
-      ...records,
-      AIRLOCK_APPROVAL_LINK_SECRET_ARN: this.linkKey.secretArn,
-      AIRLOCK_APPROVAL_TOPIC_ARN: this.topic.topicArn,
-    }, Duration.seconds(30));
-    this.invokeUpstream = fn('InvokeUpstream', 'approval-invoke-upstream', 'Airlock: sends an approved, masked request upstream and masks the answer', {
-      ...records,
-      ...props.upstreamEnvironment,
-      AIRLOCK_UPSTREAM_SECRET_ARN: upstreamSecret.secretArn,
-      ...(anthropicSecret ? { AIRLOCK_ANTHROPIC_SECRET_ARN: anthropicSecret.secretArn } : {}),
-    }, Duration.seconds(240), 1024);
-    this.recordOutcome = fn('RecordOutcome', 'approval-record-outcome', 'Airlock: records how an approval ended', records, Duration.seconds(20));
-    this.page = fn('Page', 'approval-page', 'Airlock: approval page (read-only) and approver sign-in', pages, Duration.seconds(15));
-    this.decide = fn('Decide', 'approval-decide', 'Airlock: takes an approver decision and resumes the workflow', pages, Duration.seconds(15));
+    this.notify = new AirlockFunction(this, 'Notify', {
+      ...defaults,
+      ...memory,
+      handler: 'approval-notify',
+      description: 'Airlock: keeps the task token, mails the approvers a signed link',
+      environment: { ...records, AIRLOCK_PUBLIC_BASE_URL: props.publicBaseUrl, AIRLOCK_APPROVAL_LINK_SECRET_ARN: this.linkKey.secretArn, AIRLOCK_APPROVAL_TOPIC_ARN: this.topic.topicArn },
+      timeout: Duration.seconds(30),
+    });
+    this.invokeUpstream = new AirlockFunction(this, 'InvokeUpstream', {
+      ...defaults,
+      handler: 'approval-invoke-upstream',
+      description: 'Airlock: sends an approved, masked request upstream and masks the answer',
+      environment: {
+        ...records,
+        ...props.upstreamEnvironment,
+        AIRLOCK_UPSTREAM_SECRET_ARN: upstreamSecret.secretArn,
+        ...(anthropicSecret ? { AIRLOCK_ANTHROPIC_SECRET_ARN: anthropicSecret.secretArn } : {}),
+      },
+      timeout: Duration.seconds(240),
+      memorySize: 1024,
+    });
+    this.recordOutcome = new AirlockFunction(this, 'RecordOutcome', {
+      ...defaults,
+      ...memory,
+      handler: 'approval-record-outcome',
+      description: 'Airlock: records how an approval ended',
+      environment: records,
+      timeout: Duration.seconds(20),
+    });
+    this.page = new AirlockFunction(this, 'Page', {
+      ...defaults,
+      ...memory,
+      handler: 'approval-page',
+      description: 'Airlock: approval page (read-only) and approver sign-in',
+      environment: pages,
+      timeout: Duration.seconds(15),
+    });
+    this.decide = new AirlockFunction(this, 'Decide', {
+      ...defaults,
+      ...memory,
+      handler: 'approval-decide',
+      description: 'Airlock: takes an approver decision and resumes the workflow',
+      environment: { ...pages, ...records },
+      timeout: Duration.seconds(15),
+    });
 
     const logs = new LogGroup(this, 'ExecutionLogs', { retention: props.functionDefaults.logRetention, removalPolicy: props.functionDefaults.logRemovalPolicy });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
@@ -190,8 +221,8 @@ export class ApprovalWorkflow extends Construct {
       }),
     );
     this.stateMachine.grantStartExecution(proxy);
-    props.proxy.fn.addEnvironment('AIRLOCK_APPROVAL_TABLE', approvalTable.tableName);
-    props.proxy.fn.addEnvironment('AIRLOCK_APPROVAL_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    props.proxy.setEnvironment('AIRLOCK_APPROVAL_TABLE', approvalTable.tableName);
+    props.proxy.setEnvironment('AIRLOCK_APPROVAL_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
 
     this.routes(props.api);
     this.acknowledge(stateful);

@@ -2,7 +2,7 @@ import { Duration, Fn, Lazy } from 'aws-cdk-lib';
 import { OAuthScope, UserPoolClient, UserPoolClientIdentityProvider, type IUserPool, type IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
-import { AirlockFunction, type AirlockFunctionProps, type RuntimeEnvironment } from './airlock-function';
+import { AirlockFunction, type AirlockFunctionProps, type FunctionEnvironment } from './airlock-function';
 
 export interface GatewayIdentityProps {
   userPool: IUserPool;
@@ -20,7 +20,7 @@ export interface GatewayIdentityProps {
 export class GatewayIdentity extends Construct {
   readonly authorizer: AirlockFunction;
   /** The identity settings every verifying function gets (AIRLOCK_COGNITO_*, AIRLOCK_OIDC_ISSUERS). */
-  readonly environment: RuntimeEnvironment;
+  readonly environment: FunctionEnvironment<'authorizer'>;
   private readonly userPool: IUserPool;
   private readonly clientIds: string[];
 

@@ -4,14 +4,15 @@ import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { StatefulResources } from '../stateful-stack';
 import { acknowledgeNag, nagImportName } from '../nag';
-import { AirlockFunction, type AirlockFunctionProps, type RuntimeEnvironment } from './airlock-function';
+import { AirlockFunction, type AirlockFunctionProps, type FunctionEnvironment } from './airlock-function';
 import { STREAMING_TIMEOUT } from './gateway-api';
 
 export interface ProxyFunctionProps {
   stateful: StatefulResources;
   /** Where every finished session's metadata goes (a SIEM subscribes with rules on this bus). */
   sessionEvents: IEventBus;
-  environment: RuntimeEnvironment;
+  /** What the stack decides (upstream URLs, limits, the public URL); the stateful resources' names are added here. */
+  environment: Omit<FunctionEnvironment<'proxy'>, 'AIRLOCK_SESSION_TABLE' | 'AIRLOCK_TRANSCRIPT_BUCKET' | 'AIRLOCK_UPSTREAM_SECRET_ARN' | 'AIRLOCK_ANTHROPIC_SECRET_ARN' | 'AIRLOCK_EVENT_BUS_NAME'>;
   functionDefaults: Pick<AirlockFunctionProps, 'policyPath' | 'logRetention' | 'logRemovalPolicy'>;
 }
 
@@ -24,7 +25,7 @@ const TRANSCRIPT_PREFIX = 'transcripts/';
  * session events to its bus: nothing else.
  */
 export class ProxyFunction extends Construct {
-  readonly function: AirlockFunction;
+  readonly function: AirlockFunction<'proxy'>;
 
   constructor(scope: Construct, id: string, props: ProxyFunctionProps) {
     super(scope, id);

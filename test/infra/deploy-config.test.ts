@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeployConfigError, loadDeployment } from '../../lib/config';
-import { readRuntimeConfig } from '../../lambdas/shared/config';
+import { readConfig } from '../../lambdas/shared/config';
 
 const VALID_POLICY = 'version: 1\naccess:\n  groups: [llm-users]\n';
 
@@ -109,7 +109,7 @@ describe('deployment config', () => {
     ];
     const { config } = load({ 'airlock:oidcIssuers': JSON.stringify(issuers) });
 
-    const runtime = readRuntimeConfig({
+    const runtime = readConfig('authorizer', {
       AIRLOCK_OIDC_ISSUERS: JSON.stringify(config.oidcIssuers),
       AIRLOCK_COGNITO_GROUP_MAPPINGS: JSON.stringify(config.cognitoGroupMappings),
     });

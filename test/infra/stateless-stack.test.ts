@@ -1,6 +1,8 @@
 import { ROUTES } from '../../lambdas/gateway/routes';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { readRuntimeConfig } from '../../lambdas/shared/config';
+import { Stack } from 'aws-cdk-lib';
+import { readConfig } from '../../lambdas/shared/config';
+import { AirlockFunction } from '../../lib/constructs/airlock-function';
 import { invalidToken, type ErrorEnvelope } from '../../lambdas/shared/errors';
 import { GATEWAY_ERRORS } from '../../lib/constructs/gateway-responses';
 import { synthAirlock, TEST_CONFIG } from './airlock-app';
@@ -12,8 +14,11 @@ describe('stateless stack', () => {
   let resources: Record<string, Resource>;
   let proxy: Resource;
   let authorizerFn: Resource;
+  let functions: AirlockFunction[];
   beforeAll(() => {
-    template = synthAirlock().statelessTemplate;
+    const synthesized = synthAirlock();
+    template = synthesized.statelessTemplate;
+    functions = synthesized.stateless.node.findAll().filter((c): c is AirlockFunction => c instanceof AirlockFunction);
     resources = template.toJSON().Resources;
     proxy = functionDescribedAs(/streaming proxy/);
     authorizerFn = functionDescribedAs(/TOKEN authorizer/);
@@ -172,7 +177,7 @@ describe('stateless stack', () => {
           'AIRLOCK_APPROVAL_TABLE',
           'AIRLOCK_EVENT_BUS_NAME',
           'AIRLOCK_MAX_BODY_BYTES',
-          'AIRLOCK_POLICY_FILE',
+          'AIRLOCK_POLICY',
           'AIRLOCK_PUBLIC_BASE_URL',
           'AIRLOCK_SESSION_TABLE',
           'AIRLOCK_SESSION_TTL_DAYS',
@@ -186,22 +191,32 @@ describe('stateless stack', () => {
       expect(JSON.stringify(env.AIRLOCK_TRANSCRIPT_BUCKET)).toMatch(/ExportsOutputRefTranscriptBucket/);
       expect(JSON.stringify(env.AIRLOCK_UPSTREAM_SECRET_ARN)).toMatch(/ExportsOutputRefUpstreamApiKeySecret/);
 
-      const runtime = readRuntimeConfig(withPlaceholders(env));
+      const runtime = readConfig('proxy', withPlaceholders(env));
       expect(runtime).toMatchObject({
-        AIRLOCK_POLICY_FILE: '/var/task/airlock.policy.json',
+        AIRLOCK_POLICY: '/var/task/airlock.policy.json',
         AIRLOCK_UPSTREAM_URL: 'https://api.openai.com/v1',
         AIRLOCK_MAX_BODY_BYTES: 1_048_576,
         AIRLOCK_SESSION_TTL_DAYS: 400,
       });
     });
 
+    it('deploys every function with an environment its own configuration schema accepts', () => {
+      expect(functions.length).toBeGreaterThanOrEqual(7);
+      for (const fn of functions) {
+        const id = Stack.of(fn).getLogicalId(fn.fn.node.defaultChild as never);
+        const env = resources[id]!.Properties.Environment.Variables as Record<string, unknown>;
+
+        expect(() => readConfig(fn.handlerName, withPlaceholders(env))).not.toThrow();
+      }
+    });
+
     it('gives the authorizer the trusted issuers and nothing about data', () => {
       const env = authorizerFn.Properties.Environment.Variables as Record<string, unknown>;
 
       expect(Object.keys(env).sort()).toEqual(
-        ['AIRLOCK_COGNITO_CLIENT_IDS', 'AIRLOCK_COGNITO_GROUP_MAPPINGS', 'AIRLOCK_COGNITO_USER_POOL_ID', 'AIRLOCK_OIDC_ISSUERS', 'AIRLOCK_POLICY_FILE', 'NODE_OPTIONS'].sort(),
+        ['AIRLOCK_COGNITO_CLIENT_IDS', 'AIRLOCK_COGNITO_GROUP_MAPPINGS', 'AIRLOCK_COGNITO_USER_POOL_ID', 'AIRLOCK_OIDC_ISSUERS', 'AIRLOCK_POLICY', 'NODE_OPTIONS'].sort(),
       );
-      const runtime = readRuntimeConfig(withPlaceholders(env));
+      const runtime = readConfig('authorizer', withPlaceholders(env));
       expect(runtime.AIRLOCK_OIDC_ISSUERS).toEqual([{ ...TEST_CONFIG.oidcIssuers[0] }]);
       expect(runtime.AIRLOCK_COGNITO_GROUP_MAPPINGS).toEqual([{ when: { scope: 'airlock/invoke' }, groups: ['llm-users'] }]);
       expect(JSON.stringify(env.AIRLOCK_COGNITO_CLIENT_IDS)).toMatch(/ExportsOutputRefCiClient.*"Ref":"IdentityApproverClient/);
@@ -272,6 +287,13 @@ describe('stateless stack', () => {
 /** Environment values that are CloudFormation expressions become plausible literals for parsing. */
 function withPlaceholders(env: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : k.endsWith('_URL') ? 'https://placeholder.example.com' : 'placeholder']),
+    Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : placeholderFor(k)]),
   );
+}
+
+function placeholderFor(name: string): string {
+  if (name === 'AIRLOCK_APPROVER_SIGN_IN') {
+    return JSON.stringify({ authorizeUrl: 'https://placeholder.example.com/authorize', tokenUrl: 'https://placeholder.example.com/token', clientId: 'placeholder' });
+  }
+  return name.endsWith('_URL') ? 'https://placeholder.example.com' : 'placeholder';
 }

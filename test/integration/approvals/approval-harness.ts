@@ -10,10 +10,8 @@ import { bearerToken } from '../../../lambdas/auth/bearer';
 import { loadOrCreateDevIssuer, type DevIssuer } from '../../../lambdas/auth/dev-issuer';
 import { createTokenVerifier } from '../../../lambdas/auth/verifier';
 import type { ApprovalMessage, ApproverNotifier } from '../../../lambdas/gateway/approvals/ports';
-import { cachedInspectorFactory } from '../../../lambdas/gateway/inspector-cache';
-import { systemClock, type GatewayDeps } from '../../../lambdas/gateway/ports';
-import { createGatewayApp } from '../../../lambdas/gateway/router';
-import { createInspector } from '../../../lambdas/inspect';
+import { composeGateway } from '../../../lambdas/gateway/compose';
+import { systemClock } from '../../../lambdas/gateway/ports';
 import type { Policy } from '../../../lambdas/inspect/policy';
 import { parsePolicy } from '../../../lambdas/inspect/policy-yaml';
 import { anthropicProvider } from '../../../lambdas/providers/anthropic';
@@ -103,22 +101,22 @@ async function assemble(
   const capture = (level: string) => (message: string, ...extra: unknown[]) => void logs.push(JSON.stringify([level, message, ...extra]));
   const logger = { info: capture('info'), warn: capture('warn'), error: capture('error'), debug: capture('debug') } as unknown as AirlockLogger;
 
-  const deps: GatewayDeps = {
+  const records = {
     policy,
-    inspectorFor: cachedInspectorFactory(createInspector),
-    provider: new OpenAICompatibleProvider({ baseUrl: upstream.url, apiKey: async () => 'sk-upstream-test', timeoutMs: 2000, retries: 1, backoffMs: 1 }),
-    anthropicProvider: anthropicProvider({ baseUrl: upstream.url, apiKey: async () => 'sk-ant-test', timeoutMs: 2000, retries: 1, backoffMs: 1 }),
+    providers: {
+      openai: new OpenAICompatibleProvider({ baseUrl: upstream.url, apiKey: async () => 'sk-upstream-test', timeoutMs: 2000, retries: 1, backoffMs: 1 }),
+      anthropic: anthropicProvider({ baseUrl: upstream.url, apiKey: async () => 'sk-ant-test', timeoutMs: 2000, retries: 1, backoffMs: 1 }),
+    },
     sessions,
     transcripts,
     logger,
     clock: systemClock,
-    newId: ulid,
   };
   const mail: ApprovalMessage[] = [];
   const notifier: ApproverNotifier = { publish: async (m) => void mail.push(m) };
   let baseUrl = '';
   const approvals = await startLocalApprovals({
-    gateway: deps,
+    records,
     dynamo,
     tableName: 'approvals',
     linkKey: randomBytes(32),
@@ -129,12 +127,12 @@ async function assemble(
     retryPauseMs: 0,
   });
   cleanups.push(approvals.close);
-  deps.approvals = approvals.gate;
+  const gateway = composeGateway({ ...records, approvals: approvals.gate, newId: ulid });
   const server = await startLocalServer({
     port: 0,
     maxBodyBytes: 1_048_576,
     authenticate: (authorization) => verifier.verify(bearerToken(authorization)),
-    handlers: { proxy: createGatewayApp(deps), 'approval-page': approvals.pages, 'approval-decide': approvals.pages },
+    handlers: { proxy: gateway.app, 'approval-page': approvals.pages, 'approval-decide': approvals.pages },
     localOnly: [{ path: '/dev/login', methods: ['GET', 'POST'], handler: approvals.devLogin }],
   });
   cleanups.push(server.close);

@@ -1,6 +1,6 @@
 import { principalFromAuthorizerContext } from '../../../lambdas/auth/authorizer-context';
 import { createTokenVerifier } from '../../../lambdas/auth/verifier';
-import { createAuthorizerHandler, type TokenAuthorizerEvent } from '../../../lambdas/handlers/authorizer';
+import { createAuthorizerHandler, type TokenAuthorizerEvent } from '../../../lambdas/aws/token-authorizer';
 import { startOidcIssuer, type TestOidcIssuer } from '../../support/oidc-issuer';
 
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123defg/prod/POST/v1/chat/completions';

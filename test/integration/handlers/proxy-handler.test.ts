@@ -5,9 +5,9 @@ import { principalToAuthorizerContext } from '../../../lambdas/auth/authorizer-c
 import { cachedInspectorFactory } from '../../../lambdas/gateway/inspector-cache';
 import { systemClock } from '../../../lambdas/gateway/ports';
 import { createGatewayApp } from '../../../lambdas/gateway/router';
-import type { ApiGatewayProxyEvent } from '../../../lambdas/handlers/api-event';
-import type { LambdaStreamingRuntime } from '../../../lambdas/handlers/lambda-stream';
-import { createProxyHandler } from '../../../lambdas/handlers/proxy-handler';
+import type { ApiGatewayProxyEvent } from '../../../lambdas/aws/api-event';
+import type { LambdaStreamingRuntime } from '../../../lambdas/aws/lambda-stream';
+import { createProxyHandler } from '../../../lambdas/aws/proxy-handler';
 import { createInspector } from '../../../lambdas/inspect';
 import { parsePolicy } from '../../../lambdas/inspect/policy-yaml';
 import { OpenAICompatibleProvider } from '../../../lambdas/providers/openai-compatible';

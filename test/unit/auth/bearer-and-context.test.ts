@@ -1,7 +1,7 @@
 import { principalFromAuthorizerContext, principalToAuthorizerContext } from '../../../lambdas/auth/authorizer-context';
 import { bearerToken } from '../../../lambdas/auth/bearer';
 import type { Principal } from '../../../lambdas/auth/principal';
-import { stageWildcardArn } from '../../../lambdas/handlers/authorizer';
+import { stageWildcardArn } from '../../../lambdas/aws/token-authorizer';
 
 describe('bearer token header', () => {
   it.each([['Bearer abc.def.ghi'], ['bearer abc.def.ghi'], ['Bearer   abc.def.ghi  ']])('reads the token from %j', (header) => {

@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -59,23 +58,4 @@ export class SnsApproverNotifier implements ApproverNotifier {
   async publish(message: ApprovalMessage): Promise<void> {
     await this.client.send(new PublishCommand({ TopicArn: this.topicArn, Subject: message.subject, Message: message.text }));
   }
-}
-
-/** The approval-link key from Secrets Manager (at least 32 bytes), read once per container. */
-export function linkKeyFromSecret(secretArn: string, client = new SecretsManagerClient({})): () => Promise<Uint8Array> {
-  let cached: Promise<Uint8Array> | undefined;
-  return () => {
-    cached ??= client
-      .send(new GetSecretValueCommand({ SecretId: secretArn }))
-      .then((out) => {
-        const key = Buffer.from(out.SecretString?.trim() ?? '', 'utf8');
-        if (key.length < 32) throw new Error('the approval link secret must hold at least 32 characters');
-        return key;
-      })
-      .catch((err: unknown) => {
-        cached = undefined;
-        throw err;
-      });
-    return cached;
-  };
 }

@@ -1,0 +1,96 @@
+import { ulid } from 'ulid';
+import { ApprovalLinkSigner } from '../auth/approval-link';
+import { ApproverSignIn } from '../auth/approval-sign-in';
+import { createTokenVerifier } from '../auth/verifier';
+import { verifierOptionsFromConfig } from '../auth/verifier-config';
+import type { ApprovalPagesAdapters, ChatProviders, GatewayAdapters } from '../gateway/compose';
+import type { ApprovalRecordsDeps } from '../gateway/approvals/ports';
+import { signInPages } from '../gateway/approvals/sign-in-pages';
+import { systemClock } from '../gateway/ports';
+import { anthropicProvider } from '../providers/anthropic';
+import { OpenAICompatibleProvider } from '../providers/openai-compatible';
+import type { ConfigOf } from '../shared/config';
+import { logger } from '../shared/logger';
+import { DynamoApprovalStore, DynamoTaskTokenStore } from '../store/approval-store';
+import { DynamoSessionStore } from '../store/dynamo-session-store';
+import { EventBridgeSessionEvents } from '../store/eventbridge-session-events';
+import { S3TranscriptStore } from '../store/s3-transcript-store';
+import { DynamoSessionQueries } from '../store/session-queries';
+import { SfnApprovalWorkflow } from './approval-services';
+import { loadBundledPolicy } from './bundled-policy';
+import { linkKeyFromSecret, upstreamKeyFromSecret } from './secrets';
+
+/**
+ * The adapters of the AWS runtime, built from a function's own configuration: DynamoDB and S3
+ * stores, upstreams whose keys live in Secrets Manager, Step Functions, SNS, EventBridge. Each
+ * Lambda entry point hands them to the composition root (lambdas/gateway/compose.ts).
+ */
+
+type RecordsConfig = ConfigOf<'approval-record-outcome'>;
+
+export function awsRecords(config: RecordsConfig): ApprovalRecordsDeps {
+  return {
+    approvals: new DynamoApprovalStore({ tableName: config.AIRLOCK_APPROVAL_TABLE }),
+    sessions: new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS }),
+    transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
+    logger,
+    clock: systemClock,
+  };
+}
+
+export function awsProviders(config: ConfigOf<'approval-invoke-upstream'> | ConfigOf<'proxy'>): ChatProviders {
+  const common = { timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS, retries: config.AIRLOCK_UPSTREAM_RETRIES };
+  return {
+    openai: new OpenAICompatibleProvider({ ...common, baseUrl: config.AIRLOCK_UPSTREAM_URL, apiKey: upstreamKeyFromSecret(config.AIRLOCK_UPSTREAM_SECRET_ARN) }),
+    ...(config.AIRLOCK_ANTHROPIC_URL
+      ? { anthropic: anthropicProvider({ ...common, baseUrl: config.AIRLOCK_ANTHROPIC_URL, apiKey: upstreamKeyFromSecret(config.AIRLOCK_ANTHROPIC_SECRET_ARN) }) }
+      : {}),
+  };
+}
+
+/** The proxy function's adapters; the approval gate is wired when the stack configured the workflow. */
+export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
+  const sessions = new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS });
+  const approvals =
+    config.AIRLOCK_APPROVAL_TABLE && config.AIRLOCK_APPROVAL_STATE_MACHINE_ARN
+      ? {
+          store: new DynamoApprovalStore({ tableName: config.AIRLOCK_APPROVAL_TABLE }),
+          workflow: new SfnApprovalWorkflow(config.AIRLOCK_APPROVAL_STATE_MACHINE_ARN),
+          publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL,
+        }
+      : undefined;
+  return {
+    policy: loadBundledPolicy(config),
+    providers: awsProviders(config),
+    sessions,
+    transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
+    queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),
+    ...(config.AIRLOCK_EVENT_BUS_NAME ? { events: new EventBridgeSessionEvents({ eventBusName: config.AIRLOCK_EVENT_BUS_NAME }) } : {}),
+    ...(approvals ? { approvals } : {}),
+    logger,
+    clock: systemClock,
+    newId: ulid,
+  };
+}
+
+export async function awsApprovalLinks(config: { AIRLOCK_APPROVAL_LINK_SECRET_ARN: string }): Promise<ApprovalLinkSigner> {
+  return new ApprovalLinkSigner(await linkKeyFromSecret(config.AIRLOCK_APPROVAL_LINK_SECRET_ARN)());
+}
+
+/** What the page and decide functions share: the approval records, link key, approver verification and sign-in. */
+export async function awsApprovalPagesAdapters(config: ConfigOf<'approval-page'>): Promise<ApprovalPagesAdapters> {
+  const links = await awsApprovalLinks(config);
+  const approvers = createTokenVerifier(verifierOptionsFromConfig(config));
+  const signIn = new ApproverSignIn({ ...config.AIRLOCK_APPROVER_SIGN_IN, publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL, links, verifier: approvers });
+  return {
+    approvals: new DynamoApprovalStore({ tableName: config.AIRLOCK_APPROVAL_TABLE }),
+    links,
+    approvers,
+    signInUrl: (path) => signIn.signInUrl(path),
+    extraPages: signInPages(signIn),
+    logger,
+    clock: systemClock,
+  };
+}
+
+export const awsTaskTokens = (config: { AIRLOCK_APPROVAL_TABLE: string }) => new DynamoTaskTokenStore({ tableName: config.AIRLOCK_APPROVAL_TABLE });

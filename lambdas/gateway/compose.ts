@@ -1,0 +1,163 @@
+import type { ApprovalLinkSigner } from '../auth/approval-link';
+import type { TokenVerifier } from '../auth/verifier';
+import { createInspector } from '../inspect/inspector';
+import { resolveGroupPolicy, type GroupPolicy, type Policy } from '../inspect/policy';
+import type { Inspector } from '../inspect/types';
+import type { ChatProvider } from '../providers/types';
+import type { AirlockLogger } from '../shared/logger';
+import type { ApprovalStore, TaskTokenStore } from '../store/approval-types';
+import type { SessionQueries, SessionStore, TranscriptStore } from '../store/types';
+import { ApprovalService } from './approvals/approval-gate';
+import { approvalPages, type PageHandler } from './approvals/approval-pages';
+import { invokeApproved } from './approvals/invoke-approved';
+import { notifyApprovers, type NotifyInput } from './approvals/notify-approvers';
+import type { ApprovalRecordsDeps, ApprovalWorkflow, ApproverNotifier, TaskResults } from './approvals/ports';
+import { recordOutcome, type OutcomeInput } from './approvals/record-outcome';
+import type { GatewayRequest, ResponseSink } from './http';
+import { cachedInspectorFactory } from './inspector-cache';
+import type { Clock, GatewayDeps, SessionEventPublisher } from './ports';
+import { createGatewayApp } from './router';
+
+/**
+ * The one composition root. The Lambda entry points and the local runtime hand in adapters (stores,
+ * upstreams, AWS or local services) and get the use cases wired the same way: GatewayDeps, the
+ * inspectors, the approval gate, the pages with their decision, and the workflow's steps are built
+ * here and nowhere else.
+ */
+
+/** The upstream of each chat wire format. */
+export interface ChatProviders {
+  openai: ChatProvider;
+  anthropic?: ChatProvider;
+}
+
+export interface GatewayAdapters {
+  policy: Policy;
+  providers: ChatProviders;
+  sessions: SessionStore;
+  transcripts: TranscriptStore;
+  /** Audit search over the session indexes; unset: the audit routes answer 503. */
+  queries?: SessionQueries;
+  /** Publishes each finished session's metadata; unset: nothing is published. */
+  events?: SessionEventPublisher;
+  /** Where `review` decisions are held; unset: they answer `approval_required`. */
+  approvals?: { store: ApprovalStore; workflow: ApprovalWorkflow; publicBaseUrl?: string };
+  logger: AirlockLogger;
+  clock: Clock;
+  newId(): string;
+}
+
+export interface Gateway {
+  deps: GatewayDeps;
+  /** Serves every route the proxy function serves (lambdas/gateway/routes.ts). */
+  app: (req: GatewayRequest, sink: ResponseSink) => Promise<void>;
+}
+
+export function composeGateway(a: GatewayAdapters): Gateway {
+  const deps: GatewayDeps = {
+    policy: a.policy,
+    inspectorFor: inspectorsFor(a.policy),
+    provider: a.providers.openai,
+    ...(a.providers.anthropic ? { anthropicProvider: a.providers.anthropic } : {}),
+    sessions: a.sessions,
+    transcripts: a.transcripts,
+    ...(a.queries ? { queries: a.queries } : {}),
+    ...(a.events ? { events: a.events } : {}),
+    logger: a.logger,
+    clock: a.clock,
+    newId: a.newId,
+  };
+  if (a.approvals) {
+    deps.approvals = new ApprovalService({
+      approvals: a.approvals.store,
+      sessions: a.sessions,
+      transcripts: a.transcripts,
+      workflow: a.approvals.workflow,
+      ...(a.approvals.publicBaseUrl ? { publicBaseUrl: a.approvals.publicBaseUrl } : {}),
+      logger: a.logger,
+      clock: a.clock,
+    });
+  }
+  return { deps, app: createGatewayApp(deps) };
+}
+
+export interface ApprovalPagesAdapters {
+  approvals: ApprovalStore;
+  links: ApprovalLinkSigner;
+  /** Verifies the approver's sign-in token (Cognito, a configured issuer, the local dev issuer). */
+  approvers: TokenVerifier;
+  signInUrl(returnPath: string): string;
+  logger: AirlockLogger;
+  clock: Clock;
+  /** Pages beside the approval page, by `METHOD path` (the sign-in round trip in AWS). */
+  extraPages?: Record<string, PageHandler>;
+  /** Where decisions are taken (the decide function, the local runtime); unset: read-only pages. */
+  decisions?: { policy: Policy; tokens: TaskTokenStore; tasks: TaskResults; sessions: SessionStore };
+}
+
+/** `/approvals/*`: the page, and where decisions are taken the decision, with the approver's note masked by the requester's inspector. */
+export function composeApprovalPages(a: ApprovalPagesAdapters): PageHandler {
+  const { decisions } = a;
+  return approvalPages(
+    {
+      approvals: a.approvals,
+      links: a.links,
+      approvers: a.approvers,
+      signInUrl: a.signInUrl,
+      logger: a.logger,
+      clock: a.clock,
+      ...(decisions
+        ? {
+            decisions: {
+              tokens: decisions.tokens,
+              tasks: decisions.tasks,
+              sessions: decisions.sessions,
+              maskReason: (approval, reason) => inspectorForCaller(decisions.policy, approval.principal.groups).maskText(reason).masked,
+            },
+          }
+        : {}),
+    },
+    a.extraPages,
+  );
+}
+
+/** The RequestApproval step: keeps the task token, mails the approvers. */
+export function composeNotifyStep(a: {
+  approvals: ApprovalStore;
+  tokens: TaskTokenStore;
+  notifier: ApproverNotifier;
+  links: ApprovalLinkSigner;
+  /** Read at each notification: locally the base URL is known only once the server listens. */
+  publicBaseUrl: () => string;
+  logger: AirlockLogger;
+  clock: Clock;
+}): (input: NotifyInput) => Promise<void> {
+  return (input) => notifyApprovers({ ...a, publicBaseUrl: a.publicBaseUrl() }, input);
+}
+
+/** The InvokeUpstream step: the approved, masked request to the proxy's upstream, its answer masked. */
+export function composeInvokeStep(a: ApprovalRecordsDeps & { policy: Policy; providers: ChatProviders }): (input: { approvalId: string }) => Promise<{ transcriptSha256: string }> {
+  const deps = { ...a, inspectorFor: inspectorsFor(a.policy) };
+  return (input) => invokeApproved(deps, input);
+}
+
+/** The Record* steps: settle the approval and the held session's record. */
+export function composeRecordStep(a: ApprovalRecordsDeps): (input: OutcomeInput) => Promise<void> {
+  return (input) => recordOutcome(a, input);
+}
+
+/** One inspector cache per policy: compiling detectors is the costly part, and every route shares them. */
+const caches = new WeakMap<Policy, (gp: GroupPolicy) => Inspector>();
+function inspectorsFor(policy: Policy): (gp: GroupPolicy) => Inspector {
+  let cache = caches.get(policy);
+  if (!cache) {
+    cache = cachedInspectorFactory(createInspector);
+    caches.set(policy, cache);
+  }
+  return cache;
+}
+
+/** The inspector of a caller's effective policy; a caller who lost access is masked with the defaults. */
+function inspectorForCaller(policy: Policy, groups: readonly string[]): Inspector {
+  return inspectorsFor(policy)(resolveGroupPolicy(policy, groups) ?? policy.defaults);
+}
