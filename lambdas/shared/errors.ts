@@ -31,6 +31,17 @@ export interface AirlockErrorOptions {
   /** Extra response headers (e.g. `retry-after`). */
   headers?: Record<string, string>;
   cause?: unknown;
+  /** What the upstream itself said about a rejected request: data for the gateway, never rendered as is. */
+  upstream?: UpstreamDetail;
+}
+
+/**
+ * The upstream's own message and `param` for a request it refused (4xx). It can quote the gateway's
+ * credential or echo a secret, so it only reaches a caller through `callerFacingError`, which masks it.
+ */
+export interface UpstreamDetail {
+  message: string;
+  param: string | null;
 }
 
 export class AirlockError extends Error {
@@ -38,6 +49,7 @@ export class AirlockError extends Error {
   readonly param: string | null;
   readonly details: Record<string, unknown>;
   readonly headers: Record<string, string>;
+  readonly upstream: UpstreamDetail | undefined;
 
   constructor(
     readonly status: number,
@@ -50,6 +62,7 @@ export class AirlockError extends Error {
     this.param = options.param ?? null;
     this.details = options.details ?? {};
     this.headers = options.headers ?? {};
+    this.upstream = options.upstream;
   }
 
   toJSON(): ErrorEnvelope {
@@ -92,8 +105,9 @@ export const promptBlocked = (reasons: string[]) =>
 export const upstreamError = (message: string, cause?: unknown) =>
   new AirlockError(502, 'upstream_error', 'upstream_error', message, { cause });
 
-export const upstreamTimeout = (timeoutMs: number, cause?: unknown) =>
-  new AirlockError(504, 'upstream_error', 'upstream_error', `The upstream did not answer within ${timeoutMs} ms.`, { cause });
+/** `message` names the limit that was hit (the call's deadline, the wait for a first byte, a silent stream). */
+export const upstreamTimeout = (message: string, cause?: unknown) =>
+  new AirlockError(504, 'upstream_error', 'upstream_error', message, { cause });
 
 export const recordUnavailable = (cause?: unknown) =>
   new AirlockError(503, 'server_error', 'record_unavailable', 'The session could not be recorded, so the request was not forwarded.', { cause });
