@@ -81,6 +81,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       baseUrl: upstreamUrl,
       apiKey: async () => apiKey,
       timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
+      deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS,
       retries: config.AIRLOCK_UPSTREAM_RETRIES,
     });
 
@@ -97,6 +98,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
               baseUrl: anthropicUrl,
               apiKey: async () => anthropicKey,
               timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
+              deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS,
               retries: config.AIRLOCK_UPSTREAM_RETRIES,
             }),
           }

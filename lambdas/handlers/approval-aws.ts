@@ -1,4 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { cachedSecret, type SecretsClient } from '../aws/secret-value';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -61,21 +62,15 @@ export class SnsApproverNotifier implements ApproverNotifier {
   }
 }
 
-/** The approval-link key from Secrets Manager (at least 32 bytes), read once per container. */
-export function linkKeyFromSecret(secretArn: string, client = new SecretsManagerClient({})): () => Promise<Uint8Array> {
-  let cached: Promise<Uint8Array> | undefined;
-  return () => {
-    cached ??= client
-      .send(new GetSecretValueCommand({ SecretId: secretArn }))
-      .then((out) => {
-        const key = Buffer.from(out.SecretString?.trim() ?? '', 'utf8');
-        if (key.length < 32) throw new Error('the approval link secret must hold at least 32 characters');
-        return key;
-      })
-      .catch((err: unknown) => {
-        cached = undefined;
-        throw err;
-      });
-    return cached;
-  };
+/** The approval-link key from Secrets Manager (at least 32 bytes), with the same bounded lifetime as upstream keys. */
+export function linkKeyFromSecret(secretArn: string, client: SecretsClient = new SecretsManagerClient({})): () => Promise<Uint8Array> {
+  return cachedSecret({
+    client,
+    secretId: secretArn,
+    parse: (secretString) => {
+      const key = Buffer.from(secretString?.trim() ?? '', 'utf8');
+      if (key.length < 32) throw new Error('the approval link secret must hold at least 32 characters');
+      return key;
+    },
+  });
 }

@@ -1,5 +1,6 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ulid } from 'ulid';
+import { cachedSecret } from '../aws/secret-value';
 import { ApprovalService } from '../gateway/approvals/approval-gate';
 import { cachedInspectorFactory } from '../gateway/inspector-cache';
 import { systemClock, type GatewayDeps } from '../gateway/ports';
@@ -8,7 +9,7 @@ import { loadBundledPolicy } from './bundled-policy';
 import { anthropicProvider } from '../providers/anthropic';
 import { OpenAICompatibleProvider } from '../providers/openai-compatible';
 import type { RuntimeConfig } from '../shared/config';
-import { logger } from '../shared/logger';
+import { errorForLog, logger } from '../shared/logger';
 import { DynamoApprovalStore } from '../store/approval-store';
 import { DynamoSessionStore } from '../store/dynamo-session-store';
 import { EventBridgeSessionEvents } from '../store/eventbridge-session-events';
@@ -32,6 +33,7 @@ export function lambdaGatewayDeps(config: RuntimeConfig): GatewayDeps {
       baseUrl: config.AIRLOCK_UPSTREAM_URL,
       apiKey: secretReader(config.AIRLOCK_UPSTREAM_SECRET_ARN),
       timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
+      deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS,
       retries: config.AIRLOCK_UPSTREAM_RETRIES,
     }),
     ...(config.AIRLOCK_ANTHROPIC_URL
@@ -40,6 +42,7 @@ export function lambdaGatewayDeps(config: RuntimeConfig): GatewayDeps {
             baseUrl: config.AIRLOCK_ANTHROPIC_URL,
             apiKey: secretReader(config.AIRLOCK_ANTHROPIC_SECRET_ARN),
             timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
+            deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS,
             retries: config.AIRLOCK_UPSTREAM_RETRIES,
           }),
         }
@@ -69,24 +72,24 @@ export function lambdaGatewayDeps(config: RuntimeConfig): GatewayDeps {
 
 const secrets = new SecretsManagerClient({});
 
-/** The secret holds the key as a plain string or as JSON `{ "apiKey": "…" }`. Cached for the container's life. */
+/**
+ * The secret holds the key as a plain string or as JSON `{ "apiKey": "…" }`. Cached for a minute,
+ * so a `put-secret-value` rotation reaches warm functions within a minute without a read per request.
+ */
 function secretReader(secretArn: string | undefined): () => Promise<string | undefined> {
   if (!secretArn) return async () => undefined;
-  let cached: Promise<string | undefined> | undefined;
-  return () => {
-    cached ??= secrets
-      .send(new GetSecretValueCommand({ SecretId: secretArn }))
-      .then((out) => {
-        const value = out.SecretString?.trim();
-        if (!value) return undefined;
-        if (!value.startsWith('{')) return value;
-        const parsed = JSON.parse(value) as { apiKey?: unknown };
-        return typeof parsed.apiKey === 'string' ? parsed.apiKey : undefined;
-      })
-      .catch((err: unknown) => {
-        cached = undefined;
-        throw err;
-      });
-    return cached;
-  };
+  return cachedSecret({
+    client: secrets,
+    secretId: secretArn,
+    parse: upstreamKeyOf,
+    onStaleServed: (err) => logger.warn('upstream key refresh failed; serving the previous value', { secretArn, error: errorForLog(err) }),
+  });
+}
+
+function upstreamKeyOf(secretString: string | undefined): string | undefined {
+  const value = secretString?.trim();
+  if (!value) return undefined;
+  if (!value.startsWith('{')) return value;
+  const parsed = JSON.parse(value) as { apiKey?: unknown };
+  return typeof parsed.apiKey === 'string' ? parsed.apiKey : undefined;
 }

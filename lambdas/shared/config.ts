@@ -80,6 +80,8 @@ const envSchema = z.object({
   AIRLOCK_ANTHROPIC_SECRET_ARN: z.string().optional(),
   AIRLOCK_UPSTREAM_TIMEOUT_MS: intWithDefault(60_000),
   AIRLOCK_UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** One deadline per upstream call for everything before the answer starts (all attempts and backoffs). */
+  AIRLOCK_UPSTREAM_DEADLINE_MS: intWithDefault(60_000),
   AIRLOCK_MAX_BODY_BYTES: intWithDefault(1_048_576),
   AIRLOCK_SESSION_TTL_DAYS: intWithDefault(400),
   AIRLOCK_POLICY_FILE: z.string().default('airlock.policy.yaml'),
