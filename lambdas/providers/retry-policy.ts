@@ -22,6 +22,8 @@ export function retryAfterMs(header: string | string[] | undefined, nowMs: numbe
   const value = (Array.isArray(header) ? header[0] : header)?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // All three HTTP-date forms start with a day name; Date.parse alone would take "-5" as a year.
+  if (!/^[A-Za-z]{3}/.test(value)) return undefined;
   const at = Date.parse(value);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
