@@ -14,30 +14,51 @@ export interface TransportRequest {
   url: URL;
   headers: Record<string, string>;
   body?: string;
-  /** Aborting destroys the request, and the response if it has started. */
-  signal: AbortSignal;
+  /** The caller's signal: aborting destroys the request, and the response if it has started. */
+  signal?: AbortSignal;
+  /** Time allowed for the response headers; past it the request is destroyed with `TransportTimeout`. */
+  headersTimeoutMs: number;
 }
 
 /** Resolves with the response once its headers are in; the body is left to the caller to read. */
 export async function sendRequest(request: TransportRequest): Promise<IncomingMessage> {
+  const started = performance.now();
   try {
-    return await sendOnce(request);
+    return await sendOnce(request, request.headersTimeoutMs);
   } catch (err) {
     // A pooled connection the server closed while it sat idle (or while a Lambda was frozen)
     // fails at once with a reset; Node's advice is to send again on a fresh connection.
-    if ((err as { reusedSocket?: boolean }).reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET' && !request.signal.aborted) {
-      return sendOnce(request);
+    const left = request.headersTimeoutMs - (performance.now() - started);
+    if ((err as { reusedSocket?: boolean }).reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET' && !request.signal?.aborted && left > 0) {
+      return sendOnce(request, left);
     }
     throw err;
   }
 }
 
-function sendOnce({ method, url, headers, body, signal }: TransportRequest): Promise<IncomingMessage> {
+/**
+ * One timer and one abort listener per request, not `AbortSignal.any`/`AbortSignal.timeout` passed
+ * as `signal`: on this path those cost more CPU than the HTTP exchange itself (bench/upstream-client.ts).
+ */
+function sendOnce({ method, url, headers, body, signal }: TransportRequest, headersTimeoutMs: number): Promise<IncomingMessage> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
   return new Promise<IncomingMessage>((resolve, reject) => {
-    const req = send(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent, signal }, resolve);
-    req.once('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
+    if (signal?.aborted) return reject(signal.reason);
+    const req = send(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent });
+    const timer = setTimeout(() => req.destroy(new TransportTimeout(`no response headers within ${headersTimeoutMs} ms`)), headersTimeoutMs);
+    const onAbort = () => req.destroy(new Error('aborted by the caller', { cause: signal?.reason }));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    req.once('response', (response) => {
+      clearTimeout(timer);
+      if (signal) response.once('close', () => signal.removeEventListener('abort', onAbort));
+      resolve(response);
+    });
+    req.once('error', (err) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      reject(Object.assign(err, { reusedSocket: req.reusedSocket }));
+    });
     req.end(body);
   });
 }

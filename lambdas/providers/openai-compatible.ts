@@ -86,20 +86,16 @@ export class OpenAICompatibleProvider implements ChatProvider {
       if (attemptMs <= 0) throw this.deadlineError(attempt - 1, lastError);
       const tries = `${attempt} ${attempt === 1 ? 'attempt' : 'attempts'}`;
       // The attempt's timer covers the wait for response headers only; a body has its own limits.
-      const firstByte = new AbortController();
-      const timer = setTimeout(() => firstByte.abort(new TransportTimeout('no response headers in time')), attemptMs);
       let response: IncomingMessage | undefined;
       try {
-        response = await sendRequest({ method, url, headers, body, signal: signal ? AbortSignal.any([signal, firstByte.signal]) : firstByte.signal });
+        response = await sendRequest({ method, url, headers, body, ...(signal ? { signal } : {}), headersTimeoutMs: attemptMs });
       } catch (err) {
         if (signal?.aborted) throw cancelledByCaller(err);
-        lastError = !firstByte.signal.aborted
+        lastError = !(err instanceof TransportTimeout)
           ? upstreamError('The upstream could not be reached.', err)
           : attemptMs < this.options.timeoutMs
             ? upstreamTimeout(`The upstream did not answer within the ${this.deadlineMs} ms deadline (${tries}).`, err)
             : upstreamTimeout(`The upstream did not answer within ${this.options.timeoutMs} ms (${tries}).`, err);
-      } finally {
-        clearTimeout(timer);
       }
       let wait: number | undefined;
       if (response) {
