@@ -3,10 +3,11 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { OpenAICompatibleProvider } from '../lambdas/providers/openai-compatible';
 import { readText, sendRequest } from '../lambdas/providers/http-transport';
+import { sseDataPayloads } from '../lambdas/providers/sse';
 import { round, type Figure } from './stats';
 
 /**
- * CPU the gateway spends per upstream call, by client, side by side in one run: global `fetch`
+ * CPU the gateway spends per upstream call, by client, plain and streamed, side by side in one run: global `fetch`
  * (what the provider used before), the keep-alive `node:http` transport alone, and the whole
  * provider on top of it (headers, deadline timers, JSON parse). The echo upstream runs in its own
  * process, so `process.cpuUsage()` here is the client's work only (all threads of this process).
@@ -29,10 +30,20 @@ export async function runUpstreamClientBench(): Promise<Figure[]> {
     const url = new URL(`${baseUrl}/chat/completions`);
     const provider = new OpenAICompatibleProvider({ baseUrl, apiKey: async () => 'bench-key', timeoutMs: 10_000, retries: 0 });
     const parsedBody = JSON.parse(body) as Record<string, unknown>;
+    const streamBody = JSON.stringify({ ...parsedBody, stream: true });
     const clients: Record<string, () => Promise<unknown>> = {
       fetch: async () => JSON.parse(await (await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) })).text()),
       node_http: async () => JSON.parse(await readText(await sendRequest({ method: 'POST', url, headers, body, headersTimeoutMs: 10_000 }), 1 << 25, 10_000)),
       provider: () => provider.call({ path: '/chat/completions', body: parsedBody, stream: false }),
+      // Streamed: the same SSE parser over each client's body, every event read.
+      fetch_stream: async () => {
+        const response = await fetch(url, { method: 'POST', headers, body: streamBody, signal: AbortSignal.timeout(10_000) });
+        for await (const _ of sseDataPayloads(response.body as unknown as AsyncIterable<Uint8Array>)) void _;
+      },
+      provider_stream: async () => {
+        const result = await provider.call({ path: '/chat/completions', body: { ...parsedBody, stream: true }, stream: true });
+        if (result.kind === 'stream') for await (const _ of result.events) void _;
+      },
     };
     const calls = Number(process.env.AIRLOCK_BENCH_CALLS ?? 400);
     const rounds = Number(process.env.AIRLOCK_BENCH_ROUNDS ?? 7);
