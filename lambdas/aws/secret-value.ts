@@ -14,7 +14,7 @@ export interface CachedSecretOptions<T> {
   ttlMs?: number;
   /** While Secrets Manager fails, the last value is still served for this long past its TTL; then calls fail. */
   graceMs?: number;
-  /** After a failed read inside the grace window, no new read is tried for this long. */
+  /** After a failed read, no new read is tried for this long (the stale value, or the failure, is served). */
   retryAfterFailureMs?: number;
   now?: () => number;
   /** Told about a failed refresh that was bridged with the stale value (never given the value). */
@@ -40,6 +40,7 @@ export function cachedSecret<T>(options: CachedSecretOptions<T>): () => Promise<
   let held: Held<T> | undefined;
   let inFlight: Promise<T> | undefined;
   let failedAt: number | undefined;
+  let lastFailure: unknown;
 
   const read = (): Promise<T> => {
     inFlight ??= options.client
@@ -59,7 +60,17 @@ export function cachedSecret<T>(options: CachedSecretOptions<T>): () => Promise<
   return async () => {
     const at = now();
     if (held && at - held.readAt < ttlMs) return held.value;
-    if (!held) return read();
+    if (!held) {
+      // No value yet: a failing secret (missing, no permission) is not asked again on every request.
+      if (failedAt !== undefined && at - failedAt < retryAfterFailureMs) throw lastFailure;
+      try {
+        return await read();
+      } catch (err) {
+        failedAt = now();
+        lastFailure = err;
+        throw err;
+      }
+    }
     const stale = held;
     const withinGrace = at - stale.readAt < ttlMs + graceMs;
     if (withinGrace && failedAt !== undefined && at - failedAt < retryAfterFailureMs) return stale.value;

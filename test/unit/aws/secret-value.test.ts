@@ -114,13 +114,17 @@ describe('cached secret value', () => {
     expect(await read()).toBe('rotated-value');
   });
 
-  it('fails a first read that fails, and reads again on the next use', async () => {
-    const read = secret();
+  it('fails a first read that fails, and reads again once the failure pause has passed', async () => {
+    const read = secret({ retryAfterFailureMs: 5_000 });
     client.failing = true;
     await expect(read()).rejects.toThrow('ThrottlingException');
     client.failing = false;
 
-    expect(await read()).toBe('first-value');
+    await expect(read()).rejects.toThrow('ThrottlingException');
+    clock += 5_000;
+    const value = await read();
+
+    expect(value).toBe('first-value');
     expect(client.reads).toBe(2);
   });
 
