@@ -4,7 +4,7 @@ import { policyFromObject } from '../../../lambdas/inspect/policy';
 import { anthropicProvider } from '../../../lambdas/providers/anthropic';
 import { OpenAICompatibleProvider, type OpenAICompatibleOptions } from '../../../lambdas/providers/openai-compatible';
 import { AirlockError } from '../../../lambdas/shared/errors';
-import { answer, completion, silent, startFaultUpstream, stream, type FaultUpstream } from './fault-upstream';
+import { answer, completion, silent, startFaultUpstream, stream, type Behaviour, type FaultUpstream } from './fault-upstream';
 
 /**
  * The upstream client under faults, against a real HTTP server on loopback. Timings are asserted
@@ -258,6 +258,25 @@ describe('upstream client under faults', () => {
 
       expect(upstream.seen).toHaveLength(5);
       expect(upstream.connections()).toBe(1);
+    });
+
+    it('sends again on a fresh connection when the upstream dropped a kept-alive one, even with no retries', async () => {
+      const served = new WeakSet<object>();
+      const ok = completion('fresh');
+      // Like a server closing an idle connection just as it is reused: the second request on a socket gets no answer.
+      const dropsReusedConnections: Behaviour = (req, res) => {
+        if (served.has(req.socket)) return void req.socket.destroy();
+        served.add(req.socket);
+        ok(req, res);
+      };
+      upstream.script = [dropsReusedConnections];
+      const p = provider({ retries: 0 });
+      await p.call({ path: '/chat/completions', body: chat, stream: false });
+
+      const second = await p.call({ path: '/chat/completions', body: chat, stream: false });
+
+      expect(second).toMatchObject({ kind: 'json', body: { choices: [{ message: { content: 'fresh' } }] } });
+      expect(upstream.connections()).toBe(2);
     });
   });
 });
