@@ -77,6 +77,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       baseUrl: upstreamUrl,
       apiKey: async () => apiKey,
       timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
+      deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS,
       retries: config.AIRLOCK_UPSTREAM_RETRIES,
     });
 
@@ -91,6 +92,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
               baseUrl: anthropicUrl,
               apiKey: async () => anthropicKey,
               timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
+              deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS,
               retries: config.AIRLOCK_UPSTREAM_RETRIES,
             }),
           }

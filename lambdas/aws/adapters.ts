@@ -39,7 +39,7 @@ export function awsRecords(config: RecordsConfig): ApprovalRecordsDeps {
 }
 
 export function awsProviders(config: ConfigOf<'approval-invoke-upstream'> | ConfigOf<'proxy'>): ChatProviders {
-  const common = { timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS, retries: config.AIRLOCK_UPSTREAM_RETRIES };
+  const common = { timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS, deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS, retries: config.AIRLOCK_UPSTREAM_RETRIES };
   return {
     openai: new OpenAICompatibleProvider({ ...common, baseUrl: config.AIRLOCK_UPSTREAM_URL, apiKey: upstreamKeyFromSecret(config.AIRLOCK_UPSTREAM_SECRET_ARN) }),
     ...(config.AIRLOCK_ANTHROPIC_URL

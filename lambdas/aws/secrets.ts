@@ -1,46 +1,43 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { errorForLog, logger } from '../shared/logger';
+import { cachedSecret, type SecretsClient } from './secret-value';
 
-/** Secrets Manager reads of the AWS runtime: the upstream keys and the approval-link key. */
+/**
+ * Secrets Manager reads of the AWS runtime: the upstream keys and the approval-link key, each
+ * cached for a bounded time (secret-value.ts), so a `put-secret-value` rotation reaches warm
+ * functions within a minute without a read per request.
+ */
 
 const defaultClient = new SecretsManagerClient({});
 
-/** The secret holds the key as a plain string or as JSON `{ "apiKey": "…" }`. Cached for the container's life. */
-export function upstreamKeyFromSecret(secretArn: string | undefined, client = defaultClient): () => Promise<string | undefined> {
+/** The secret holds the key as a plain string or as JSON `{ "apiKey": "…" }`. */
+export function upstreamKeyFromSecret(secretArn: string | undefined, client: SecretsClient = defaultClient): () => Promise<string | undefined> {
   if (!secretArn) return async () => undefined;
-  let cached: Promise<string | undefined> | undefined;
-  return () => {
-    cached ??= client
-      .send(new GetSecretValueCommand({ SecretId: secretArn }))
-      .then((out) => {
-        const value = out.SecretString?.trim();
-        if (!value) return undefined;
-        if (!value.startsWith('{')) return value;
-        const parsed = JSON.parse(value) as { apiKey?: unknown };
-        return typeof parsed.apiKey === 'string' ? parsed.apiKey : undefined;
-      })
-      .catch((err: unknown) => {
-        cached = undefined;
-        throw err;
-      });
-    return cached;
-  };
+  return cachedSecret({
+    client,
+    secretId: secretArn,
+    parse: upstreamKeyOf,
+    onStaleServed: (err) => logger.warn('upstream key refresh failed; serving the previous value', { secretArn, error: errorForLog(err) }),
+  });
 }
 
-/** The approval-link key from Secrets Manager (at least 32 bytes), read once per container. */
-export function linkKeyFromSecret(secretArn: string, client = defaultClient): () => Promise<Uint8Array> {
-  let cached: Promise<Uint8Array> | undefined;
-  return () => {
-    cached ??= client
-      .send(new GetSecretValueCommand({ SecretId: secretArn }))
-      .then((out) => {
-        const key = Buffer.from(out.SecretString?.trim() ?? '', 'utf8');
-        if (key.length < 32) throw new Error('the approval link secret must hold at least 32 characters');
-        return key;
-      })
-      .catch((err: unknown) => {
-        cached = undefined;
-        throw err;
-      });
-    return cached;
-  };
+function upstreamKeyOf(secretString: string | undefined): string | undefined {
+  const value = secretString?.trim();
+  if (!value) return undefined;
+  if (!value.startsWith('{')) return value;
+  const parsed = JSON.parse(value) as { apiKey?: unknown };
+  return typeof parsed.apiKey === 'string' ? parsed.apiKey : undefined;
+}
+
+/** The approval-link key (at least 32 bytes), with the same bounded lifetime as upstream keys. */
+export function linkKeyFromSecret(secretArn: string, client: SecretsClient = defaultClient): () => Promise<Uint8Array> {
+  return cachedSecret({
+    client,
+    secretId: secretArn,
+    parse: (secretString) => {
+      const key = Buffer.from(secretString?.trim() ?? '', 'utf8');
+      if (key.length < 32) throw new Error('the approval link secret must hold at least 32 characters');
+      return key;
+    },
+  });
 }

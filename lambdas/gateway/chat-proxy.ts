@@ -10,6 +10,7 @@ import { airlockHeaders, sendJson, SSE_HEADERS, type GatewayRequest, type Respon
 import { withResponseFindings } from './finding-counts';
 import type { GatewayDeps } from './ports';
 import { SessionRecorder } from './session-recorder';
+import { callerFacingError } from './upstream-errors';
 
 /**
  * A chat API through the control point: validate, inspect (mask + score), decide, record, forward
@@ -115,7 +116,8 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     );
     deps.logger.info('session completed', { sessionId: recorder.id, route, decision, status: result.error ? 'failed' : 'completed', overheadMs: meta.overheadMs });
   } catch (thrown) {
-    const err = toAirlockError(thrown);
+    // Only an upstream refusal carries text to mask, and it can only come after the caller's policy resolved.
+    const err = callerFacingError(toAirlockError(thrown), (text) => deps.inspectorFor(assertCanInvoke(principal, deps.policy)).maskText(text).masked);
     if (err.code === 'internal_error') deps.logger.error('unexpected error', { sessionId: recorder.id, error: errorForLog(thrown) });
     if (!sink.started) {
       meta.overheadMs = overheadSoFar() - upstreamMs;

@@ -1,51 +1,67 @@
+import type { IncomingMessage } from 'node:http';
 import { AirlockError, modelNotFound, upstreamError, upstreamTimeout } from '../shared/errors';
+import { BodyTooLarge, chunksWithIdleTimeout, readText, sendRequest, TransportTimeout } from './http-transport';
+import { jitteredBackoffMs, RETRYABLE_STATUS, retryAfterMs, retryAfterSeconds } from './retry-policy';
 import { sseDataPayloads } from './sse';
 import type { ChatProvider, UpstreamCall, UpstreamResult } from './types';
+import { upstreamErrorDetail } from './upstream-error-body';
 
 export interface OpenAICompatibleOptions {
   /** e.g. `https://api.openai.com/v1`. */
   baseUrl: string;
-  /** Resolved lazily so a Secrets Manager read happens once, at first use. */
+  /** Asked on every call; the Lambda wiring caches it with a lifetime (lambdas/aws/secret-value.ts). */
   apiKey: () => Promise<string | undefined>;
-  /** Time allowed for the upstream's response headers, and then between two stream chunks. */
+  /** Time allowed for the upstream's first byte (response headers), then between two stream chunks. */
   timeoutMs: number;
-  /** Retries for failures before any byte came back: connection errors, timeouts, 429 and 5xx. */
+  /**
+   * One deadline for everything before the answer starts: every attempt, every backoff. Default
+   * `timeoutMs`. A silent upstream is answered 504 at the deadline, whatever `retries` says.
+   */
+  deadlineMs?: number;
+  /** Retries, inside the deadline, for failures before any byte came back: connection errors, timeouts, 408, 429 and 5xx. */
   retries: number;
-  /** Base of the exponential backoff between retries. */
+  /** Base of the jittered exponential backoff between retries. */
   backoffMs?: number;
-  fetch?: typeof fetch;
+  /** Largest JSON answer (and error body) read from the upstream. */
+  maxResponseBytes?: number;
   /** How the key is sent; default `Authorization: Bearer <key>`. */
   authHeaders?: (apiKey: string) => Record<string, string>;
   /** Fixed headers on every request (e.g. `anthropic-version`). */
   headers?: Record<string, string>;
   name?: string;
+  /** Test seams: the backoff's random source and wall clock (for HTTP-date `Retry-After`). */
+  random?: () => number;
+  now?: () => number;
 }
 
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/** An error body is only read to find the upstream's message; more than this is not an error message. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /**
- * Any OpenAI-compatible HTTP upstream. The key never leaves this class; errors from the upstream
- * are reduced to a status and a fixed message, because an upstream error body can quote the
- * gateway's own credential (e.g. "Incorrect API key provided: sk-...").
+ * Any OpenAI-compatible HTTP upstream over a keep-alive connection pool. The key never leaves
+ * this class. A refused request (4xx) carries the upstream's own message as data for the gateway
+ * to mask (`AirlockError.upstream`); its rendered message stays generic, because an upstream
+ * error body can quote the gateway's credential (e.g. "Incorrect API key provided: sk-...").
  */
 export class OpenAICompatibleProvider implements ChatProvider {
   readonly name: string;
-  private readonly fetchFn: typeof fetch;
   private readonly base: string;
+  private readonly deadlineMs: number;
 
   constructor(private readonly options: OpenAICompatibleOptions) {
     this.name = options.name ?? 'openai-compatible';
-    this.fetchFn = options.fetch ?? fetch;
     this.base = options.baseUrl.replace(/\/+$/, '');
+    this.deadlineMs = options.deadlineMs ?? options.timeoutMs;
   }
 
   async call(request: UpstreamCall): Promise<UpstreamResult> {
     const model = typeof request.body.model === 'string' ? request.body.model : undefined;
     const response = await this.send('POST', request.path, JSON.stringify(request.body), model, request.signal);
-    if (!request.stream || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+    if (!request.stream || !String(response.headers['content-type'] ?? '').includes('text/event-stream')) {
       return { kind: 'json', body: await this.readJson(response, request.signal) };
     }
-    return { kind: 'stream', events: sseDataPayloads(this.withIdleTimeout(response, request.signal)) };
+    return { kind: 'stream', events: sseDataPayloads(this.streamBody(response, request.signal)) };
   }
 
   async listModels(signal?: AbortSignal): Promise<string[]> {
@@ -54,92 +70,129 @@ export class OpenAICompatibleProvider implements ChatProvider {
     return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
   }
 
-  private async send(method: string, path: string, body: string | undefined, model: string | undefined, signal?: AbortSignal): Promise<Response> {
+  private async send(method: string, path: string, body: string | undefined, model: string | undefined, signal?: AbortSignal): Promise<IncomingMessage> {
+    const started = performance.now();
+    const left = () => this.deadlineMs - (performance.now() - started);
     const apiKey = await this.options.apiKey();
     const headers: Record<string, string> = { accept: 'application/json, text/event-stream', ...this.options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (apiKey) Object.assign(headers, this.options.authHeaders ? this.options.authHeaders(apiKey) : { authorization: `Bearer ${apiKey}` });
+    const url = new URL(`${this.base}${path}`);
     let lastError: AirlockError = upstreamError('The upstream could not be reached.');
-    for (let attempt = 0; attempt <= this.options.retries; attempt++) {
-      if (attempt > 0) await sleep((this.options.backoffMs ?? 100) * 2 ** (attempt - 1), signal);
-      // The timeout covers the wait for response headers only; the body has its own idle timeout.
-      const attemptCtrl = new AbortController();
-      const timer = setTimeout(() => attemptCtrl.abort(new Error('upstream timeout')), this.options.timeoutMs);
-      const abortOnCaller = () => attemptCtrl.abort(signal?.reason);
-      signal?.addEventListener('abort', abortOnCaller, { once: true });
-      let response: Response;
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      const attemptMs = Math.min(this.options.timeoutMs, left());
+      if (attemptMs <= 0) throw this.deadlineError(attempt - 1, lastError);
+      const tries = `${attempt} ${attempt === 1 ? 'attempt' : 'attempts'}`;
+      // The attempt's timer covers the wait for response headers only; a body has its own limits.
+      let response: IncomingMessage | undefined;
       try {
-        response = await this.fetchFn(`${this.base}${path}`, { method, headers, body, signal: attemptCtrl.signal });
+        response = await sendRequest({ method, url, headers, body, ...(signal ? { signal } : {}), headersTimeoutMs: attemptMs });
       } catch (err) {
-        signal?.removeEventListener('abort', abortOnCaller);
-        if (signal?.aborted) throw upstreamError('The request was cancelled by the caller.', err);
-        lastError = attemptCtrl.signal.aborted ? upstreamTimeout(this.options.timeoutMs, err) : upstreamError('The upstream could not be reached.', err);
-        continue;
-      } finally {
-        clearTimeout(timer);
+        if (signal?.aborted) throw cancelledByCaller(err);
+        lastError = !(err instanceof TransportTimeout)
+          ? upstreamError('The upstream could not be reached.', err)
+          : attemptMs < this.options.timeoutMs
+            ? upstreamTimeout(`The upstream did not answer within the ${this.deadlineMs} ms deadline (${tries}).`, err)
+            : upstreamTimeout(`The upstream did not answer within ${this.options.timeoutMs} ms (${tries}).`, err);
       }
-      if (response.ok) return response;
-      await response.body?.cancel().catch(() => undefined);
-      lastError = this.errorFor(response.status, model);
-      if (!RETRYABLE_STATUS.has(response.status)) break;
+      let wait: number | undefined;
+      if (response) {
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) return response;
+        lastError = await this.errorFor(response, status, model);
+        if (!RETRYABLE_STATUS.has(status)) throw lastError;
+        wait = retryAfterMs(response.headers['retry-after'], (this.options.now ?? Date.now)());
+      }
+      if (attempt > this.options.retries) throw lastError;
+      wait ??= jitteredBackoffMs(attempt, this.options.backoffMs ?? 100, this.options.random);
+      // A wait that does not fit in the deadline is not waited: the caller gets the answer now
+      // (for a 429, with the upstream's Retry-After) instead of a timeout later.
+      if (wait >= left()) throw lastError;
+      await sleep(wait, signal).catch((err: unknown) => {
+        throw cancelledByCaller(err);
+      });
     }
-    throw lastError;
   }
 
-  private errorFor(status: number, model: string | undefined): AirlockError {
-    if (status === 404) return model ? modelNotFound(model) : upstreamError('The upstream has no such resource.');
-    if (status === 401 || status === 403) return upstreamError('The upstream refused the gateway credential; ask the gateway operator.');
-    if (status === 400 || status === 422) return new AirlockError('upstream_rejected', 'The upstream rejected the request as invalid.');
-    if (status === 429) return new AirlockError('upstream_rate_limited', 'The upstream is rate limiting; retry later.');
+  /** The last failure when the deadline ran out between attempts: a timeout says so, anything else stands. */
+  private deadlineError(attempts: number, lastError: AirlockError): AirlockError {
+    if (lastError.status !== 504) return lastError;
+    return upstreamTimeout(`The upstream did not answer within the ${this.deadlineMs} ms deadline (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}).`, lastError);
+  }
+
+  private async errorFor(response: IncomingMessage, status: number, model: string | undefined): Promise<AirlockError> {
+    if (status === 401 || status === 403) {
+      response.resume();
+      // About the gateway's own credential: nothing the caller can act on, and it may quote the key.
+      return upstreamError('The upstream refused the gateway credential; ask the gateway operator.');
+    }
+    if (status === 429) {
+      response.resume();
+      // Rate limits are the gateway account's (their messages name the organisation): generic text, the upstream's Retry-After.
+      const wait = retryAfterMs(response.headers['retry-after'], (this.options.now ?? Date.now)());
+      return new AirlockError('upstream_rate_limited', 'The upstream is rate limiting; retry later.', {
+        ...(wait === undefined ? {} : { headers: { 'retry-after': retryAfterSeconds(wait) } }),
+      });
+    }
+    if (status === 404 && model) {
+      response.resume();
+      return modelNotFound(model);
+    }
+    if (status >= 400 && status < 500 && status !== 408) {
+      const detail = upstreamErrorDetail(await readText(response, MAX_ERROR_BODY_BYTES, this.options.timeoutMs).catch(() => ''));
+      return new AirlockError('upstream_rejected', 'The upstream rejected the request as invalid.', {
+        status,
+        ...(detail ? { upstream: detail } : {}),
+      });
+    }
+    response.resume();
     return upstreamError(`The upstream failed with status ${status}.`);
   }
 
-  private async readJson(response: Response, signal?: AbortSignal): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+  private async readJson(response: IncomingMessage, signal?: AbortSignal): Promise<unknown> {
+    let text: string;
     try {
-      const text = await withAbort(response.text(), signal ? AbortSignal.any([signal, timeout]) : timeout);
+      text = await readText(response, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, this.options.timeoutMs);
+    } catch (err) {
+      if (signal?.aborted) throw cancelledByCaller(err);
+      if (err instanceof TransportTimeout) throw upstreamTimeout(`The upstream did not finish its answer within ${this.options.timeoutMs} ms.`, err);
+      if (err instanceof BodyTooLarge) throw upstreamError(`The upstream's answer exceeds ${this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES} bytes.`, err);
+      throw upstreamError('The upstream connection broke off during the answer.', err);
+    }
+    try {
       return JSON.parse(text);
     } catch (err) {
-      if (timeout.aborted) throw upstreamTimeout(this.options.timeoutMs, err);
       throw upstreamError('The upstream answered with a body that is not JSON.', err);
     }
   }
 
   /** Stream body chunks, failing if the upstream goes silent for longer than the timeout. */
-  private async *withIdleTimeout(response: Response, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-    if (!response.body) return;
-    const reader = response.body.getReader();
+  private async *streamBody(response: IncomingMessage, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
     try {
-      for (;;) {
-        const idle = AbortSignal.timeout(this.options.timeoutMs);
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await withAbort(reader.read(), signal ? AbortSignal.any([signal, idle]) : idle);
-        } catch (err) {
-          if (idle.aborted) throw upstreamTimeout(this.options.timeoutMs, err);
-          throw upstreamError('The upstream stream broke off.', err);
-        }
-        if (chunk.done) return;
-        yield chunk.value;
-      }
-    } finally {
-      reader.cancel().catch(() => undefined);
+      yield* chunksWithIdleTimeout(response, this.options.timeoutMs);
+    } catch (err) {
+      if (signal?.aborted) throw cancelledByCaller(err);
+      if (err instanceof TransportTimeout) throw upstreamTimeout(`The upstream stream was silent for more than ${this.options.timeoutMs} ms.`, err);
+      throw upstreamError('The upstream stream broke off.', err);
     }
   }
 }
 
-function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
-    );
-  });
-}
+const cancelledByCaller = (cause: unknown) => upstreamError('The request was cancelled by the caller.', cause);
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return withAbort(new Promise<void>((r) => setTimeout(r, ms)), signal ?? new AbortController().signal);
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -18,7 +18,8 @@ export type ErrorType =
 export const ERROR_CATALOGUE = {
   invalid_request: { status: 400, type: 'invalid_request_error' },
   invalid_json: { status: 400, type: 'invalid_request_error' },
-  upstream_rejected: { status: 400, type: 'invalid_request_error' },
+  // Keeps the upstream's own 4xx status (422 stays 422): the caller's request was wrong in that way.
+  upstream_rejected: { status: 400, type: 'invalid_request_error', passesUpstreamStatus: true },
   invalid_token: { status: 401, type: 'authentication_error' },
   forbidden: { status: 403, type: 'permission_error' },
   model_not_allowed: { status: 403, type: 'permission_error' },
@@ -45,7 +46,7 @@ export const ERROR_CATALOGUE = {
   audit_unavailable: { status: 503, type: 'server_error' },
   auth_unavailable: { status: 503, type: 'server_error' },
   upstream_timeout: { status: 504, type: 'upstream_error' },
-} as const satisfies Record<string, { status: number; type: ErrorType }>;
+} as const satisfies Record<string, { status: number; type: ErrorType; passesUpstreamStatus?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
@@ -66,6 +67,19 @@ export interface AirlockErrorOptions {
   /** Extra response headers (e.g. `retry-after`). */
   headers?: Record<string, string>;
   cause?: unknown;
+  /** What the upstream itself said about a rejected request: data for the gateway, never rendered as is. */
+  upstream?: UpstreamDetail;
+  /** The upstream's 4xx status, for the one code that passes it on (`upstream_rejected`); ignored by every other code. */
+  status?: number;
+}
+
+/**
+ * The upstream's own message and `param` for a request it refused (4xx). It can quote the gateway's
+ * credential or echo a secret, so it only reaches a caller through `callerFacingError`, which masks it.
+ */
+export interface UpstreamDetail {
+  message: string;
+  param: string | null;
 }
 
 export class AirlockError extends Error {
@@ -75,6 +89,7 @@ export class AirlockError extends Error {
   readonly param: string | null;
   readonly details: Record<string, unknown>;
   readonly headers: Record<string, string>;
+  readonly upstream: UpstreamDetail | undefined;
 
   constructor(
     readonly code: ErrorCode,
@@ -82,11 +97,14 @@ export class AirlockError extends Error {
     options: AirlockErrorOptions = {},
   ) {
     super(message, { cause: options.cause });
-    this.status = ERROR_CATALOGUE[code].status;
-    this.type = ERROR_CATALOGUE[code].type;
+    const entry: { status: number; type: ErrorType; passesUpstreamStatus?: true } = ERROR_CATALOGUE[code];
+    const passed = entry.passesUpstreamStatus && options.status !== undefined && options.status >= 400 && options.status < 500 ? options.status : undefined;
+    this.status = passed ?? entry.status;
+    this.type = passed === 404 ? 'not_found_error' : entry.type;
     this.param = options.param ?? null;
     this.details = options.details ?? {};
     this.headers = options.headers ?? {};
+    this.upstream = options.upstream;
   }
 
   toJSON(): ErrorEnvelope {
@@ -126,8 +144,8 @@ export const promptBlocked = (reasons: string[]) =>
 export const upstreamError = (message: string, cause?: unknown) =>
   new AirlockError('upstream_error', message, { cause });
 
-export const upstreamTimeout = (timeoutMs: number, cause?: unknown) =>
-  new AirlockError('upstream_timeout', `The upstream did not answer within ${timeoutMs} ms.`, { cause });
+/** `message` names the limit that was hit (the call's deadline, the wait for a first byte, a silent stream). */
+export const upstreamTimeout = (message: string, cause?: unknown) => new AirlockError('upstream_timeout', message, { cause });
 
 export const recordUnavailable = (cause?: unknown) =>
   new AirlockError('record_unavailable', 'The session could not be recorded, so the request was not forwarded.', { cause });

@@ -214,7 +214,7 @@ describe('chat completions through the local runtime (official openai client)', 
         (async () => {
           for await (const _ of stream) void _;
         })(),
-      ).rejects.toThrow(/did not answer/);
+      ).rejects.toThrow(/stream was silent for more than \d+ ms/);
     }, 15_000);
   });
 

@@ -40,3 +40,29 @@ describe('SSE parser', () => {
     expect(out).toEqual(['é€']);
   });
 });
+
+describe('SSE parser limits', () => {
+  async function drain(chunks: string[], max: number): Promise<unknown> {
+    async function* source() {
+      for (const c of chunks) yield new TextEncoder().encode(c);
+    }
+    try {
+      for await (const _ of sseDataPayloads(source(), max)) void _;
+      return undefined;
+    } catch (err) {
+      return err;
+    }
+  }
+
+  it('refuses a line that never ends', async () => {
+    expect(await drain(['data: ', 'x'.repeat(60), 'x'.repeat(60)], 100)).toMatchObject({ status: 502, code: 'upstream_error' });
+  });
+
+  it('refuses an event whose data lines never reach a blank line', async () => {
+    expect(await drain([Array.from({ length: 20 }, () => 'data: 0123456789\n').join('')], 100)).toMatchObject({ status: 502 });
+  });
+
+  it('accepts many events that are each within the limit', async () => {
+    expect(await drain([Array.from({ length: 50 }, () => 'data: 0123456789\n\n').join('')], 100)).toBeUndefined();
+  });
+});
