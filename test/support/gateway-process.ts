@@ -25,6 +25,8 @@ export interface GatewayProcess {
   bucket: string;
   /** Everything the process printed so far. */
   output(): string;
+  /** The environment the gateway runs with (its data directory, so tokens minted with it are accepted). */
+  env(): Record<string, string>;
   /** A token from `airlock token`, as a user mints one. */
   token(sub: string, groups: string[]): Promise<string>;
   /** Runs another `airlock` command as a user would, with this gateway's environment (data directory). */
@@ -74,6 +76,7 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
     tableName: tableName!,
     bucket: bucket!,
     output: () => output,
+    env: () => Object.fromEntries(Object.entries(childEnv).filter((e): e is [string, string] => typeof e[1] === 'string')),
     async token(sub, groups) {
       const { stdout } = await run(process.execPath, [CLI, 'token', '--sub', sub, '--groups', groups.join(',')], { cwd: REPO, env: childEnv });
       return stdout.trim();
