@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DETECTORS } from './detectors/registry';
+import { RISK_RULES } from './risk/registry';
 import type { DetectorAction } from './types';
 
 /**
@@ -149,10 +150,12 @@ export function policyFromObject(raw: unknown, source = 'policy'): Policy {
   const defaults = mergeGroupPolicy(BUILT_IN_DEFAULTS, p.defaults);
   assertThresholds(defaults, 'defaults', source);
   assertDetectorNames(defaults, p.defaults.detectors ?? {}, 'defaults', source);
+  assertSignalNames(defaults, p.defaults.risk?.signals ?? {}, 'defaults', source);
   for (const [name, override] of Object.entries(p.groups)) {
     const merged = mergeGroupPolicy(defaults, override);
     assertThresholds(merged, `groups.${name}`, source);
     assertDetectorNames(merged, override.detectors ?? {}, `groups.${name}`, source);
+    assertSignalNames(merged, override.risk?.signals ?? {}, `groups.${name}`, source);
   }
   return { version: 1, access: p.access, defaults, groups: p.groups };
 }
@@ -235,5 +238,35 @@ function assertDetectorNames(gp: GroupPolicy, detectors: Record<string, unknown>
 function assertThresholds(gp: GroupPolicy, path: string, source: string): void {
   if (gp.risk.review_at > gp.risk.block_at) {
     throw new PolicyError(source, [`${path}.risk.review_at: must not exceed block_at (${gp.risk.review_at} > ${gp.risk.block_at})`]);
+  }
+}
+
+/** Finding signals are `<category>.<type>`; keywords are the policy's own phrases. */
+const OPEN_SIGNAL_PREFIXES = ['secret', 'pii', 'custom', 'keyword'];
+
+/**
+ * A `risk.signals` key must name a signal a rule emits, or a rule's prefix: a typo
+ * (`dangerous_command.terraform_destory`) would otherwise silently change nothing.
+ */
+function assertSignalNames(gp: GroupPolicy, signals: Record<string, unknown>, path: string, source: string): void {
+  const rules = Object.values(RISK_RULES);
+  const exact = new Set(rules.flatMap((r) => r.signals ?? []));
+  const prefixes = new Set([...rules.map((r) => r.id), ...OPEN_SIGNAL_PREFIXES]);
+  const types = new Set<string>([...Object.values(DETECTORS).map((d) => d.type), ...(gp.custom?.patterns ?? []).map((c) => c.type), ...(gp.custom?.words ?? []).map((c) => c.type)]);
+  const known = (id: string): boolean => {
+    if (exact.has(id) || prefixes.has(id)) return true;
+    const [prefix, rest] = [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
+    if (prefix === 'keyword') return rest.length > 0;
+    return ['secret', 'pii', 'custom'].includes(prefix) && types.has(rest);
+  };
+  const unknown = Object.keys(signals).filter((id) => !known(id));
+  if (unknown.length) {
+    throw new PolicyError(
+      source,
+      unknown.map((id) => {
+        const siblings = [...exact].filter((e) => e.startsWith(`${id.split('.')[0]}.`));
+        return `${path}.risk.signals.${id}: unknown risk signal${siblings.length ? ` (known: ${siblings.join(', ')})` : ' (expected a rule id, a signal id, or <secret|pii|custom>.<detector type>)'}`;
+      }),
+    );
   }
 }

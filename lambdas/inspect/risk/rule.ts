@@ -65,6 +65,12 @@ export interface RiskSignal {
 /** A risk rule: a small pure unit registered in `registry.ts`. A rule that throws blocks the request. */
 export interface RiskRule {
   readonly id: string;
+  /**
+   * Every signal id the rule can emit, so the policy's `risk.signals` can be checked for typos
+   * (`dangerous_command.terraform_destory`). Unset: the rule's ids are open-ended
+   * (`keyword.<phrase>`, `<category>.<detector type>`) and are checked by the policy itself.
+   */
+  readonly signals?: readonly string[];
   evaluate(input: RiskInput): RiskSignal[];
 }
 

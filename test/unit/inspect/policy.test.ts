@@ -32,6 +32,23 @@ describe('policy file', () => {
     );
   });
 
+  it('rejects a risk signal id that no rule emits, listing the ones its rule knows', () => {
+    const typo = repoPolicy.replace('dangerous_command.terraform_destroy: 50', 'dangerous_command.terraform_destory: 50');
+
+    expect(() => parsePolicy(typo)).toThrow(/defaults\.risk\.signals\.dangerous_command\.terraform_destory: unknown risk signal \(known: .*dangerous_command\.terraform_destroy/);
+  });
+
+  it.each(['dangerous_command', 'prompt_injection.ignore_instructions', 'secret.aws_access_key_id', 'custom.customer_id', 'keyword.salary'])(
+    'accepts the signal key %s',
+    (key) => {
+      expect(() => parsePolicy(repoPolicy.replace('dangerous_command.terraform_destroy: 50', `${key}: 50`))).not.toThrow();
+    },
+  );
+
+  it('rejects a finding signal for a detector type that does not exist', () => {
+    expect(() => parsePolicy(repoPolicy.replace('dangerous_command.terraform_destroy: 50', 'secret.aws_acces_key: 50'))).toThrow(/secret\.aws_acces_key: unknown risk signal/);
+  });
+
   it('merges a group section over the defaults for members of that group', () => {
     const policy = parsePolicy(repoPolicy);
 

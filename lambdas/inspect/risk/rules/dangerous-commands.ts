@@ -63,6 +63,7 @@ const WHERE: Record<SlotKind, string> = {
 /** Destructive commands in text, tool calls or tool definitions: worth a human look before they run. */
 export const dangerousCommandsRule: RiskRule = {
   id: 'dangerous_command',
+  signals: PATTERNS.map((p) => `dangerous_command.${p.id}`),
   evaluate({ texts }) {
     const hits = new Map<string, string>();
     for (const t of texts) {

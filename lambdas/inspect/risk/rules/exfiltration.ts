@@ -58,6 +58,7 @@ function count(text: string, needle: string): number {
 /** Shapes of data leaving in bulk: large encoded blobs, many records or PII values, dumps of source files. */
 export const exfiltrationRule: RiskRule = {
   id: 'exfiltration',
+  signals: ['exfiltration.encoded_blob', 'exfiltration.bulk_records', 'exfiltration.bulk_pii', 'exfiltration.source_dump'],
   evaluate({ texts, findings }) {
     const signals: RiskSignal[] = [];
     let blob = 0;

@@ -37,6 +37,7 @@ const PATTERNS: Array<{ id: string; label: string; words: RiskWord[]; regex: Reg
 
 export const promptInjectionRule: RiskRule = {
   id: 'prompt_injection',
+  signals: PATTERNS.map((p) => `prompt_injection.${p.id}`),
   evaluate({ texts }) {
     const hits = new Map<string, { label: string; where: string }>();
     for (const t of texts) {

@@ -3,6 +3,7 @@ import type { RiskRule } from '../rule';
 /** A prompt over the policy's length threshold: large pastes are where leaks and dumps hide. */
 export const promptLengthRule: RiskRule = {
   id: 'prompt_length',
+  signals: ['prompt_length'],
   evaluate({ texts, policy }) {
     let chars = 0;
     for (const t of texts) if (t.kind !== 'tool_definition') chars += t.text.length;
