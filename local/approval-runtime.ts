@@ -4,6 +4,7 @@ import type { DevIssuer } from '../lambdas/auth/dev-issuer';
 import type { TokenVerifier } from '../lambdas/auth/verifier';
 import { ApprovalService } from '../lambdas/gateway/approvals/approval-gate';
 import { approvalPages } from '../lambdas/gateway/approvals/approval-pages';
+import { consolePages, withConsole } from '../lambdas/gateway/console/console-pages';
 import { invokeApproved } from '../lambdas/gateway/approvals/invoke-approved';
 import { notifyApprovers } from '../lambdas/gateway/approvals/notify-approvers';
 import type { ApproverNotifier } from '../lambdas/gateway/approvals/ports';
@@ -76,11 +77,21 @@ export async function startLocalApprovals(options: LocalApprovalsOptions): Promi
   });
 
   const gate = new ApprovalService({ ...records, workflow });
-  const pages = approvalPages({
+  const signInUrl = (returnPath: string) => `/dev/login?return=${encodeURIComponent(returnPath)}`;
+  const consoleHandler = consolePages({
+    audit: g,
     approvals,
     links,
     approvers: options.approvers,
-    signInUrl: (returnPath) => `/dev/login?return=${encodeURIComponent(returnPath)}`,
+    signInUrl,
+    basePath: '',
+    secureCookies: false,
+  });
+  const approvalHandler = approvalPages({
+    approvals,
+    links,
+    approvers: options.approvers,
+    signInUrl,
     logger: g.logger,
     clock: g.clock,
     decisions: {
@@ -93,7 +104,7 @@ export async function startLocalApprovals(options: LocalApprovalsOptions): Promi
 
   return {
     gate,
-    pages,
+    pages: withConsole(consoleHandler, approvalHandler),
     devLogin: devLoginPage(options.devIssuer),
     workflow,
     tokens,

@@ -7,7 +7,7 @@ import type { TokenVerifier } from './verifier';
  * against the Cognito hosted UI (or the configured OIDC provider). The round trip's state is
  * sealed with the link key and bound to a short-lived HttpOnly cookie that also holds the PKCE
  * verifier, so a sign-in cannot be started by one browser and finished in another. The result is
- * the verified ID token in the approver cookie; the return path can only be an approval page.
+ * the verified ID token in the approver cookie; the return path can only be an approval page or the console.
  */
 export interface ApproverSignInOptions {
   authorizeUrl: string;
@@ -34,8 +34,10 @@ export const SIGN_IN_COOKIE = 'airlock_signin';
 export const APPROVER_COOKIE = 'airlock_approver';
 const ROUND_TRIP_SECONDS = 600;
 const RETURN_PATH = /^\/approvals\/[A-Za-z0-9_-]{1,64}\?[A-Za-z0-9_=&%.-]{0,300}$/;
+/** The console and its pages, with an optional query (search filters): a path on this site, never another origin. */
+const CONSOLE_RETURN_PATH = /^\/console(?:\/[A-Za-z0-9_-]{1,128}){0,3}(?:\?[A-Za-z0-9_=&%.+-]{0,600})?$/;
 
-export const isApprovalReturnPath = (path: string | undefined): path is string => !!path && RETURN_PATH.test(path);
+export const isApprovalReturnPath = (path: string | undefined): path is string => !!path && (RETURN_PATH.test(path) || CONSOLE_RETURN_PATH.test(path));
 
 export class ApproverSignIn {
   private readonly fetchFn: typeof fetch;

@@ -9,9 +9,9 @@ import type { ApiGatewayProxyEvent } from './api-event';
 import type { ProxyResult } from './approval-http';
 import { SfnTaskResults } from './approval-aws';
 import { approvalRecords } from './approval-runtime';
-import { pageDeps, servePage } from './approval-page';
+import { pageDeps, servePage, withConsolePages } from './approval-page';
 
-/** `POST /approvals/{id}`: the decision. The only function allowed to send task results to Step Functions. */
+/** `POST /approvals/{id}` (the decision) and the console's sign-out. The only function allowed to send task results to Step Functions. */
 const config = readRuntimeConfig();
 let app: Promise<PageHandler> | undefined;
 
@@ -20,7 +20,7 @@ async function build(): Promise<PageHandler> {
   const { sessions } = approvalRecords(config);
   const policy = loadBundledPolicy(config);
   const inspectorFor = cachedInspectorFactory(createInspector);
-  return approvalPages({
+  return withConsolePages(config, deps, approvalPages({
     ...deps,
     decisions: {
       tokens: new DynamoTaskTokenStore({ tableName: config.AIRLOCK_APPROVAL_TABLE! }),
@@ -28,7 +28,7 @@ async function build(): Promise<PageHandler> {
       sessions,
       maskReason: (approval, reason) => inspectorFor(resolveGroupPolicy(policy, approval.principal.groups) ?? policy.defaults).maskText(reason).masked,
     },
-  });
+  }));
 }
 
 export const handler = async (event: ApiGatewayProxyEvent): Promise<ProxyResult> => {

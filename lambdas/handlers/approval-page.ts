@@ -3,15 +3,18 @@ import { createTokenVerifier } from '../auth/verifier';
 import { verifierOptionsFromConfig } from '../auth/verifier-config';
 import { approvalPages, type ApprovalPagesDeps, type PageHandler } from '../gateway/approvals/approval-pages';
 import { signInPages } from '../gateway/approvals/sign-in-pages';
+import { consolePages, withConsole } from '../gateway/console/console-pages';
+import { DynamoSessionQueries } from '../store/session-queries';
+import { loadBundledPolicy } from './bundled-policy';
 import { systemClock } from '../gateway/ports';
 import { readRuntimeConfig, type RuntimeConfig } from '../shared/config';
 import { logger } from '../shared/logger';
 import { DynamoApprovalStore } from '../store/approval-store';
 import { toGatewayRequest, type ApiGatewayProxyEvent } from './api-event';
 import { bufferedSink, type ProxyResult } from './approval-http';
-import { approvalLinks, publicBaseUrl, required } from './approval-runtime';
+import { approvalLinks, approvalRecords, publicBaseUrl, required } from './approval-runtime';
 
-/** `GET /approvals/{id}` and the approver sign-in round trip. Read-only: this function cannot resume executions. */
+/** `GET /approvals/{id}`, the approver sign-in round trip and the console's pages. Read-only: this function cannot resume executions. */
 const config = readRuntimeConfig();
 let app: Promise<PageHandler> | undefined;
 
@@ -25,6 +28,29 @@ export async function pageDeps(c: RuntimeConfig): Promise<{ deps: ApprovalPagesD
   return { deps: { approvals, links, approvers, signInUrl: (path) => signIn.signInUrl(path), logger, clock: systemClock }, signIn };
 }
 
+/** The console next to the approval pages: the same sign-in, the session record read through the audit use cases. */
+export function withConsolePages(c: RuntimeConfig, deps: ApprovalPagesDeps, approvalHandler: PageHandler): PageHandler {
+  const records = approvalRecords(c);
+  const audit = {
+    policy: loadBundledPolicy(c),
+    sessions: records.sessions,
+    transcripts: records.transcripts,
+    queries: new DynamoSessionQueries({ tableName: c.AIRLOCK_SESSION_TABLE! }),
+    logger,
+    clock: systemClock,
+  };
+  const consoleHandler = consolePages({
+    audit,
+    approvals: deps.approvals,
+    links: deps.links,
+    approvers: deps.approvers,
+    signInUrl: deps.signInUrl,
+    basePath: new URL(publicBaseUrl(c)).pathname,
+    secureCookies: true,
+  });
+  return withConsole(consoleHandler, approvalHandler);
+}
+
 export async function servePage(handlerApp: PageHandler, event: ApiGatewayProxyEvent, maxBodyBytes: number): Promise<ProxyResult> {
   const sink = bufferedSink();
   await handlerApp(toGatewayRequest(event, maxBodyBytes, performance.now()), sink);
@@ -33,7 +59,7 @@ export async function servePage(handlerApp: PageHandler, event: ApiGatewayProxyE
 
 export const handler = async (event: ApiGatewayProxyEvent): Promise<ProxyResult> => {
   app ??= pageDeps(config)
-    .then(({ deps, signIn }) => approvalPages(deps, signInPages(signIn)))
+    .then(({ deps, signIn }) => withConsolePages(config, deps, approvalPages(deps, signInPages(signIn))))
     .catch((err: unknown) => {
       app = undefined;
       throw err;
