@@ -100,8 +100,12 @@ export function messagePage(title: string, message: string, tone: 'notice' | 'ba
   return page(title, html`<div class="card ${tone}"><p>${message}</p>${extra ?? ''}</div>`, options);
 }
 
-export function signInPage(signInUrl: string, what = 'Approval requests are shown only to signed-in members of the approvers group.'): string {
-  return messagePage('Sign in to review this request', `${what} Sign in and you will come back to this page.`, 'notice', html`<p><a class="button neutral" href="${signInUrl}">Sign in</a></p>`);
+export function signInPage(
+  signInUrl: string,
+  what = 'Approval requests are shown only to signed-in members of the approvers group.',
+  title = 'Sign in to review this request',
+): string {
+  return messagePage(title, `${what} Sign in and you will come back to this page.`, 'notice', html`<p><a class="button neutral" href="${signInUrl}">Sign in</a></p>`);
 }
 
 function reasonsCard(approval: ApprovalRequest): Html {

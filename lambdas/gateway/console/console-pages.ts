@@ -53,7 +53,7 @@ export function consolePages(deps: ConsoleDeps): PageHandler {
       const replay = /^\/console\/sessions\/([^/]+)\/replay-frames$/.exec(path);
       if (!principal) {
         if (replay) return await sendJson(sink, 401, { error: { message: 'Sign in to the console first.', type: 'authentication_error', code: 'invalid_token', param: null } }, { 'cache-control': 'no-store' });
-        return await page(sink, 401, signInPage(deps.signInUrl(returnPath(req)), 'The console is shown only to signed-in approvers and auditors.'));
+        return await page(sink, 401, signInPage(deps.signInUrl(returnPath(req)), 'The console is shown only to signed-in approvers and auditors.', 'Sign in to the console'));
       }
       const viewer = viewerOf(deps, principal);
       if (path === '/console') return await home(deps, base, sink, principal, viewer);
