@@ -41,6 +41,7 @@ th{color:#57606a;font-weight:600}
 .filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(10rem,1fr));gap:0 .75rem}
 .filters label{font-size:.875rem;margin:.25rem 0}
 .excerpt{border-left:3px solid #d4a72c;padding-left:.75rem;margin:.5rem 0}
+.controls{display:flex;align-items:center;gap:.75rem;flex-wrap:wrap}.controls label{margin:0}.controls select{width:auto}
 @media (max-width:30rem){dl{grid-template-columns:1fr}dt{margin-top:.5rem}button,.button{width:100%}}
 `.trim();
 

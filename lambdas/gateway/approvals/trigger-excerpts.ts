@@ -99,8 +99,13 @@ function locatorFor(reason: RiskReason): RegExp | undefined {
 }
 
 function around(text: string, start: number, end: number): Pick<TriggerExcerpt, 'before' | 'match' | 'after'> {
-  const from = Math.max(0, start - CONTEXT_CHARS);
-  const to = Math.min(text.length, end + CONTEXT_CHARS);
+  // Cut the context at word boundaries (within a few characters), so the excerpt starts and ends on whole words.
+  let from = Math.max(0, start - CONTEXT_CHARS);
+  const space = from > 0 ? text.slice(from, start).search(/\s/) : -1;
+  if (space >= 0 && space < 20) from += space + 1;
+  let to = Math.min(text.length, end + CONTEXT_CHARS);
+  const lastSpace = to < text.length ? text.slice(end, to).search(/\s\S*$/) : -1;
+  if (lastSpace >= 0 && to - (end + lastSpace) < 20) to = end + lastSpace;
   return {
     before: `${from > 0 ? '…' : ''}${text.slice(from, start)}`,
     match: text.slice(start, end),

@@ -94,7 +94,7 @@ ${select('status', 'Status', SESSION_STATUSES)}
   const results = error
     ? html`<div class="card bad"><p>${error}</p></div>`
     : result
-      ? html`<section class="card" aria-labelledby="results"><h2 id="results">Sessions</h2>${result.items.length ? sessionsTable(base, result.items) : html`<p class="muted">No session matches.</p>`}
+      ? html`<section class="card" aria-labelledby="results"><h2 id="results">Results</h2>${result.items.length ? sessionsTable(base, result.items) : html`<p class="muted">No session matches.</p>`}
 ${result.nextCursor ? html`<p><a href="${base}/console/sessions?${new URLSearchParams({ ...query, cursor: result.nextCursor }).toString()}">Next page</a></p>` : ''}</section>`
       : '';
   return page('Sessions', html`${form}${results}`, options(base, viewer));
@@ -151,7 +151,7 @@ export function sessionPage(base: string, viewer: Viewer, view: SessionView): st
 <p class="muted">SHA-256 read ${t.sha256 ?? '—'}; recorded ${t.recordedSha256 ?? '—'}.</p></section>
 <section class="card" aria-labelledby="replay"><h2 id="replay">Replay</h2>
 <p class="muted">Plays the recorded (masked) stream in this page at its recorded pace.</p>
-<div class="actions"><label for="replay-speed">Speed</label><select id="replay-speed"><option value="1" selected>1×</option><option value="2">2×</option><option value="10">10×</option></select>
+<div class="controls"><label for="replay-speed">Speed</label><select id="replay-speed"><option value="1" selected>1×</option><option value="2">2×</option><option value="10">10×</option></select>
 <button class="neutral" type="button" id="replay-start" data-frames="${base}/console/sessions/${s.id}/replay-frames">Replay</button></div>
 <p id="replay-status" class="muted" role="status">Not started.</p><pre id="replay-output"></pre></section>`
     : html`<section class="card bad"><p>The transcript of this session cannot be read (${view.integrity}).</p></section>`;
