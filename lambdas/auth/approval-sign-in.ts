@@ -52,13 +52,16 @@ export class ApproverSignIn {
     return `${this.options.publicBaseUrl.replace(/\/+$/, '')}/approvals/callback`;
   }
 
-  /** Where the page's "Sign in" button points. */
-  signInUrl(returnPath: string): string {
-    return `${this.options.publicBaseUrl.replace(/\/+$/, '')}/approvals/sign-in?return=${encodeURIComponent(returnPath)}`;
+  /**
+   * Where the page's "Sign in" button points. `switchUser` asks the provider to sign in afresh
+   * (OIDC `prompt=login`) rather than reuse its own session, so another person can sign in.
+   */
+  signInUrl(returnPath: string, switchUser = false): string {
+    return `${this.options.publicBaseUrl.replace(/\/+$/, '')}/approvals/sign-in?return=${encodeURIComponent(returnPath)}${switchUser ? '&prompt=login' : ''}`;
   }
 
   /** `GET /approvals/sign-in?return=…`: to the provider's authorize endpoint, with a bound state. */
-  start(returnPath: string | undefined): SignInRedirect | undefined {
+  start(returnPath: string | undefined, prompt?: string): SignInRedirect | undefined {
     if (!isApprovalReturnPath(returnPath)) return undefined;
     const verifier = randomBytes(32).toString('base64url');
     const nonce = randomBytes(16).toString('base64url');
@@ -73,6 +76,7 @@ export class ApproverSignIn {
       state,
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
+      ...(prompt === 'login' ? { prompt: 'login' } : {}),
     }).toString();
     return { location: url.toString(), setCookie: { name: SIGN_IN_COOKIE, value: `${verifier}~${nonce}`, maxAgeSeconds: ROUND_TRIP_SECONDS } };
   }

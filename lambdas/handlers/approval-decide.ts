@@ -16,11 +16,11 @@ const config = readRuntimeConfig();
 let app: Promise<PageHandler> | undefined;
 
 async function build(): Promise<PageHandler> {
-  const { deps } = await pageDeps(config);
+  const { deps, signIn } = await pageDeps(config);
   const { sessions } = approvalRecords(config);
   const policy = loadBundledPolicy(config);
   const inspectorFor = cachedInspectorFactory(createInspector);
-  return withConsolePages(config, deps, approvalPages({
+  return withConsolePages(config, deps, signIn, approvalPages({
     ...deps,
     decisions: {
       tokens: new DynamoTaskTokenStore({ tableName: config.AIRLOCK_APPROVAL_TABLE! }),

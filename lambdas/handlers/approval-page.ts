@@ -29,7 +29,7 @@ export async function pageDeps(c: RuntimeConfig): Promise<{ deps: ApprovalPagesD
 }
 
 /** The console next to the approval pages: the same sign-in, the session record read through the audit use cases. */
-export function withConsolePages(c: RuntimeConfig, deps: ApprovalPagesDeps, approvalHandler: PageHandler): PageHandler {
+export function withConsolePages(c: RuntimeConfig, deps: ApprovalPagesDeps, signIn: ApproverSignIn, approvalHandler: PageHandler): PageHandler {
   const records = approvalRecords(c);
   const audit = {
     policy: loadBundledPolicy(c),
@@ -44,7 +44,7 @@ export function withConsolePages(c: RuntimeConfig, deps: ApprovalPagesDeps, appr
     approvals: deps.approvals,
     links: deps.links,
     approvers: deps.approvers,
-    signInUrl: deps.signInUrl,
+    signInUrl: (path, switchUser) => signIn.signInUrl(path, switchUser),
     basePath: new URL(publicBaseUrl(c)).pathname,
     secureCookies: true,
   });
@@ -59,7 +59,7 @@ export async function servePage(handlerApp: PageHandler, event: ApiGatewayProxyE
 
 export const handler = async (event: ApiGatewayProxyEvent): Promise<ProxyResult> => {
   app ??= pageDeps(config)
-    .then(({ deps, signIn }) => withConsolePages(config, deps, approvalPages(deps, signInPages(signIn))))
+    .then(({ deps, signIn }) => withConsolePages(config, deps, signIn, approvalPages(deps, signInPages(signIn))))
     .catch((err: unknown) => {
       app = undefined;
       throw err;

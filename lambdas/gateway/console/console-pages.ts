@@ -26,8 +26,8 @@ export interface ConsoleDeps {
   links: ApprovalLinkSigner;
   /** Verifies the approver cookie: the same sign-in as the approval pages. */
   approvers: TokenVerifier;
-  /** Where "Sign in" goes; it returns to `returnPath` (a path below the public base URL). */
-  signInUrl(returnPath: string): string;
+  /** Where "Sign in" goes; it returns to `returnPath` (a path below the public base URL). `switchUser`: make the provider ask who signs in. */
+  signInUrl(returnPath: string, switchUser?: boolean): string;
   /** The public base URL's path (the API Gateway stage, `''` locally): every link the console renders starts with it. */
   basePath: string;
   secureCookies: boolean;
@@ -111,7 +111,7 @@ async function sessions(deps: ConsoleDeps, base: string, sink: ResponseSink, pri
 
 async function signOut(deps: ConsoleDeps, base: string, sink: ResponseSink, switchUser: boolean): Promise<void> {
   // Clearing the cookie is all signing out takes: the token is not stored anywhere else.
-  const location = switchUser ? deps.signInUrl('/console') : `${base}/console`;
+  const location = switchUser ? deps.signInUrl('/console', true) : `${base}/console`;
   sink.start(303, {
     location,
     'set-cookie': setCookie(APPROVER_COOKIE, '', { maxAgeSeconds: 0, secure: deps.secureCookies }),
