@@ -169,6 +169,7 @@ describe('the console, driven in a real browser as each role', () => {
     const frank = await consoleAs('frank', 'approvers');
     await Promise.all([frank.waitForURL(/\/console$/), frank.getByRole('button', { name: 'Sign out' }).click()]);
     expect(await frank.textContent('h1')).toBe('Sign in to the console');
+    await shot(frank, 'signed-out');
     const again = await frank.goto(`${baseUrl}/console`);
     expect(again?.status()).toBe(401);
 
