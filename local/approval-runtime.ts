@@ -4,6 +4,7 @@ import type { DevIssuer } from '../lambdas/auth/dev-issuer';
 import type { TokenVerifier } from '../lambdas/auth/verifier';
 import { ApprovalService } from '../lambdas/gateway/approvals/approval-gate';
 import { approvalPages } from '../lambdas/gateway/approvals/approval-pages';
+import { approvalTranscriptPage, withTranscriptPage } from '../lambdas/gateway/approvals/approval-transcript-page';
 import { consolePages, withConsole } from '../lambdas/gateway/console/console-pages';
 import { invokeApproved } from '../lambdas/gateway/approvals/invoke-approved';
 import { notifyApprovers } from '../lambdas/gateway/approvals/notify-approvers';
@@ -87,13 +88,9 @@ export async function startLocalApprovals(options: LocalApprovalsOptions): Promi
     basePath: '',
     secureCookies: false,
   });
+  const pageDeps = { approvals, links, approvers: options.approvers, signInUrl, logger: g.logger, clock: g.clock };
   const approvalHandler = approvalPages({
-    approvals,
-    links,
-    approvers: options.approvers,
-    signInUrl,
-    logger: g.logger,
-    clock: g.clock,
+    ...pageDeps,
     decisions: {
       tokens: taskTokens,
       tasks: tokens,
@@ -104,7 +101,7 @@ export async function startLocalApprovals(options: LocalApprovalsOptions): Promi
 
   return {
     gate,
-    pages: withConsole(consoleHandler, approvalHandler),
+    pages: withConsole(consoleHandler, withTranscriptPage(approvalTranscriptPage({ ...pageDeps, transcripts: g.transcripts }), approvalHandler)),
     devLogin: devLoginPage(options.devIssuer),
     workflow,
     tokens,

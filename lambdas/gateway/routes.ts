@@ -71,6 +71,7 @@ export const ROUTES: readonly RouteSpec[] = [
     stream: false,
   },
   approvalPage('GET', '/approvals/{id}'),
+  approvalPage('GET', '/approvals/{id}/transcript'),
   approvalPage('POST', '/approvals/{id}', 'approval-decide'),
   approvalPage('GET', '/approvals/sign-in'),
   approvalPage('GET', '/approvals/callback'),

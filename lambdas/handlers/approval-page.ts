@@ -2,6 +2,7 @@ import { ApproverSignIn } from '../auth/approval-sign-in';
 import { createTokenVerifier } from '../auth/verifier';
 import { verifierOptionsFromConfig } from '../auth/verifier-config';
 import { approvalPages, type ApprovalPagesDeps, type PageHandler } from '../gateway/approvals/approval-pages';
+import { approvalTranscriptPage, withTranscriptPage } from '../gateway/approvals/approval-transcript-page';
 import { signInPages } from '../gateway/approvals/sign-in-pages';
 import { consolePages, withConsole } from '../gateway/console/console-pages';
 import { DynamoSessionQueries } from '../store/session-queries';
@@ -59,7 +60,14 @@ export async function servePage(handlerApp: PageHandler, event: ApiGatewayProxyE
 
 export const handler = async (event: ApiGatewayProxyEvent): Promise<ProxyResult> => {
   app ??= pageDeps(config)
-    .then(({ deps, signIn }) => withConsolePages(config, deps, signIn, approvalPages(deps, signInPages(signIn))))
+    .then(({ deps, signIn }) =>
+      withConsolePages(
+        config,
+        deps,
+        signIn,
+        withTranscriptPage(approvalTranscriptPage({ ...deps, transcripts: approvalRecords(config).transcripts }), approvalPages(deps, signInPages(signIn))),
+      ),
+    )
     .catch((err: unknown) => {
       app = undefined;
       throw err;

@@ -112,6 +112,13 @@ describe('the console, driven in a real browser as each role', () => {
     expect(await carol.locator('pre').nth(1).textContent()).toContain(`Ticket ${marker}.`);
     await shot(carol, 'decision-page-long-conversation');
 
+    // The collapsed rest links to the whole masked request, behind the same signed link and sign-in.
+    await Promise.all([carol.waitForURL(/\/transcript\?/), carol.getByRole('link', { name: 'full masked transcript' }).click()]);
+    expect(await carol.textContent('h1')).toBe('Full masked transcript');
+    expect(await carol.textContent('pre')).toContain('Morning note 0');
+    await shot(carol, 'decision-page-full-transcript');
+    await Promise.all([carol.waitForURL(/\/approvals\/[^/]+\?exp=/), carol.getByRole('link', { name: 'Back to the decision' }).click()]);
+
     await carol.fill('#reason', 'cost cleanup agreed');
     await Promise.all([carol.waitForLoadState(), carol.getByRole('button', { name: 'Approve' }).click()]);
     expect(await carol.textContent('h1')).toBe('Approved');

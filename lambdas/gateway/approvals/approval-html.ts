@@ -120,18 +120,20 @@ function reasonsCard(approval: ApprovalRequest): Html {
   return html`<div class="card"><h2>Why it was held</h2><ul>${items}</ul></div>`;
 }
 
-function conversationCard(approval: ApprovalRequest): Html {
+function conversationCard(approval: ApprovalRequest, transcriptHref?: string): Html {
   const note = html`<p class="muted">Secrets and personal data are masked: the model receives this masked text, never the original.</p>`;
   const c = approval.conversation;
   if (!c) return html`<div class="card"><h2>Prompt</h2>${note}<pre>${approval.promptExcerpt}</pre></div>`;
-  const transcript = html`<a href="../console/sessions/${approval.sessionId}">full masked transcript</a>`;
+  const transcript = transcriptHref
+    ? html`<p class="muted">${c.truncated ? 'Some text is cut here; read ' : 'Read '}the <a href="${transcriptHref}">full masked transcript</a> as it will be sent.</p>`
+    : '';
   return html`<div class="card"><h2>Latest user turn</h2>${note}<pre>${c.latestUser || '(none)'}</pre>
 ${c.toolCalls.length ? html`<h3>Tool calls</h3>${c.toolCalls.map((call) => html`<pre>${call}</pre>`)}` : ''}
 ${c.earlier ? html`<details><summary>Earlier messages (${c.earlier.length} characters)</summary><pre>${c.earlier}</pre></details>` : ''}
-<p class="muted">${c.truncated ? 'Some text is cut here; the ' : 'The '}${transcript} is in the console (auditors).</p></div>`;
+${transcript}</div>`;
 }
 
-function summary(approval: ApprovalRequest): Html {
+function summary(approval: ApprovalRequest, transcriptHref?: string): Html {
   const p = approval.principal;
   return html`<div class="card"><dl>
 <dt>Requested by</dt><dd>${p.email ? `${p.email} (${p.sub})` : p.sub}</dd>
@@ -143,13 +145,19 @@ function summary(approval: ApprovalRequest): Html {
 <dt>Decide by</dt><dd>${time(approval.decideBy)}</dd>
 </dl></div>
 ${reasonsCard(approval)}
-${conversationCard(approval)}`;
+${conversationCard(approval, transcriptHref)}`;
 }
 
-export function reviewPage(approval: ApprovalRequest, csrfToken: string, approver: string): string {
+/** The decision page's link to the full masked request: the same id, expiry and signature as the page's own link. */
+export function transcriptHref(approvalId: string, query: Record<string, string>): string {
+  return `${encodeURIComponent(approvalId)}/transcript?${new URLSearchParams({ exp: query.exp ?? '', sig: query.sig ?? '' }).toString()}`;
+}
+
+/** `transcriptHref`: the signed link to the full masked request (the same signature as the page's own link). */
+export function reviewPage(approval: ApprovalRequest, csrfToken: string, approver: string, transcriptHref?: string): string {
   return page(
     'A prompt needs your approval',
-    html`${summary(approval)}
+    html`${summary(approval, transcriptHref)}
 <form class="card" method="post" action="">
 <input type="hidden" name="csrf" value="${csrfToken}">
 <label for="reason">Reason (optional, recorded with your decision)</label>
