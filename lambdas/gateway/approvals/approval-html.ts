@@ -20,6 +20,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem .75rem;margin:0
 dt{color:#57606a}dd{margin:0;overflow-wrap:anywhere}
 ul{margin:.25rem 0;padding-left:1.25rem}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;border:1px solid #d8dde3;border-radius:.375rem;padding:.75rem;max-height:24rem;overflow:auto;font-size:.875rem;margin:.25rem 0}
+pre.full{max-height:none}
 mark{background:#fff1a8;color:inherit;outline:2px solid #d4a72c;border-radius:.125rem}
 details summary{cursor:pointer;color:#0969da}
 label{display:block;margin:.5rem 0 .25rem}

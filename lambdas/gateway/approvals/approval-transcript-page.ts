@@ -45,7 +45,7 @@ async function show(deps: ApprovalPagesDeps & { transcripts: TranscriptStore }, 
     page(
       'Full masked transcript',
       html`<div class="card"><p class="muted">Exactly what the model receives if approved: secrets and personal data are masked.</p>
-<pre>${promptExcerpt(stored.transcript.request, Number.MAX_SAFE_INTEGER)}</pre><p><a href="${back}">Back to the decision</a></p></div>`,
+<pre class="full">${promptExcerpt(stored.transcript.request, Number.MAX_SAFE_INTEGER)}</pre><p><a href="${back}">Back to the decision</a></p></div>`,
     ),
   );
 }
