@@ -1,6 +1,8 @@
 import type { DevIssuer } from '../lambdas/auth/dev-issuer';
 import { html } from '../lambdas/gateway/approvals/approval-pages';
-import { escapeHtml, messagePage, page } from '../lambdas/gateway/approvals/approval-html';
+import { isApprovalReturnPath } from '../lambdas/auth/approval-sign-in';
+import { messagePage, page } from '../lambdas/gateway/approvals/approval-html';
+import { html as template } from '../lambdas/gateway/html-template';
 import { APPROVER_COOKIE, setCookie } from '../lambdas/gateway/approvals/approver-cookie';
 import type { GatewayRequest, ResponseSink } from '../lambdas/gateway/http';
 
@@ -38,17 +40,17 @@ export function devLoginPage(issuer: DevIssuer) {
   };
 }
 
-/** Only a path back to an approval page: never another origin (no open redirect). */
+/** Only a path back to an approval page or the console: never another origin (no open redirect). */
 function safeReturnPath(value: string | undefined): string | undefined {
-  return value && /^\/approvals\/[A-Za-z0-9_-]{1,64}\?[A-Za-z0-9_=&%.-]{0,300}$/.test(value) ? value : undefined;
+  return isApprovalReturnPath(value) ? value : undefined;
 }
 
 function loginForm(returnPath: string, error: string): string {
   return page(
     'Sign in (local dev issuer)',
-    `${error ? `<div class="card bad"><p>${escapeHtml(error)}</p></div>` : ''}
+    template`${error ? template`<div class="card bad"><p>${error}</p></div>` : ''}
 <form class="card" method="post" action="/dev/login">
-<input type="hidden" name="return" value="${escapeHtml(returnPath)}">
+<input type="hidden" name="return" value="${returnPath}">
 <label for="sub">User name</label><input type="text" id="sub" name="sub" autocomplete="username" required>
 <label for="email">E-mail (optional)</label><input type="text" id="email" name="email">
 <label for="groups">Groups (comma-separated)</label><input type="text" id="groups" name="groups" value="approvers">

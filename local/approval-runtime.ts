@@ -13,7 +13,7 @@ import type { AppHandler } from './server';
 
 export interface LocalApprovalsOptions {
   /** What the approval use cases share with the gateway: policy, upstreams, session and transcript stores, logger, clock. */
-  records: Pick<GatewayAdapters, 'policy' | 'providers' | 'sessions' | 'transcripts' | 'logger' | 'clock'>;
+  records: Pick<GatewayAdapters, 'policy' | 'providers' | 'sessions' | 'transcripts' | 'queries' | 'logger' | 'clock'>;
   /** A DynamoDB(-compatible) client for the approval table. */
   dynamo: DynamoDBClient;
   tableName?: string;
@@ -74,6 +74,8 @@ export async function startLocalApprovals(options: LocalApprovalsOptions): Promi
     logger: r.logger,
     clock: r.clock,
     decisions: { policy: r.policy, tokens: taskTokens, tasks: tokens, sessions: r.sessions },
+    transcripts: r.transcripts,
+    console: { audit: r, basePath: '', secureCookies: false },
   });
 
   return {

@@ -7,7 +7,7 @@ import type { TokenVerifier } from './verifier';
  * against the Cognito hosted UI (or the configured OIDC provider). The round trip's state is
  * sealed with the link key and bound to a short-lived HttpOnly cookie that also holds the PKCE
  * verifier, so a sign-in cannot be started by one browser and finished in another. The result is
- * the verified ID token in the approver cookie; the return path can only be an approval page.
+ * the verified ID token in the approver cookie; the return path can only be an approval page or the console.
  */
 export interface ApproverSignInOptions {
   authorizeUrl: string;
@@ -34,8 +34,10 @@ export const SIGN_IN_COOKIE = 'airlock_signin';
 export const APPROVER_COOKIE = 'airlock_approver';
 const ROUND_TRIP_SECONDS = 600;
 const RETURN_PATH = /^\/approvals\/[A-Za-z0-9_-]{1,64}\?[A-Za-z0-9_=&%.-]{0,300}$/;
+/** The console and its pages, with an optional query (search filters): a path on this site, never another origin. */
+const CONSOLE_RETURN_PATH = /^\/console(?:\/[A-Za-z0-9_-]{1,128}){0,3}(?:\?[A-Za-z0-9_=&%.+-]{0,600})?$/;
 
-export const isApprovalReturnPath = (path: string | undefined): path is string => !!path && RETURN_PATH.test(path);
+export const isApprovalReturnPath = (path: string | undefined): path is string => !!path && (RETURN_PATH.test(path) || CONSOLE_RETURN_PATH.test(path));
 
 export class ApproverSignIn {
   private readonly fetchFn: typeof fetch;
@@ -50,13 +52,16 @@ export class ApproverSignIn {
     return `${this.options.publicBaseUrl.replace(/\/+$/, '')}/approvals/callback`;
   }
 
-  /** Where the page's "Sign in" button points. */
-  signInUrl(returnPath: string): string {
-    return `${this.options.publicBaseUrl.replace(/\/+$/, '')}/approvals/sign-in?return=${encodeURIComponent(returnPath)}`;
+  /**
+   * Where the page's "Sign in" button points. `switchUser` asks the provider to sign in afresh
+   * (OIDC `prompt=login`) rather than reuse its own session, so another person can sign in.
+   */
+  signInUrl(returnPath: string, switchUser = false): string {
+    return `${this.options.publicBaseUrl.replace(/\/+$/, '')}/approvals/sign-in?return=${encodeURIComponent(returnPath)}${switchUser ? '&prompt=login' : ''}`;
   }
 
   /** `GET /approvals/sign-in?return=…`: to the provider's authorize endpoint, with a bound state. */
-  start(returnPath: string | undefined): SignInRedirect | undefined {
+  start(returnPath: string | undefined, prompt?: string): SignInRedirect | undefined {
     if (!isApprovalReturnPath(returnPath)) return undefined;
     const verifier = randomBytes(32).toString('base64url');
     const nonce = randomBytes(16).toString('base64url');
@@ -71,6 +76,7 @@ export class ApproverSignIn {
       state,
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
+      ...(prompt === 'login' ? { prompt: 'login' } : {}),
     }).toString();
     return { location: url.toString(), setCookie: { name: SIGN_IN_COOKIE, value: `${verifier}~${nonce}`, maxAgeSeconds: ROUND_TRIP_SECONDS } };
   }

@@ -82,12 +82,26 @@ export async function awsApprovalPagesAdapters(config: ConfigOf<'approval-page'>
   const links = await awsApprovalLinks(config);
   const approvers = createTokenVerifier(verifierOptionsFromConfig(config));
   const signIn = new ApproverSignIn({ ...config.AIRLOCK_APPROVER_SIGN_IN, publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL, links, verifier: approvers });
+  const records = awsRecords(config);
   return {
-    approvals: new DynamoApprovalStore({ tableName: config.AIRLOCK_APPROVAL_TABLE }),
+    approvals: records.approvals,
     links,
     approvers,
-    signInUrl: (path) => signIn.signInUrl(path),
+    signInUrl: (path, switchUser) => signIn.signInUrl(path, switchUser),
     extraPages: signInPages(signIn),
+    transcripts: records.transcripts,
+    console: {
+      audit: {
+        policy: loadBundledPolicy(config),
+        sessions: records.sessions,
+        transcripts: records.transcripts,
+        queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),
+        logger,
+        clock: systemClock,
+      },
+      basePath: new URL(config.AIRLOCK_PUBLIC_BASE_URL).pathname.replace(/\/+$/, ''),
+      secureCookies: true,
+    },
     logger,
     clock: systemClock,
   };

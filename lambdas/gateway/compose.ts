@@ -9,6 +9,9 @@ import type { ApprovalStore, TaskTokenStore } from '../store/approval-types';
 import type { SessionQueries, SessionStore, TranscriptStore } from '../store/types';
 import { ApprovalService } from './approvals/approval-gate';
 import { approvalPages, type PageHandler } from './approvals/approval-pages';
+import { approvalTranscriptPage, withTranscriptPage } from './approvals/approval-transcript-page';
+import type { AuditDeps } from './audit/audit-deps';
+import { consolePages, withConsole } from './console/console-pages';
 import { invokeApproved } from './approvals/invoke-approved';
 import { notifyApprovers, type NotifyInput } from './approvals/notify-approvers';
 import type { ApprovalRecordsDeps, ApprovalWorkflow, ApproverNotifier, TaskResults } from './approvals/ports';
@@ -86,26 +89,27 @@ export interface ApprovalPagesAdapters {
   links: ApprovalLinkSigner;
   /** Verifies the approver's sign-in token (Cognito, a configured issuer, the local dev issuer). */
   approvers: TokenVerifier;
-  signInUrl(returnPath: string): string;
+  /** Where "Sign in" goes; it returns to `returnPath`. `switchUser`: make the provider ask who signs in. */
+  signInUrl(returnPath: string, switchUser?: boolean): string;
   logger: AirlockLogger;
   clock: Clock;
   /** Pages beside the approval page, by `METHOD path` (the sign-in round trip in AWS). */
   extraPages?: Record<string, PageHandler>;
   /** Where decisions are taken (the decide function, the local runtime); unset: read-only pages. */
   decisions?: { policy: Policy; tokens: TaskTokenStore; tasks: TaskResults; sessions: SessionStore };
+  /** The held request's full masked transcript behind the same link and sign-in (`/approvals/{id}/transcript`). */
+  transcripts?: TranscriptStore;
+  /** The approvers' and auditors' console (`/console`), reading the record through the audit use cases. */
+  console?: { audit: AuditDeps; basePath: string; secureCookies: boolean };
 }
 
 /** `/approvals/*`: the page, and where decisions are taken the decision, with the approver's note masked by the requester's inspector. */
 export function composeApprovalPages(a: ApprovalPagesAdapters): PageHandler {
   const { decisions } = a;
-  return approvalPages(
+  const pageDeps = { approvals: a.approvals, links: a.links, approvers: a.approvers, signInUrl: (path: string) => a.signInUrl(path), logger: a.logger, clock: a.clock };
+  let pages = approvalPages(
     {
-      approvals: a.approvals,
-      links: a.links,
-      approvers: a.approvers,
-      signInUrl: a.signInUrl,
-      logger: a.logger,
-      clock: a.clock,
+      ...pageDeps,
       ...(decisions
         ? {
             decisions: {
@@ -119,6 +123,12 @@ export function composeApprovalPages(a: ApprovalPagesAdapters): PageHandler {
     },
     a.extraPages,
   );
+  if (a.transcripts) pages = withTranscriptPage(approvalTranscriptPage({ ...pageDeps, transcripts: a.transcripts }), pages);
+  if (a.console) {
+    const { audit, basePath, secureCookies } = a.console;
+    pages = withConsole(consolePages({ audit, approvals: a.approvals, links: a.links, approvers: a.approvers, signInUrl: a.signInUrl, basePath, secureCookies }), pages);
+  }
+  return pages;
 }
 
 /** The RequestApproval step: keeps the task token, mails the approvers. */

@@ -42,6 +42,17 @@ const approvalPage = (method: HttpMethod, path: string, servedBy: ServedBy = 'ap
   stream: false,
 });
 
+const CONSOLE_SIGN_IN =
+  'The console is for people in a browser, signed in like the approval pages: the function verifies the approver ID token in the HttpOnly SameSite cookie and checks the approvers or auditors group itself; the POSTs only clear that cookie.';
+const consolePage = (method: HttpMethod, path: string, servedBy: ServedBy = 'approval-page'): RouteSpec => ({
+  path,
+  method,
+  auth: 'none',
+  why: CONSOLE_SIGN_IN,
+  servedBy,
+  stream: false,
+});
+
 export const ROUTES: readonly RouteSpec[] = [
   caller('POST', '/v1/chat/completions'),
   caller('POST', '/v1/messages'),
@@ -60,9 +71,17 @@ export const ROUTES: readonly RouteSpec[] = [
     stream: false,
   },
   approvalPage('GET', '/approvals/{id}'),
+  approvalPage('GET', '/approvals/{id}/transcript'),
   approvalPage('POST', '/approvals/{id}', 'approval-decide'),
   approvalPage('GET', '/approvals/sign-in'),
   approvalPage('GET', '/approvals/callback'),
+  consolePage('GET', '/console'),
+  consolePage('GET', '/console/console.js'),
+  consolePage('GET', '/console/sessions'),
+  consolePage('GET', '/console/sessions/{id}'),
+  consolePage('GET', '/console/sessions/{id}/replay-frames'),
+  consolePage('POST', '/console/sign-out', 'approval-decide'),
+  consolePage('POST', '/console/switch-user', 'approval-decide'),
 ];
 
 export interface RouteMatch {

@@ -166,7 +166,8 @@ export const FUNCTION_CONFIG = {
   ),
   authorizer: settings(IDENTITY),
   'approval-notify': settings([...RECORDS, 'AIRLOCK_APPROVAL_TOPIC_ARN', 'AIRLOCK_APPROVAL_LINK_SECRET_ARN', 'AIRLOCK_PUBLIC_BASE_URL']),
-  'approval-page': settings(APPROVER_PAGES),
+  // The page function also serves the console, which reads the session record.
+  'approval-page': settings([...APPROVER_PAGES, ...RECORDS, 'AIRLOCK_POLICY']),
   'approval-decide': settings([...APPROVER_PAGES, ...RECORDS, 'AIRLOCK_POLICY']),
   'approval-invoke-upstream': settings([...RECORDS, ...UPSTREAMS], ANTHROPIC_UPSTREAM),
   'approval-record-outcome': settings(RECORDS),

@@ -35,6 +35,11 @@ const approvalSchema = z.object({
   selfApproval: z.boolean(),
   timeoutSeconds: z.number().int().positive(),
   promptExcerpt: z.string(),
+  triggers: z
+    .array(z.object({ reasonId: z.string(), where: z.string(), before: z.string(), match: z.string(), after: z.string() }))
+    .max(100)
+    .optional(),
+  conversation: z.object({ latestUser: z.string(), toolCalls: z.array(z.string()), earlier: z.string(), truncated: z.boolean() }).optional(),
   requestKey: z.string().min(1),
   requestSha256: z.string().regex(/^[0-9a-f]{64}$/),
   decision: z

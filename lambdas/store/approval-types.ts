@@ -30,6 +30,26 @@ export interface ApprovalResult {
   finishedAt: string;
 }
 
+/** Masked text around the place a risk reason fired: `match` is what the page highlights. */
+export interface TriggerExcerpt {
+  reasonId: string;
+  /** Which message it is in, e.g. `user (message 7 of 9)`. */
+  where: string;
+  before: string;
+  match: string;
+  after: string;
+}
+
+/** The masked conversation for the decision page: the latest user turn and tool calls in full, the rest collapsed. */
+export interface ReviewConversation {
+  latestUser: string;
+  toolCalls: string[];
+  /** Every other message, `role: text` blocks. */
+  earlier: string;
+  /** Some text was cut to keep the approval item small; the full masked transcript has it all. */
+  truncated: boolean;
+}
+
 export interface ApprovalRequest {
   /** Opaque, random; the `request_id` callers see and the id in the approver's link. */
   id: string;
@@ -58,6 +78,10 @@ export interface ApprovalRequest {
   timeoutSeconds: number;
   /** Masked prompt text for the approver, truncated. */
   promptExcerpt: string;
+  /** Where each risk reason fired: masked excerpts around the triggering text (absent on approvals held before they existed). */
+  triggers?: TriggerExcerpt[];
+  /** The masked conversation as the decision page lays it out (absent on older approvals). */
+  conversation?: ReviewConversation;
   /** The transcript holding the masked request, and its SHA-256 (checked before the approved call). */
   requestKey: string;
   requestSha256: string;

@@ -77,7 +77,7 @@ export class ApprovalWorkflow extends Construct {
       AIRLOCK_SESSION_TTL_DAYS: String(props.sessionTtlDays),
     };
     const pages: FunctionEnvironment<'approval-page'> = {
-      AIRLOCK_APPROVAL_TABLE: approvalTable.tableName,
+      ...records,
       AIRLOCK_PUBLIC_BASE_URL: props.publicBaseUrl,
       AIRLOCK_APPROVAL_LINK_SECRET_ARN: this.linkKey.secretArn,
       AIRLOCK_COGNITO_USER_POOL_ID: userPool.userPoolId,
@@ -135,7 +135,7 @@ export class ApprovalWorkflow extends Construct {
       ...memory,
       handler: 'approval-decide',
       description: 'Airlock: takes an approver decision and resumes the workflow',
-      environment: { ...pages, ...records },
+      environment: pages,
       timeout: Duration.seconds(15),
     });
 
@@ -203,6 +203,19 @@ export class ApprovalWorkflow extends Construct {
     approvals(page, ['dynamodb:GetItem'], 'Approvals');
     readLinkKey(page);
     dataKey(page);
+    // The console (read-only): finds a held session's approval by its request hash, searches and reads sessions and transcripts.
+    page.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ApprovalByRequestHash',
+        actions: ['dynamodb:Query'],
+        resources: [`${approvalTable.tableArn}/index/${APPROVAL_TABLE.indexes.byRequestHash.name}`],
+        conditions: NOT_A_TOKEN,
+      }),
+    );
+    page.addToPrincipalPolicy(
+      new PolicyStatement({ sid: 'SessionSearch', actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [sessionTable.tableArn, `${sessionTable.tableArn}/index/*`] }),
+    );
+    transcripts(page, ['s3:GetObject']);
 
     const decide = this.decide.role;
     anyItem(decide, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], 'ApprovalsAndTaskTokens');
@@ -242,6 +255,12 @@ export class ApprovalWorkflow extends Construct {
     acknowledgeNag(this.linkKey, {
       'AwsSolutions-SMG4':
         'Rotating the link key invalidates every approval link in flight; rotate it by replacing the secret (a redeploy) between approval windows.',
+    });
+    const tableArn = nagImportName(Stack.of(stateful.sessionTable), stateful.sessionTable.tableArn);
+    acknowledgeNag(this.page.role, {
+      [`AwsSolutions-IAM5[Resource::${tableArn}/index/*]`]:
+        "The console's session search queries the session table's own indexes (byPrincipal, byStatus, byDay); the wildcard covers only that table's indexes.",
+      [`AwsSolutions-IAM5[Resource::${bucketArn}/${TRANSCRIPTS}]`]: 'The console reads transcripts (read-only), under the transcripts/ prefix of the one bucket.',
     });
     acknowledgeNag(this.invokeUpstream.role, {
       [`AwsSolutions-IAM5[Resource::${bucketArn}/${TRANSCRIPTS}]`]: 'Reads the held request and writes the approved exchange, both under the transcripts/ prefix of the one bucket.',

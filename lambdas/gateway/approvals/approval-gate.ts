@@ -14,6 +14,7 @@ import { requestedWaitSeconds, waitForOutcome } from './outcome-wait';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from './ports';
 import { promptExcerpt } from './prompt-excerpt';
 import { requestHash } from './request-hash';
+import { reviewConversation, triggerExcerpts } from './trigger-excerpts';
 
 export interface ApprovalGateOptions extends ApprovalRecordsDeps {
   workflow: ApprovalWorkflow;
@@ -102,6 +103,8 @@ export class ApprovalService implements ApprovalGate {
       selfApproval: rules.self_approval,
       timeoutSeconds: rules.timeout_seconds,
       promptExcerpt: promptExcerpt(ctx.inspection.body),
+      triggers: triggerExcerpts(ctx.inspection.body, ctx.inspection.risk.reasons),
+      conversation: reviewConversation(ctx.inspection.body),
       requestKey: record.transcriptKey,
       requestSha256: record.transcriptSha256,
     };

@@ -7,7 +7,7 @@ import type { SessionStore } from '../../store/types';
 import type { GatewayRequest, ResponseSink } from '../http';
 import type { Clock } from '../ports';
 import { APPROVAL_ID, sessionApproval } from './approval-gate';
-import { confirmationPage, decidedPage, HTML_HEADERS, messagePage, reviewPage, signInPage } from './approval-html';
+import { confirmationPage, decidedPage, HTML_HEADERS, messagePage, reviewPage, signInPage, transcriptHref } from './approval-html';
 import { APPROVER_COOKIE, readCookie } from './approver-cookie';
 import { DENIED_ERROR, TaskNoLongerWaiting, type TaskResults } from './ports';
 
@@ -70,7 +70,7 @@ interface Authorized {
 }
 
 /** The checks both methods share; answers the refusal itself and returns undefined when refused. */
-async function authorize(deps: ApprovalPagesDeps, req: GatewayRequest, sink: ResponseSink, rawId: string): Promise<Authorized | undefined> {
+export async function authorize(deps: ApprovalPagesDeps, req: GatewayRequest, sink: ResponseSink, rawId: string): Promise<Authorized | undefined> {
   const id = safeDecode(rawId);
   const link = id && APPROVAL_ID.test(id) ? deps.links.verifyLink(id, req.query.exp, req.query.sig, deps.clock.now()) : 'invalid';
   if (link === 'invalid') {
@@ -113,7 +113,7 @@ async function showApproval(deps: ApprovalPagesDeps, req: GatewayRequest, sink: 
   if (approval.status !== 'pending' || deps.clock.now() >= Date.parse(approval.decideBy)) {
     return html(sink, 200, decidedPage(approval.status === 'pending' ? { ...approval, status: 'expired' } : approval));
   }
-  await html(sink, 200, reviewPage(approval, deps.links.csrfToken(approval.id, principalKey(approver)), approver.email ?? approver.sub));
+  await html(sink, 200, reviewPage(approval, deps.links.csrfToken(approval.id, principalKey(approver)), approver.email ?? approver.sub, transcriptHref(approval.id, req.query)));
 }
 
 async function decide(deps: ApprovalPagesDeps, decisions: DecisionDeps, req: GatewayRequest, sink: ResponseSink, rawId: string): Promise<void> {

@@ -8,7 +8,7 @@ import { readCookie, setCookie } from './approver-cookie';
 export function signInPages(signIn: ApproverSignIn, secureCookies = true): Record<string, PageHandler> {
   return {
     'GET /approvals/sign-in': async (req, sink) => {
-      const redirect = signIn.start(req.query.return);
+      const redirect = signIn.start(req.query.return, req.query.prompt);
       if (!redirect) return html(sink, 400, messagePage('Cannot sign in from here', 'Open the approval link from your mail and sign in from that page.', 'bad'));
       sink.start(302, {
         location: redirect.location,

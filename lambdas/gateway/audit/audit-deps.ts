@@ -4,8 +4,11 @@ import { StoreError } from '../../store/store-error';
 import type { SessionQueries } from '../../store/types';
 import type { GatewayDeps } from '../ports';
 
+/** What the audit use cases read: the API's routes pass the gateway's deps, the console a subset. */
+export type AuditDeps = Pick<GatewayDeps, 'policy' | 'sessions' | 'transcripts' | 'queries' | 'logger' | 'clock'>;
+
 /** The session search the audit routes need; a gateway built without one answers 503. */
-export function auditQueries(deps: GatewayDeps): SessionQueries {
+export function auditQueries(deps: AuditDeps): SessionQueries {
   if (!deps.queries) {
     throw new AirlockError('audit_unavailable', 'Session search is not configured on this gateway.');
   }
@@ -28,7 +31,7 @@ export async function auditStoreCall<T>(read: () => Promise<T>): Promise<T> {
 }
 
 /** Reading the record is itself on record: who read which session, and every failed integrity check. */
-export function logRecordRead(deps: GatewayDeps, reader: Principal, action: 'show' | 'replay', sessionId: string, integrity: string): void {
+export function logRecordRead(deps: AuditDeps, reader: Principal, action: 'show' | 'replay', sessionId: string, integrity: string): void {
   const fields = { sessionId, action, reader: principalKey(reader), integrity };
   if (integrity === 'mismatch') deps.logger.warn('session transcript failed its integrity check', fields);
   else deps.logger.info('session record read', fields);

@@ -1,9 +1,10 @@
+import type { Principal } from '../../auth/principal';
 import { notFound } from '../../shared/errors';
 import type { SessionRecord } from '../../store/types';
 import { sendJson, type GatewayRequest, type ResponseSink } from '../http';
 import type { GatewayDeps } from '../ports';
 import { auditAccess, mayRead, type AuditAccess } from './access';
-import { auditStoreCall, logRecordRead } from './audit-deps';
+import { auditStoreCall, logRecordRead, type AuditDeps } from './audit-deps';
 import { parseQuery } from './query-params';
 import { streamedText } from './streamed-text';
 import { readCheckedTranscript } from './transcript-integrity';
@@ -16,7 +17,7 @@ const SESSION_ID = /^[0-9A-Za-z_-]{1,128}$/;
  * A session the caller may read. Someone else's session answers exactly like one that does not
  * exist, so its existence does not leak.
  */
-export async function readableSession(deps: GatewayDeps, access: AuditAccess, id: string | undefined): Promise<SessionRecord> {
+export async function readableSession(deps: AuditDeps, access: AuditAccess, id: string | undefined): Promise<SessionRecord> {
   const record = id && SESSION_ID.test(id) ? await auditStoreCall(() => deps.sessions.get(id)) : undefined;
   if (!record || !mayRead(access, record)) throw notFound('The session');
   return record;
@@ -27,19 +28,25 @@ export async function readableSession(deps: GatewayDeps, access: AuditAccess, id
  * reasons and approval, with the result of checking the transcript against its recorded SHA-256.
  */
 export async function getSession(deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink, params: Record<string, string>): Promise<void> {
-  const access = auditAccess(deps.policy, req.principal!);
+  auditAccess(deps.policy, req.principal!);
   parseQuery(req.query, {});
-  const record = await readableSession(deps, access, params.id);
+  const view = await sessionView(deps, req.principal!, params.id);
+  await sendJson(sink, 200, view, { [INTEGRITY_HEADER]: view.integrity });
+}
+
+export type SessionView = Awaited<ReturnType<typeof sessionView>>;
+
+/** The session as the API and the console show it; reading it is logged. */
+export async function sessionView(deps: AuditDeps, principal: Principal, id: string | undefined) {
+  const access = auditAccess(deps.policy, principal);
+  const record = await readableSession(deps, access, id);
   const checked = await readCheckedTranscript(deps.transcripts, record);
-  logRecordRead(deps, req.principal!, 'show', record.id, checked.integrity);
+  logRecordRead(deps, principal, 'show', record.id, checked.integrity);
   const t = checked.transcript;
   const responseText = streamedText(t?.events);
 
-  await sendJson(
-    sink,
-    200,
-    {
-      object: 'airlock.session',
+  return {
+    object: 'airlock.session',
       id: record.id,
       integrity: checked.integrity,
       session: record,
@@ -58,9 +65,7 @@ export async function getSession(deps: GatewayDeps, req: GatewayRequest, sink: R
             error: t.error ?? null,
           }
         : null,
-    },
-    { [INTEGRITY_HEADER]: checked.integrity },
-  );
+  };
 }
 
 /** Finding counts split into the prompt's and the answer's (the recorder prefixes the latter with `response.`). */

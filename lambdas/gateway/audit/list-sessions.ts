@@ -1,9 +1,10 @@
 import { invalidRequest, forbidden } from '../../shared/errors';
-import type { SessionFilter } from '../../store/types';
+import type { Principal } from '../../auth/principal';
+import type { SessionFilter, SessionPage } from '../../store/types';
 import { sendJson, type GatewayRequest, type ResponseSink } from '../http';
 import type { GatewayDeps } from '../ports';
 import { auditAccess } from './access';
-import { auditQueries, auditStoreCall } from './audit-deps';
+import { auditQueries, auditStoreCall, type AuditDeps } from './audit-deps';
 import { decisionParam, fromParam, pageParams, parseQuery, riskParam, statusParam, textParam, toParam } from './query-params';
 
 const listParams = {
@@ -25,9 +26,15 @@ const listParams = {
  * search is pinned to their own issuer and sub; asking for someone else's is refused.
  */
 export async function listSessions(deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink): Promise<void> {
-  const access = auditAccess(deps.policy, req.principal!);
+  const page = await searchSessions(deps, req.principal!, req.query);
+  await sendJson(sink, 200, { object: 'list', data: page.items, next_cursor: page.nextCursor ?? null });
+}
+
+/** The search itself, for the API and the console alike: the query string's filters, checked. */
+export async function searchSessions(deps: AuditDeps, principal: Principal, query: Record<string, string>): Promise<SessionPage> {
+  const access = auditAccess(deps.policy, principal);
   const queries = auditQueries(deps);
-  const params = parseQuery(req.query, listParams);
+  const params = parseQuery(query, listParams);
   if (params.from && params.to && params.from > params.to) throw invalidRequest('from must not be later than to.', 'from');
 
   const filter: SessionFilter = {
@@ -49,8 +56,7 @@ export async function listSessions(deps: GatewayDeps, req: GatewayRequest, sink:
     filter.issuer = access.issuer;
   }
 
-  const page = await auditStoreCall(() => queries.listSessions(withoutUndefined(filter), { limit: params.limit, ...(params.cursor ? { cursor: params.cursor } : {}) }));
-  await sendJson(sink, 200, { object: 'list', data: page.items, next_cursor: page.nextCursor ?? null });
+  return auditStoreCall(() => queries.listSessions(withoutUndefined(filter), { limit: params.limit, ...(params.cursor ? { cursor: params.cursor } : {}) }));
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -1,13 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
+import type { Principal } from '../../auth/principal';
 import { notFound } from '../../shared/errors';
 import { SSE_HEADERS, AIRLOCK_HEADERS, type GatewayRequest, type ResponseSink } from '../http';
 import type { GatewayDeps } from '../ports';
 import { auditAccess } from './access';
-import { logRecordRead } from './audit-deps';
+import { logRecordRead, type AuditDeps } from './audit-deps';
 import { INTEGRITY_HEADER, readableSession } from './get-session';
 import { parseQuery } from './query-params';
-import { MAX_REPLAY_SPEED, MIN_REPLAY_SPEED, recordedEvents, replaySchedule } from './replay-schedule';
+import { MAX_REPLAY_SPEED, MIN_REPLAY_SPEED, recordedEvents, replaySchedule, type ReplayFrame } from './replay-schedule';
+import type { Integrity } from './transcript-integrity';
 import { readCheckedTranscript } from './transcript-integrity';
 
 /** Silence longer than this gets an SSE comment, so proxies and API Gateway keep the connection open. */
@@ -27,18 +29,12 @@ const replayParams = {
  * check still replays; the `x-airlock-integrity` header says so.
  */
 export async function replaySession(deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink, params: Record<string, string>): Promise<void> {
-  const access = auditAccess(deps.policy, req.principal!);
-  const { speed } = parseQuery(req.query, replayParams);
-  const record = await readableSession(deps, access, params.id);
-  const checked = await readCheckedTranscript(deps.transcripts, record);
-  logRecordRead(deps, req.principal!, 'replay', record.id, checked.integrity);
-  if (!checked.transcript) throw notFound('The transcript of this session');
-  const frames = replaySchedule(recordedEvents(record, checked.transcript), speed);
+  const { sessionId, integrity, speed, frames } = await replayFrames(deps, req.principal!, params.id, req.query);
 
   sink.start(200, {
     ...SSE_HEADERS,
-    [AIRLOCK_HEADERS.sessionId]: record.id,
-    [INTEGRITY_HEADER]: checked.integrity,
+    [AIRLOCK_HEADERS.sessionId]: sessionId,
+    [INTEGRITY_HEADER]: integrity,
     'x-airlock-replay-speed': String(speed),
   });
   const startedAt = deps.clock.monotonic();
@@ -60,4 +56,22 @@ export async function replaySession(deps: GatewayDeps, req: GatewayRequest, sink
   } finally {
     await sink.end().catch(() => undefined);
   }
+}
+
+export interface ReplayPlan {
+  sessionId: string;
+  integrity: Integrity;
+  speed: number;
+  frames: ReplayFrame[];
+}
+
+/** What a replay sends and when (`?speed=`), for the SSE route and for the console's player, which plays it in the page. */
+export async function replayFrames(deps: AuditDeps, principal: Principal, id: string | undefined, query: Record<string, string>): Promise<ReplayPlan> {
+  const access = auditAccess(deps.policy, principal);
+  const { speed } = parseQuery(query, replayParams);
+  const record = await readableSession(deps, access, id);
+  const checked = await readCheckedTranscript(deps.transcripts, record);
+  logRecordRead(deps, principal, 'replay', record.id, checked.integrity);
+  if (!checked.transcript) throw notFound('The transcript of this session');
+  return { sessionId: record.id, integrity: checked.integrity, speed, frames: replaySchedule(recordedEvents(record, checked.transcript), speed) };
 }

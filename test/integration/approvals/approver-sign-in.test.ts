@@ -118,9 +118,19 @@ describe('approver sign-in (OIDC authorization code with PKCE)', () => {
     await expect(signIn.finish({ code: 'stolen-code', state }, cookie)).resolves.toEqual({ ok: false, reason: 'exchange' });
   });
 
-  it('only ever returns to an approval page of this gateway (no open redirect)', () => {
-    for (const target of ['https://evil.example.com/', '//evil.example.com/approvals/x', '/v1/chat/completions', '/approvals/../v1', undefined]) {
+  it('only ever returns to an approval page or the console of this gateway (no open redirect)', () => {
+    for (const target of ['https://evil.example.com/', '//evil.example.com/approvals/x', '/v1/chat/completions', '/approvals/../v1', '/console//evil.example.com', '/console/../v1', '/consolex', undefined]) {
       expect(signIn.start(target)).toBeUndefined();
     }
+    expect(signIn.start('/console/sessions?principal=alice&decision=review')).toBeDefined();
+  });
+
+  it('asks the provider to sign in afresh when the console switches user', () => {
+    const switching = new URL(signIn.start('/console', 'login')!.location);
+    const plain = new URL(signIn.start('/console')!.location);
+
+    expect(switching.searchParams.get('prompt')).toBe('login');
+    expect(plain.searchParams.has('prompt')).toBe(false);
+    expect(signIn.signInUrl('/console', true)).toBe(`${BASE}/approvals/sign-in?return=%2Fconsole&prompt=login`);
   });
 });
