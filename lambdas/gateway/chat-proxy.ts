@@ -36,7 +36,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
   let upstreamMs = 0;
 
   try {
-    const body = api.validate(parseJsonBody(req.body));
+    const body = api.validate(parseJsonBody(req.body, deps.maxJsonDepth));
     const groupPolicy = assertCanInvoke(principal, deps.policy);
     const inspector = deps.inspectorFor(groupPolicy);
     // The model id is echoed in errors and kept in records, so it must not carry a secret either.
