@@ -54,7 +54,9 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       model: body.model,
       stream,
       decision,
-      status: decision === 'allow' ? 'in_progress' : decision === 'block' ? 'blocked' : 'pending',
+      // A held prompt is `pending` only once the approval gate recorded it; until then a crash leaves
+      // it `in_progress`, which the sweep closes, rather than a pending session with no approval.
+      status: decision === 'block' ? 'blocked' : 'in_progress',
       risk: { score: inspection.risk.score, reasons: inspection.risk.reasons },
       findingCounts: inspection.findingCounts,
     });
@@ -133,7 +135,8 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     } catch (sendFailure) {
       deps.logger.warn('error answer could not be sent', { sessionId: recorder.id, error: errorForLog(sendFailure) });
     }
-    if (err.code === 'record_unavailable') return;
+    // Nothing was recorded if the session could not be begun; once begun, it must end (no orphan `pending`).
+    if (err.code === 'record_unavailable' && !recorder.begun) return;
     await recorder.finish(
       { status: statusForError(err), httpStatus: err.status, errorCode: err.code, timings: { overheadMs: meta.overheadMs, totalMs: overheadSoFar() } },
       {

@@ -43,6 +43,11 @@ export class SessionRecorder {
     return this.base.id;
   }
 
+  /** Whether the session item exists (begin or finish wrote it): from then on it must reach a final status. */
+  get begun(): boolean {
+    return this.created;
+  }
+
   /** Writes the session item. Throws `record_unavailable` (503) if it cannot: nothing may be forwarded then. */
   async begin(fields: SessionUpdate): Promise<void> {
     this.base = { ...this.base, ...fields };
