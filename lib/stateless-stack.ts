@@ -10,6 +10,7 @@ import { GatewayApi } from './constructs/gateway-api';
 import { GatewayIdentity } from './constructs/gateway-identity';
 import { Observability } from './constructs/observability';
 import { ProxyFunction } from './constructs/proxy-function';
+import { SessionSweep } from './constructs/session-sweep';
 import type { StatefulResources } from './stateful-stack';
 import { routesServedBy } from './routes';
 
@@ -30,6 +31,7 @@ export class StatelessStack extends Stack {
   readonly proxy: ProxyFunction;
   readonly observability: Observability;
   readonly approvals: ApprovalWorkflow;
+  readonly sessionSweep: SessionSweep;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -91,6 +93,14 @@ export class StatelessStack extends Stack {
         ...(config.anthropicUrl ? { AIRLOCK_ANTHROPIC_URL: config.anthropicUrl } : {}),
       },
       sessionTtlDays: config.sessionTtlDays,
+      events: sessionEvents,
+      functionDefaults,
+    });
+
+    this.sessionSweep = new SessionSweep(this, 'SessionSweep', {
+      sessionTable: stateful.sessionTable,
+      key: stateful.key,
+      longestCall: this.proxy.function.timeout,
       functionDefaults,
     });
 
@@ -99,8 +109,9 @@ export class StatelessStack extends Stack {
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
       api: this.api.api,
       functions: [
-        { name: 'Proxy', fn: this.proxy.function.fn, timeout: this.proxy.function.timeout },
-        { name: 'Authorizer', fn: this.identity.authorizer.fn, timeout: this.identity.authorizer.timeout },
+        { name: 'Proxy', fn: this.proxy.function.fn, timeout: this.proxy.function.timeout, securityLog: this.proxy.function.logGroup },
+        { name: 'Authorizer', fn: this.identity.authorizer.fn, timeout: this.identity.authorizer.timeout, securityLog: this.identity.authorizer.logGroup },
+        { name: 'SessionSweep', fn: this.sessionSweep.function.fn, timeout: this.sessionSweep.function.timeout },
         ...(['notify', 'invokeUpstream', 'recordOutcome', 'page', 'decide'] as const).map((step) => ({
           name: `Approval${step[0]!.toUpperCase()}${step.slice(1)}`,
           fn: this.approvals[step].fn,

@@ -114,7 +114,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       publicBaseUrl: () => config.AIRLOCK_PUBLIC_BASE_URL ?? baseUrl,
     });
     closers.push(approvals.close);
-    const gateway = composeGateway({ ...records, approvals: approvals.gate, newId: ulid });
+    const gateway = composeGateway({ ...records, approvals: approvals.gate, maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH, newId: ulid });
     const server = await startLocalServer({
       port: config.AIRLOCK_PORT,
       maxBodyBytes: config.AIRLOCK_MAX_BODY_BYTES,

@@ -13,7 +13,7 @@ import type { ConfigOf } from '../shared/config';
 import { logger } from '../shared/logger';
 import { DynamoApprovalStore, DynamoTaskTokenStore } from '../store/approval-store';
 import { DynamoSessionStore } from '../store/dynamo-session-store';
-import { EventBridgeSessionEvents } from '../store/eventbridge-session-events';
+import { EventBridgeApprovalEvents, EventBridgeSessionEvents } from '../store/eventbridge-session-events';
 import { S3TranscriptStore } from '../store/s3-transcript-store';
 import { DynamoSessionQueries } from '../store/session-queries';
 import { SfnApprovalWorkflow } from './approval-services';
@@ -28,8 +28,15 @@ import { linkKeyFromSecret, upstreamKeyFromSecret } from './secrets';
 
 type RecordsConfig = ConfigOf<'approval-record-outcome'>;
 
-export function awsRecords(config: RecordsConfig): ApprovalRecordsDeps {
+/** Approval outcomes and decisions to the session event bus, where one is configured. */
+export function awsApprovalEvents(config: { AIRLOCK_EVENT_BUS_NAME?: string | undefined }): EventBridgeApprovalEvents | undefined {
+  return config.AIRLOCK_EVENT_BUS_NAME ? new EventBridgeApprovalEvents({ eventBusName: config.AIRLOCK_EVENT_BUS_NAME }) : undefined;
+}
+
+export function awsRecords(config: Omit<RecordsConfig, 'AIRLOCK_EVENT_BUS_NAME'> & { AIRLOCK_EVENT_BUS_NAME?: string | undefined }): ApprovalRecordsDeps {
+  const approvalEvents = awsApprovalEvents(config);
   return {
+    ...(approvalEvents ? { approvalEvents } : {}),
     approvals: new DynamoApprovalStore({ tableName: config.AIRLOCK_APPROVAL_TABLE }),
     sessions: new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS }),
     transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
@@ -62,6 +69,7 @@ export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
   return {
     policy: loadBundledPolicy(config),
     providers: awsProviders(config),
+    maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
     sessions,
     transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
     queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),

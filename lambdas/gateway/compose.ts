@@ -8,6 +8,7 @@ import type { AirlockLogger } from '../shared/logger';
 import type { ApprovalStore, TaskTokenStore } from '../store/approval-types';
 import type { SessionQueries, SessionStore, TranscriptStore } from '../store/types';
 import { ApprovalService } from './approvals/approval-gate';
+import type { ApprovalEventPublisher } from './approvals/approval-events';
 import { approvalPages, type PageHandler } from './approvals/approval-pages';
 import { approvalTranscriptPage, withTranscriptPage } from './approvals/approval-transcript-page';
 import type { AuditDeps } from './audit/audit-deps';
@@ -45,6 +46,8 @@ export interface GatewayAdapters {
   events?: SessionEventPublisher;
   /** Where `review` decisions are held; unset: they answer `approval_required`. */
   approvals?: { store: ApprovalStore; workflow: ApprovalWorkflow; publicBaseUrl?: string };
+  /** Deepest JSON nesting a body may have (default lambdas/shared/json-depth.ts). */
+  maxJsonDepth?: number;
   logger: AirlockLogger;
   clock: Clock;
   newId(): string;
@@ -66,6 +69,7 @@ export function composeGateway(a: GatewayAdapters): Gateway {
     transcripts: a.transcripts,
     ...(a.queries ? { queries: a.queries } : {}),
     ...(a.events ? { events: a.events } : {}),
+    ...(a.maxJsonDepth !== undefined ? { maxJsonDepth: a.maxJsonDepth } : {}),
     logger: a.logger,
     clock: a.clock,
     newId: a.newId,
@@ -101,15 +105,19 @@ export interface ApprovalPagesAdapters {
   transcripts?: TranscriptStore;
   /** The approvers' and auditors' console (`/console`), reading the record through the audit use cases. */
   console?: { audit: AuditDeps; basePath: string; secureCookies: boolean };
+  /** Decisions go to the event bus like sessions do. */
+  approvalEvents?: ApprovalEventPublisher;
 }
 
 /** `/approvals/*`: the page, and where decisions are taken the decision, with the approver's note masked by the requester's inspector. */
 export function composeApprovalPages(a: ApprovalPagesAdapters): PageHandler {
   const { decisions } = a;
   const pageDeps = { approvals: a.approvals, links: a.links, approvers: a.approvers, signInUrl: (path: string) => a.signInUrl(path), logger: a.logger, clock: a.clock };
+  const events = a.approvalEvents ? { approvalEvents: a.approvalEvents } : {};
   let pages = approvalPages(
     {
       ...pageDeps,
+      ...events,
       ...(decisions
         ? {
             decisions: {

@@ -1,3 +1,4 @@
+import { groupRefusal, logSecurityEvent, sourceIpOf } from '../auth/security-event';
 import { internalError, invalidToken, notFound, toAirlockError } from '../shared/errors';
 import { errorForLog } from '../shared/logger';
 import { requestStatusRoute } from './approvals/request-status-route';
@@ -57,6 +58,7 @@ export function createGatewayApp(deps: GatewayDeps, routes: readonly RouteSpec[]
     } catch (thrown) {
       const err = toAirlockError(thrown);
       if (err.code === 'internal_error') deps.logger.error('unexpected error', { method: req.method, route: routePattern, error: errorForLog(thrown) });
+      if (err.code === 'forbidden') logSecurityEvent(deps.logger, groupRefusal(err.code, { issuer: req.principal?.issuer, sourceIp: sourceIpOf(req.headers), route: routePattern }));
       if (!sink.started) await sendError(sink, err);
       else await sink.end().catch(() => undefined);
     }

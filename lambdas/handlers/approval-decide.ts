@@ -1,5 +1,5 @@
 import { SfnTaskResults } from '../aws/approval-services';
-import { awsApprovalPagesAdapters, awsRecords, awsTaskTokens } from '../aws/adapters';
+import { awsApprovalEvents, awsApprovalPagesAdapters, awsRecords, awsTaskTokens } from '../aws/adapters';
 import type { ApiGatewayProxyEvent } from '../aws/api-event';
 import { lazily, servePage, type ProxyResult } from '../aws/buffered-sink';
 import { loadBundledPolicy } from '../aws/bundled-policy';
@@ -11,6 +11,7 @@ const config = readConfig('approval-decide');
 const app = lazily(async () =>
   composeApprovalPages({
     ...(await awsApprovalPagesAdapters(config)),
+    ...(awsApprovalEvents(config) ? { approvalEvents: awsApprovalEvents(config) } : {}),
     decisions: { policy: loadBundledPolicy(config), tokens: awsTaskTokens(config), tasks: new SfnTaskResults(), sessions: awsRecords(config).sessions },
   }),
 );

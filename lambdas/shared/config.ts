@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_MAX_JSON_DEPTH } from './json-depth';
 
 /**
  * The runtime configuration of every function and of the local runtime: the one place
@@ -108,9 +109,13 @@ const SETTINGS = {
   /** One deadline per upstream call for everything before the answer starts (all attempts and backoffs). */
   AIRLOCK_UPSTREAM_DEADLINE_MS: intWithDefault(60_000),
   AIRLOCK_MAX_BODY_BYTES: intWithDefault(1_048_576),
+  /** Deepest JSON nesting accepted in a body; far below what overflows a recursive walker. */
+  AIRLOCK_MAX_JSON_DEPTH: z.coerce.number().int().min(2).max(1000).default(DEFAULT_MAX_JSON_DEPTH),
   AIRLOCK_SESSION_TTL_DAYS: intWithDefault(400),
   /** The policy file: YAML locally, the JSON prepared at synth inside a Lambda bundle. */
   AIRLOCK_POLICY: z.string().min(1).default('airlock.policy.yaml'),
+  /** The interrupted-session sweep marks sessions still in_progress this long after they began (longer than any call can run). */
+  AIRLOCK_SWEEP_AFTER_SECONDS: intWithDefault(960),
   AIRLOCK_COGNITO_USER_POOL_ID: z.string().optional(),
   AIRLOCK_COGNITO_CLIENT_IDS: csv,
   /** JSON array of group mappings for Cognito tokens, e.g. [{"when":{"scope":"airlock/invoke"},"groups":["ci"]}]. */
@@ -154,6 +159,8 @@ function settings<R extends SettingName, O extends SettingName = never>(required
 
 const IDENTITY = ['AIRLOCK_COGNITO_USER_POOL_ID', 'AIRLOCK_COGNITO_CLIENT_IDS', 'AIRLOCK_COGNITO_GROUP_MAPPINGS', 'AIRLOCK_OIDC_ISSUERS'] as const;
 const RECORDS = ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_APPROVAL_TABLE'] as const;
+/** Approval outcomes go to the event bus like sessions do; unset: nothing is published. */
+const EVENTS = ['AIRLOCK_EVENT_BUS_NAME'] as const;
 const UPSTREAMS = ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_SECRET_ARN', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_POLICY'] as const;
 const ANTHROPIC_UPSTREAM = ['AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_SECRET_ARN'] as const;
 const APPROVER_PAGES = [...IDENTITY, 'AIRLOCK_APPROVER_SIGN_IN', 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_LINK_SECRET_ARN', 'AIRLOCK_PUBLIC_BASE_URL'] as const;
@@ -161,18 +168,19 @@ const APPROVER_PAGES = [...IDENTITY, 'AIRLOCK_APPROVER_SIGN_IN', 'AIRLOCK_APPROV
 /** The settings of each Lambda function (lambdas/handlers/<name>.ts) and of the local runtime. */
 export const FUNCTION_CONFIG = {
   proxy: settings(
-    ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_PUBLIC_BASE_URL', ...UPSTREAMS],
+    ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_PUBLIC_BASE_URL', ...UPSTREAMS],
     [...ANTHROPIC_UPSTREAM, 'AIRLOCK_EVENT_BUS_NAME', 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_STATE_MACHINE_ARN'],
   ),
   authorizer: settings(IDENTITY),
   'approval-notify': settings([...RECORDS, 'AIRLOCK_APPROVAL_TOPIC_ARN', 'AIRLOCK_APPROVAL_LINK_SECRET_ARN', 'AIRLOCK_PUBLIC_BASE_URL']),
   // The page function also serves the console, which reads the session record.
   'approval-page': settings([...APPROVER_PAGES, ...RECORDS, 'AIRLOCK_POLICY']),
-  'approval-decide': settings([...APPROVER_PAGES, ...RECORDS, 'AIRLOCK_POLICY']),
+  'approval-decide': settings([...APPROVER_PAGES, ...RECORDS, 'AIRLOCK_POLICY'], EVENTS),
   'approval-invoke-upstream': settings([...RECORDS, ...UPSTREAMS], ANTHROPIC_UPSTREAM),
-  'approval-record-outcome': settings(RECORDS),
+  'approval-record-outcome': settings(RECORDS, EVENTS),
+  'session-sweep': settings(['AIRLOCK_SESSION_TABLE', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_SWEEP_AFTER_SECONDS']),
   local: settings(
-    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
+    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
     ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_API_KEY', 'AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_API_KEY', 'AIRLOCK_PUBLIC_BASE_URL'],
   ),
 } as const;

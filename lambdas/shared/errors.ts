@@ -147,6 +147,10 @@ export const upstreamError = (message: string, cause?: unknown) =>
 /** `message` names the limit that was hit (the call's deadline, the wait for a first byte, a silent stream). */
 export const upstreamTimeout = (message: string, cause?: unknown) => new AirlockError('upstream_timeout', message, { cause });
 
+/** Never sent (the caller is gone): 499 is nginx's "client closed request", kept in the record. */
+export const clientDisconnected = (cause?: unknown) =>
+  new AirlockError('client_disconnected', 'The caller closed the connection before the answer was complete.', { cause });
+
 export const recordUnavailable = (cause?: unknown) =>
   new AirlockError('record_unavailable', 'The session could not be recorded, so the request was not forwarded.', { cause });
 

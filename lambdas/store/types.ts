@@ -6,15 +6,25 @@ import type { Decision, RiskReason } from '../inspect/types';
  * A record never holds a prompt, a response or a finding's value: only metadata and counts.
  */
 
-export type SessionStatus =
-  | 'in_progress'
-  | 'completed'
-  | 'failed'
-  | 'blocked'
-  | 'pending'
-  | 'approved'
-  | 'denied'
-  | 'expired';
+/**
+ * Every status a session can have. Final: `completed`, `failed`, `blocked`, `denied`, `expired`,
+ * `cancelled` (the caller went away; the transcript holds what was delivered) and `interrupted`
+ * (the runtime died mid-call; marked by the sweep). `in_progress`, `pending` and `approved` are not.
+ */
+export const SESSION_STATUSES = [
+  'in_progress',
+  'completed',
+  'failed',
+  'blocked',
+  'cancelled',
+  'interrupted',
+  'pending',
+  'approved',
+  'denied',
+  'expired',
+] as const;
+
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 export interface TokenUsage {
   promptTokens?: number;
@@ -86,7 +96,15 @@ export interface TranscriptEvent {
 /** The S3 transcript: masked request and response, and for streams each event with its offset. */
 export interface Transcript {
   version: 1;
+  /** The session this transcript belongs to (also for the approved exchange of a held request). */
   sessionId: string;
+  /** Set on the approved exchange: the approval that released the held request. */
+  approvalId?: string;
+  /**
+   * Set on the approved exchange: the held request's transcript and its SHA-256. Covered by this
+   * transcript's own hash, so the audit check follows it and verifies the held request too.
+   */
+  held?: StoredTranscript;
   createdAt: string;
   route: string;
   model?: string;

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Method } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -33,6 +34,8 @@ export interface ApprovalWorkflowProps {
   /** The proxy's upstream settings (URLs), for the function that sends approved requests. */
   upstreamEnvironment: Pick<FunctionEnvironment<'approval-invoke-upstream'>, 'AIRLOCK_UPSTREAM_URL' | 'AIRLOCK_ANTHROPIC_URL'>;
   sessionTtlDays: number;
+  /** Approval decisions and outcomes are published here, next to session events. */
+  events: IEventBus;
   functionDefaults: Pick<AirlockFunctionProps, 'policyPath' | 'logRetention' | 'logRemovalPolicy'>;
 }
 
@@ -119,7 +122,7 @@ export class ApprovalWorkflow extends Construct {
       ...memory,
       handler: 'approval-record-outcome',
       description: 'Airlock: records how an approval ended',
-      environment: records,
+      environment: { ...records, AIRLOCK_EVENT_BUS_NAME: props.events.eventBusName },
       timeout: Duration.seconds(20),
     });
     this.page = new AirlockFunction(this, 'Page', {
@@ -135,7 +138,7 @@ export class ApprovalWorkflow extends Construct {
       ...memory,
       handler: 'approval-decide',
       description: 'Airlock: takes an approver decision and resumes the workflow',
-      environment: pages,
+      environment: { ...pages, AIRLOCK_EVENT_BUS_NAME: props.events.eventBusName },
       timeout: Duration.seconds(15),
     });
 
@@ -198,6 +201,7 @@ export class ApprovalWorkflow extends Construct {
     approvals(record, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'Approvals');
     sessionUpdate(record);
     dataKey(record);
+    props.events.grantPutEventsTo(record);
 
     const page = this.page.role;
     approvals(page, ['dynamodb:GetItem'], 'Approvals');
@@ -223,6 +227,7 @@ export class ApprovalWorkflow extends Construct {
     readLinkKey(decide);
     dataKey(decide);
     this.stateMachine.grantTaskResponse(decide);
+    props.events.grantPutEventsTo(decide);
 
     const proxy = props.proxy.role;
     proxy.addToPrincipalPolicy(

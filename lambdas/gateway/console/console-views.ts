@@ -1,6 +1,6 @@
 import type { InboxEntry } from '../audit/approvals-inbox';
 import type { SessionView } from '../audit/get-session';
-import { SESSION_STATUSES } from '../audit/query-params';
+import { SESSION_STATUSES } from '../../store/types';
 import { page, time } from '../approvals/approval-html';
 import { promptExcerpt } from '../approvals/prompt-excerpt';
 import { html, type Html } from '../html-template';
