@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { SESSION_TABLE } from './schema';
 import { StoreError } from './store-error';
-import type { SessionRecord, SessionUpdate } from './types';
+import { SESSION_STATUSES, type SessionRecord, type SessionUpdate } from './types';
 
 /**
  * The mapping between a SessionRecord and its DynamoDB item. Records are parsed through an
@@ -10,7 +10,7 @@ import type { SessionRecord, SessionUpdate } from './types';
  */
 
 const decision = z.enum(['allow', 'review', 'block']);
-const status = z.enum(['in_progress', 'completed', 'failed', 'blocked', 'pending', 'approved', 'denied', 'expired']);
+const status = z.enum(SESSION_STATUSES);
 const count = z.number().int().nonnegative();
 
 /** UTC timestamps, rewritten to the one canonical form so that the index sort keys order correctly. */

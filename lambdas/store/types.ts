@@ -6,15 +6,25 @@ import type { Decision, RiskReason } from '../inspect/types';
  * A record never holds a prompt, a response or a finding's value: only metadata and counts.
  */
 
-export type SessionStatus =
-  | 'in_progress'
-  | 'completed'
-  | 'failed'
-  | 'blocked'
-  | 'pending'
-  | 'approved'
-  | 'denied'
-  | 'expired';
+/**
+ * Every status a session can have. Final: `completed`, `failed`, `blocked`, `denied`, `expired`,
+ * `cancelled` (the caller went away; the transcript holds what was delivered) and `interrupted`
+ * (the runtime died mid-call; marked by the sweep). `in_progress`, `pending` and `approved` are not.
+ */
+export const SESSION_STATUSES = [
+  'in_progress',
+  'completed',
+  'failed',
+  'blocked',
+  'cancelled',
+  'interrupted',
+  'pending',
+  'approved',
+  'denied',
+  'expired',
+] as const;
+
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 export interface TokenUsage {
   promptTokens?: number;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { invalidRequest } from '../../shared/errors';
+import { SESSION_STATUSES } from '../../store/types';
 
 /**
  * Query-string parsing shared by the audit routes: unknown parameters are refused (a misspelt
@@ -57,7 +58,6 @@ export const textParam = text.optional();
 
 export const decisionParam = z.enum(['allow', 'review', 'block'], { error: 'must be one of allow, review, block' }).optional();
 
-export const SESSION_STATUSES = ['in_progress', 'completed', 'failed', 'blocked', 'pending', 'approved', 'denied', 'expired'] as const;
 export const statusParam = z.enum(SESSION_STATUSES, { error: `must be one of ${SESSION_STATUSES.join(', ')}` }).optional();
 
 export const riskParam = z.coerce
