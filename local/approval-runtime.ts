@@ -11,8 +11,7 @@ import { recordOutcome } from '../lambdas/gateway/approvals/record-outcome';
 import type { AppHandler } from './server';
 import type { GatewayDeps } from '../lambdas/gateway/ports';
 import { resolveGroupPolicy } from '../lambdas/inspect/policy';
-import { DynamoApprovalStore, DynamoTaskTokenStore } from '../lambdas/store/approval-store';
-import { createApprovalTable } from '../lambdas/store/approval-table';
+import type { ApprovalStore, TaskTokenStore } from '../lambdas/store/approval-types';
 import { ConsoleMailNotifier } from './approval-console-mail';
 import { devLoginPage } from './approval-dev-login';
 import { LocalApprovalWorkflow, LocalTaskTokens } from './approval-workflow';
@@ -20,8 +19,9 @@ import { LocalApprovalWorkflow, LocalTaskTokens } from './approval-workflow';
 export interface LocalApprovalsOptions {
   /** The gateway's dependencies: policy, inspectors, providers, session and transcript stores, clock. */
   gateway: GatewayDeps;
-  /** A DynamoDB(-compatible) client for the approval table. */
-  dynamo: DynamoDBClient;
+  /** The approval and task-token stores; or, instead, a DynamoDB(-compatible) client for an approval table. */
+  stores?: { approvals: ApprovalStore; taskTokens: TaskTokenStore };
+  dynamo?: DynamoDBClient;
   tableName?: string;
   linkKey: Uint8Array;
   devIssuer: DevIssuer;
@@ -42,6 +42,8 @@ export interface LocalApprovals {
   devLogin: AppHandler;
   workflow: LocalApprovalWorkflow;
   tokens: LocalTaskTokens;
+  /** The stored task tokens (a restarted runtime resumes waiting executions under them). */
+  taskTokens: TaskTokenStore;
   close(): Promise<void>;
 }
 
@@ -51,10 +53,7 @@ export interface LocalApprovals {
  */
 export async function startLocalApprovals(options: LocalApprovalsOptions): Promise<LocalApprovals> {
   const { gateway: g } = options;
-  const tableName = options.tableName ?? 'airlock-approvals';
-  await createApprovalTable(options.dynamo, tableName);
-  const approvals = new DynamoApprovalStore({ tableName, client: options.dynamo });
-  const taskTokens = new DynamoTaskTokenStore({ tableName, client: options.dynamo });
+  const { approvals, taskTokens } = options.stores ?? (await dynamoApprovalStores(options));
   const links = new ApprovalLinkSigner(options.linkKey);
   const records = { approvals, sessions: g.sessions, transcripts: g.transcripts, logger: g.logger, clock: g.clock };
   const tokens = new LocalTaskTokens();
@@ -97,6 +96,22 @@ export async function startLocalApprovals(options: LocalApprovalsOptions): Promi
     devLogin: devLoginPage(options.devIssuer),
     workflow,
     tokens,
+    taskTokens,
     close: () => workflow.close(),
+  };
+}
+
+/** The approval table on DynamoDB (tests with DynamoDB Local); loaded only then, so the SDK stays off the default start path. */
+async function dynamoApprovalStores(options: LocalApprovalsOptions): Promise<{ approvals: ApprovalStore; taskTokens: TaskTokenStore }> {
+  if (!options.dynamo) throw new Error('startLocalApprovals needs either stores or a DynamoDB client');
+  const [{ DynamoApprovalStore, DynamoTaskTokenStore }, { createApprovalTable }] = await Promise.all([
+    import('../lambdas/store/approval-store'),
+    import('../lambdas/store/approval-table'),
+  ]);
+  const tableName = options.tableName ?? 'airlock-approvals';
+  await createApprovalTable(options.dynamo, tableName);
+  return {
+    approvals: new DynamoApprovalStore({ tableName, client: options.dynamo }),
+    taskTokens: new DynamoTaskTokenStore({ tableName, client: options.dynamo }),
   };
 }

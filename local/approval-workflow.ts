@@ -6,6 +6,7 @@ import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 import type { NotifyInput } from '../lambdas/gateway/approvals/notify-approvers';
 import { executionInput, TaskNoLongerWaiting, type ApprovalExecutionInput, type ApprovalWorkflow, type TaskResults } from '../lambdas/gateway/approvals/ports';
 import type { OutcomeInput } from '../lambdas/gateway/approvals/record-outcome';
+import type { ApprovalRequest } from '../lambdas/store/approval-types';
 import { errorForLog, type AirlockLogger } from '../lambdas/shared/logger';
 
 /**
@@ -66,6 +67,13 @@ export class LocalTaskTokens implements TaskResults {
   }
 }
 
+/** How an execution begins: fresh, or resumed after a restart in the state its approval was left in. */
+type ExecutionMode =
+  | { kind: 'new' }
+  | { kind: 'waiting'; taskToken: string; leftMs: number }
+  | { kind: 'decided' }
+  | { kind: 'expired' };
+
 export interface LocalApprovalWorkflowOptions {
   steps: LocalWorkflowSteps;
   tokens: LocalTaskTokens;
@@ -84,7 +92,9 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
     definition: string,
     private readonly options: LocalApprovalWorkflowOptions,
   ) {
-    this.machine = new StateMachine(JSON.parse(withLocalArns(definition)));
+    // The ASL is validated by the test suite and by `cdk synth`; validating it again here (a JSON
+    // schema compile) was the largest single cost of starting the local runtime.
+    this.machine = new StateMachine(JSON.parse(withLocalArns(definition)), { validationOptions: { noValidate: true } });
   }
 
   static async create(options: LocalApprovalWorkflowOptions): Promise<LocalApprovalWorkflow> {
@@ -92,8 +102,30 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
   }
 
   async start(input: ApprovalExecutionInput): Promise<void> {
+    this.execute(input, { kind: 'new' });
+  }
+
+  /**
+   * After a restart: runs the same ASL again for an approval whose execution died with the last
+   * process. A pending approval waits at RequestApproval for the time left until its deadline,
+   * under the task token already stored (the approvers' link stays valid, no second mail), or is
+   * recorded expired if the deadline passed meanwhile; an approved one goes straight on to the
+   * upstream call (InvokeUpstream is idempotent).
+   */
+  resume(approval: ApprovalRequest, storedToken: string | undefined, now: number): void {
+    const input = { approvalId: approval.id, timeoutSeconds: approval.timeoutSeconds };
+    if (approval.status === 'approved') return this.execute(input, { kind: 'decided' });
+    const leftMs = Date.parse(approval.decideBy) - now;
+    if (leftMs <= 0) return this.execute(input, { kind: 'expired' });
+    this.execute(
+      { ...input, timeoutSeconds: Math.max(1, Math.ceil(leftMs / 1000)) },
+      storedToken ? { kind: 'waiting', taskToken: storedToken, leftMs } : { kind: 'new' },
+    );
+  }
+
+  private execute(input: ApprovalExecutionInput, mode: ExecutionMode): void {
     const { steps, tokens, logger, retryPauseMs } = this.options;
-    const taskToken = randomBytes(32).toString('base64url');
+    const taskToken = mode.kind === 'waiting' ? mode.taskToken : randomBytes(32).toString('base64url');
     // A lambda:invoke Task's result is the Invoke response; its state input carries the Lambda's Payload.
     const lambda =
       <T>(step: (payload: T) => Promise<unknown>): TaskHandler =>
@@ -109,6 +141,9 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
         taskResourceLocalHandlers: {
           RequestApproval: async (state) => {
             const payload = (state as unknown as { Payload: NotifyInput & { timeoutSeconds: number } }).Payload;
+            if (mode.kind === 'decided') return { decision: 'approved' } as unknown as TaskResult;
+            if (mode.kind === 'expired') throw namedError('States.Timeout', 'The task timed out.');
+            if (mode.kind === 'waiting') return (await tokens.wait(payload.taskToken, mode.leftMs)) as TaskResult;
             const decision = tokens.wait(payload.taskToken, payload.timeoutSeconds * 1000);
             decision.catch(() => undefined);
             await steps.notify({ approvalId: payload.approvalId, taskToken: payload.taskToken });

@@ -125,6 +125,13 @@ const envSchema = z.object({
   /** Local runtime: listening port, data directory, and policy file (overrides AIRLOCK_POLICY_FILE). */
   AIRLOCK_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   AIRLOCK_DATA_DIR: z.string().default('.airlock'),
+  /**
+   * Local runtime: where records go. `embedded` (default): SQLite and transcript files in the data
+   * directory. `aws-compatible`: dynalite and s3rver behind the DynamoDB and S3 store code.
+   */
+  AIRLOCK_LOCAL_STORES: z.enum(['embedded', 'aws-compatible']).default('embedded'),
+  /** Local runtime, embedded store: `normal` survives a process crash, `full` a power loss too (an fsync per commit). */
+  AIRLOCK_LOCAL_SYNC: z.enum(['normal', 'full']).default('normal'),
   AIRLOCK_POLICY: z.string().optional(),
 });
 

@@ -16,7 +16,7 @@ export class SqliteApprovalStore implements ApprovalStore {
   private readonly insert: StatementSync;
   private readonly select: StatementSync;
   private readonly latestByHash: StatementSync;
-  private readonly pendingRows: StatementSync;
+  private readonly unfinishedRows: StatementSync;
   private readonly replace: StatementSync;
 
   constructor(private readonly options: { db: DatabaseSync; clock?: () => Date }) {
@@ -28,7 +28,7 @@ export class SqliteApprovalStore implements ApprovalStore {
     );
     this.select = db.prepare('SELECT approval FROM approvals WHERE id = ?');
     this.latestByHash = db.prepare('SELECT approval FROM approvals WHERE request_hash = ? ORDER BY created_at DESC LIMIT 1');
-    this.pendingRows = db.prepare(`SELECT approval FROM approvals WHERE status = 'pending' ORDER BY decide_by`);
+    this.unfinishedRows = db.prepare(`SELECT approval FROM approvals WHERE status IN ('pending', 'approved') ORDER BY decide_by`);
     this.replace = db.prepare('UPDATE approvals SET status = :status, decide_by = :decide_by, expires_at = :expires_at, approval = :approval WHERE id = :id');
   }
 
@@ -51,12 +51,12 @@ export class SqliteApprovalStore implements ApprovalStore {
     return this.parsedRow(() => this.latestByHash.get(requestHash), 'approval.findLatestByHash');
   }
 
-  /** Every approval still waiting for a decision, soonest deadline first: what a restarted runtime resumes. */
-  pending(): ApprovalRequest[] {
+  /** Approvals whose workflow has not ended (`pending`, or `approved` and not yet answered), soonest deadline first: what a restarted runtime resumes. */
+  unfinished(): ApprovalRequest[] {
     try {
-      return (this.pendingRows.all() as { approval: string }[]).map((row) => parseStored(row.approval, 'approval.pending'));
+      return (this.unfinishedRows.all() as { approval: string }[]).map((row) => parseStored(row.approval, 'approval.unfinished'));
     } catch (err) {
-      throw toLocalStoreError('approval.pending', err);
+      throw toLocalStoreError('approval.unfinished', err);
     }
   }
 

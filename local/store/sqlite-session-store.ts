@@ -1,4 +1,4 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { dayOf, fromSessionItem, toSessionItem, toSessionUpdate, type SessionItem } from '../../lambdas/store/session-item';
 import { StoreError } from '../../lambdas/store/store-error';
 import type { SessionRecord, SessionStatus, SessionStore, SessionUpdate } from '../../lambdas/store/types';
@@ -92,7 +92,17 @@ export class SqliteSessionStore implements SessionStore {
   }
 }
 
-function columnsOf(item: SessionItem): Record<string, string | number | null> {
+interface SessionColumns extends Record<string, SQLInputValue> {
+  id: string;
+  status: string;
+  model: string | null;
+  decision: string | null;
+  risk_score: number | null;
+  client_id: string | null;
+  record: string;
+}
+
+function columnsOf(item: SessionItem): SessionColumns {
   const { principalSub: _s, day: _d, expiresAt: _e, ...record } = item;
   return {
     id: item.id,
