@@ -14,7 +14,8 @@ const run = promisify(execFile);
 const LOCAL = { region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
 
 /**
- * The real `airlock serve` in a child process, as a user runs it: its stdout and stderr are the
+ * The real `airlock serve` in a child process, as a user runs it (on the AWS-compatible stores, so
+ * the DynamoDB and S3 store code runs end to end): its stdout and stderr are the
  * logs a test can search, its stores are reached through their endpoints.
  */
 export interface GatewayProcess {
@@ -41,7 +42,7 @@ export interface GatewayProcess {
 export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'airlock-e2e-'));
   const childEnv = { ...process.env, AIRLOCK_PORT: '0', AIRLOCK_DATA_DIR: dataDir, POWERTOOLS_DEV: '', ...env };
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--in-memory'], { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--in-memory', '--stores', 'aws-compatible'], { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
