@@ -36,6 +36,8 @@ export interface EchoUpstream {
   readonly authorizations: string[];
   /** The x-api-key header (Anthropic's key header) of every request received, in order. */
   readonly apiKeys: string[];
+  /** Requests whose caller (the gateway) closed the connection before the answer was complete. */
+  readonly abandoned: number;
   /** Changes behaviour for the following requests (tests of upstream failures). */
   fault: EchoFault;
   reply: (body: ChatBody) => string;
@@ -49,8 +51,12 @@ export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Prom
   const requests: string[] = [];
   const authorizations: string[] = [];
   const apiKeys: string[] = [];
+  let abandoned = 0;
   const state: EchoUpstream = {
     url: '',
+    get abandoned() {
+      return abandoned;
+    },
     requests,
     authorizations,
     apiKeys,
@@ -61,6 +67,9 @@ export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Prom
   };
 
   const server: Server = createServer(async (req, res) => {
+    res.on('close', () => {
+      if (!res.writableFinished) abandoned++;
+    });
     const body = await readBody(req);
     if (req.method === 'POST') requests.push(body);
     authorizations.push(req.headers.authorization ?? '');

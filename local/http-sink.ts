@@ -27,7 +27,9 @@ export function httpResponseSink(res: ServerResponse): ResponseSink {
     },
     end() {
       return new Promise<void>((resolve) => {
-        if (res.writableEnded) return resolve();
+        // After a disconnect Node never calls end's callback: resolve, or the record would never be finished.
+        if (res.writableEnded || res.destroyed) return resolve();
+        res.once('close', () => resolve());
         res.end(resolve);
       });
     },

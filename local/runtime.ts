@@ -91,6 +91,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const deps: GatewayDeps = {
       policy,
       inspectorFor: cachedInspectorFactory(createInspector),
+      maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
       provider,
       ...(anthropicUrl
         ? {

@@ -1,7 +1,7 @@
 import type { ChatInspection, Finding, Inspector } from '../inspect/types';
 import { assertCanInvoke } from '../auth/access';
 import { modelAllowed } from '../inspect/policy';
-import { AirlockError, inspectionFailed, invalidRequest, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
+import { AirlockError, clientDisconnected, inspectionFailed, invalidRequest, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
 import { errorForLog } from '../shared/logger';
 import type { SessionStatus, TokenUsage } from '../store/types';
 import type { ChatApi } from './chat-api';
@@ -32,10 +32,11 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
   const meta = { sessionId: recorder.id, decision: 'none', overheadMs: 0 };
   const overheadSoFar = () => deps.clock.monotonic() - req.receivedAt;
   let maskedRequest: unknown;
+  let maskedResponse: unknown;
   let upstreamMs = 0;
 
   try {
-    const body = api.validate(parseJsonBody(req.body));
+    const body = api.validate(parseJsonBody(req.body, deps.maxJsonDepth));
     const groupPolicy = assertCanInvoke(principal, deps.policy);
     const inspector = deps.inspectorFor(groupPolicy);
     // The model id is echoed in errors and kept in records, so it must not carry a secret either.
@@ -53,7 +54,9 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       model: body.model,
       stream,
       decision,
-      status: decision === 'allow' ? 'in_progress' : decision === 'block' ? 'blocked' : 'pending',
+      // A held prompt is `pending` only once the approval gate recorded it; until then a crash leaves
+      // it `in_progress`, which the sweep closes, rather than a pending session with no approval.
+      status: decision === 'block' ? 'blocked' : 'in_progress',
       risk: { score: inspection.risk.score, reasons: inspection.risk.reasons },
       findingCounts: inspection.findingCounts,
     });
@@ -84,6 +87,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     if (upstream.kind === 'json') {
       upstreamMs = deps.clock.monotonic() - forwardAt;
       const masked = inspector.maskChatResponse(upstream.body, api.format);
+      maskedResponse = masked.body;
       const forCaller = mapStrings(masked.body, inspection.restore);
       meta.overheadMs = overheadSoFar() - upstreamMs;
       await sendJson(sink, 200, forCaller, airlockHeaders(meta));
@@ -102,9 +106,10 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     }
 
     const result = await relayStream(api, deps, inspector, inspection, upstream.events, sink, recorder, meta, forwardAt, req.receivedAt);
+    const status = result.error ? statusForError(result.error) : 'completed';
     await recorder.finish(
       {
-        status: result.error ? 'failed' : 'completed',
+        status,
         httpStatus: 200,
         ...(result.error ? { errorCode: result.error.code } : {}),
         usage: result.usage,
@@ -113,20 +118,33 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       },
       { request: maskedRequest, ...(result.error ? { error: { status: result.error.status, code: result.error.code } } : {}) },
     );
-    deps.logger.info('session completed', { sessionId: recorder.id, route, decision, status: result.error ? 'failed' : 'completed', overheadMs: meta.overheadMs });
+    deps.logger.info('session completed', { sessionId: recorder.id, route, decision, status, overheadMs: meta.overheadMs });
   } catch (thrown) {
-    const err = toAirlockError(thrown);
+    const err = callerWentAway(sink, thrown) ? clientDisconnected(thrown) : toAirlockError(thrown);
     if (err.code === 'internal_error') deps.logger.error('unexpected error', { sessionId: recorder.id, error: errorForLog(thrown) });
-    if (!sink.started) {
-      meta.overheadMs = overheadSoFar() - upstreamMs;
-      await sendJson(sink, err.status, api.errorBody(err), { ...err.headers, ...airlockHeaders(meta) });
-    } else {
-      await sink.end().catch(() => undefined);
+    // The record is finished whatever happens to the answer: a caller who leaves must not escape it.
+    try {
+      if (sink.signal.aborted) {
+        // Nobody to answer.
+      } else if (!sink.started) {
+        meta.overheadMs = overheadSoFar() - upstreamMs;
+        await sendJson(sink, err.status, api.errorBody(err), { ...err.headers, ...airlockHeaders(meta) });
+      } else {
+        await sink.end();
+      }
+    } catch (sendFailure) {
+      deps.logger.warn('error answer could not be sent', { sessionId: recorder.id, error: errorForLog(sendFailure) });
     }
-    if (err.code === 'record_unavailable') return;
+    // Nothing was recorded if the session could not be begun; once begun, it must end (no orphan `pending`).
+    if (err.code === 'record_unavailable' && !recorder.begun) return;
     await recorder.finish(
       { status: statusForError(err), httpStatus: err.status, errorCode: err.code, timings: { overheadMs: meta.overheadMs, totalMs: overheadSoFar() } },
-      { request: maskedRequest ?? null, error: { status: err.status, code: err.code } },
+      {
+        request: maskedRequest ?? null,
+        // An answer that was produced but could not be delivered is kept: the auditor sees what the upstream said.
+        ...(maskedResponse !== undefined ? { response: maskedResponse } : {}),
+        error: { status: err.status, code: err.code },
+      },
     );
     deps.logger.info('session refused', { sessionId: recorder.id, route, decision: meta.decision, code: err.code, httpStatus: err.status });
   }
@@ -169,9 +187,9 @@ async function relayStream(
   const result: StreamResult = { responseFindings: [] };
   const emit = async (event: unknown) => {
     if (api.isEmpty(event)) return;
-    const recorded = JSON.stringify(event);
-    recorder.event(recorded);
     await sink.write(api.frame(mapStrings(event, inspection.restore)));
+    // Recorded once written: the transcript of a cancelled stream holds what the caller was sent.
+    recorder.event(JSON.stringify(event));
   };
   try {
     for await (const data of events) {
@@ -196,9 +214,7 @@ async function relayStream(
     if (api.terminator) await sink.write(api.terminator);
   } catch (thrown) {
     if (!sink.started) throw thrown;
-    const err = sink.signal.aborted
-      ? new AirlockError(499, 'invalid_request_error', 'client_disconnected', 'The caller closed the connection.')
-      : toAirlockError(thrown);
+    const err = callerWentAway(sink, thrown) ? clientDisconnected(thrown) : toAirlockError(thrown);
     result.error = err;
     if (!sink.signal.aborted) {
       // Flush nothing that is held back: it may be the start of a secret.
@@ -213,7 +229,17 @@ async function relayStream(
 
 function statusForError(err: AirlockError): SessionStatus {
   if (err.code === 'prompt_blocked') return 'blocked';
+  if (err.code === 'client_disconnected') return 'cancelled';
   return 'failed';
+}
+
+/**
+ * A failure caused by the caller leaving: the upstream call aborted by the sink's signal, or a
+ * write to the closed connection. A policy answer (blocked, refused) keeps its own code.
+ */
+function callerWentAway(sink: ResponseSink, thrown: unknown): boolean {
+  if (!sink.signal.aborted) return false;
+  return !(thrown instanceof AirlockError) || thrown.code === 'upstream_error' || thrown.code === 'internal_error';
 }
 
 /** Applies `fn` to every string in a JSON value (used to restore reversible placeholders for the caller only). */

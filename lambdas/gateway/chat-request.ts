@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { invalidJson, invalidRequest } from '../shared/errors';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from '../shared/json-depth';
 
 /**
  * Validation of an OpenAI Chat Completions request: enough structure for the gateway to inspect
@@ -38,8 +39,9 @@ const anthropicRequest = z.looseObject({
   tools: z.array(z.looseObject({ name: z.string() })).optional(),
 });
 
-export function parseJsonBody(body: string): unknown {
+export function parseJsonBody(body: string, maxDepth = DEFAULT_MAX_JSON_DEPTH): unknown {
   if (body.trim() === '') throw invalidRequest('The request body is empty; expected a JSON object.');
+  if (jsonDepthExceeds(body, maxDepth)) throw invalidRequest(`The request body is nested deeper than the limit of ${maxDepth} levels.`);
   try {
     return JSON.parse(body);
   } catch (err) {

@@ -28,6 +28,8 @@ export interface GatewayDeps {
   events?: SessionEventPublisher;
   /** Audit search over the session table's indexes. Unset: the audit routes answer 503. */
   queries?: SessionQueries;
+  /** Deepest JSON nesting a request body may have (AIRLOCK_MAX_JSON_DEPTH). Unset: DEFAULT_MAX_JSON_DEPTH. */
+  maxJsonDepth?: number;
 }
 
 /** Everything the approval flow needs about a prompt the inspection sent to review. */

@@ -43,6 +43,11 @@ export class SessionRecorder {
     return this.base.id;
   }
 
+  /** Whether the session item exists (begin or finish wrote it): from then on it must reach a final status. */
+  get begun(): boolean {
+    return this.created;
+  }
+
   /** Writes the session item. Throws `record_unavailable` (503) if it cannot: nothing may be forwarded then. */
   async begin(fields: SessionUpdate): Promise<void> {
     this.base = { ...this.base, ...fields };
@@ -61,33 +66,41 @@ export class SessionRecorder {
   }
 
   /**
-   * Writes the transcript and completes the item. Never throws: by now the caller has its answer,
-   * so a failure is logged (without content) and leaves the item as it was (`in_progress`), which
-   * an operator can find.
+   * Writes the transcript and completes the item. Never throws: by now the caller has its answer.
+   * Each write is tried twice (a store hiccup must not leave the record open). If the transcript
+   * still cannot be written, the item gets its final status anyway, without a transcript key (the
+   * audit read says `missing`) and, unless it already carries an error code, `transcript_unavailable`.
+   * If the item itself cannot be written it stays `in_progress` and the interrupted-session sweep
+   * closes it later.
    */
   async finish(fields: SessionUpdate, content: Pick<Transcript, 'request' | 'response' | 'error'>): Promise<SessionRecord> {
     const record: SessionRecord = { ...this.base, ...fields, updatedAt: new Date().toISOString() };
+    const transcript: Transcript = {
+      version: 1,
+      sessionId: record.id,
+      createdAt: record.createdAt,
+      route: record.route,
+      ...(record.model ? { model: record.model } : {}),
+      principal: { issuer: record.principal.issuer, sub: record.principal.sub },
+      ...content,
+      ...(this.events.length ? { events: this.events } : {}),
+      findingCounts: record.findingCounts,
+      ...(record.risk && record.decision ? { risk: { ...record.risk, decision: record.decision } } : {}),
+    };
     try {
-      const transcript: Transcript = {
-        version: 1,
-        sessionId: record.id,
-        createdAt: record.createdAt,
-        route: record.route,
-        ...(record.model ? { model: record.model } : {}),
-        principal: { issuer: record.principal.issuer, sub: record.principal.sub },
-        ...content,
-        ...(this.events.length ? { events: this.events } : {}),
-        findingCounts: record.findingCounts,
-        ...(record.risk && record.decision ? { risk: { ...record.risk, decision: record.decision } } : {}),
-      };
-      const stored = await this.deps.transcripts.put(transcript);
+      const stored = await twice(() => this.deps.transcripts.put(transcript));
       record.transcriptKey = stored.key;
       record.transcriptSha256 = stored.sha256;
+    } catch (err) {
+      this.deps.logger.error('session transcript could not be written', { sessionId: record.id, error: errorForLog(err) });
+      record.errorCode ??= TRANSCRIPT_UNAVAILABLE;
+    }
+    try {
       if (this.created) {
         const { id: _id, createdAt: _c, principal: _p, route: _r, ...update } = record;
-        await this.deps.sessions.update(record.id, update);
+        await twice(() => this.deps.sessions.update(record.id, update));
       } else {
-        await this.deps.sessions.create(record);
+        await twice(() => this.deps.sessions.create(record));
         this.created = true;
       }
     } catch (err) {
@@ -98,5 +111,17 @@ export class SessionRecorder {
       this.deps.logger.error('session event could not be published', { sessionId: record.id, error: errorForLog(err) });
     });
     return record;
+  }
+}
+
+/** The error code of a session whose transcript could not be written (the item still ends). */
+export const TRANSCRIPT_UNAVAILABLE = 'transcript_unavailable';
+
+/** One retry: enough for a throttled or reset request, without holding a finished call for long. */
+async function twice<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch {
+    return write();
   }
 }

@@ -28,6 +28,7 @@ export function lambdaGatewayDeps(config: RuntimeConfig): GatewayDeps {
   return {
     policy,
     inspectorFor: cachedInspectorFactory(createInspector),
+    maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
     provider: new OpenAICompatibleProvider({
       baseUrl: config.AIRLOCK_UPSTREAM_URL,
       apiKey: secretReader(config.AIRLOCK_UPSTREAM_SECRET_ARN),

@@ -38,12 +38,21 @@ export function lambdaResponseSink(responseStream: Writable, runtime: LambdaStre
     },
     async write(chunk) {
       if (!body) throw new Error('write before start');
-      if (!body.write(chunk)) await new Promise<void>((resolve) => body!.once('drain', resolve));
+      if (aborter.signal.aborted) throw new Error('client disconnected');
+      if (!body.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => (body!.off('drain', done), aborter.signal.removeEventListener('abort', done), resolve());
+          body!.once('drain', done);
+          aborter.signal.addEventListener('abort', done, { once: true });
+        });
+      }
     },
     end() {
       return new Promise<void>((resolve) => {
         const target = body ?? responseStream;
-        if (target.writableEnded) return resolve();
+        // A closed stream never calls end's callback: resolve, or the record would never be finished.
+        if (target.writableEnded || target.destroyed || aborter.signal.aborted) return resolve();
+        target.once('close', () => resolve());
         target.end(() => resolve());
       });
     },

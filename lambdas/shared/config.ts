@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_MAX_JSON_DEPTH } from './json-depth';
 
 /**
  * The runtime configuration of every function and of the local runtime: the one place
@@ -81,6 +82,8 @@ const envSchema = z.object({
   AIRLOCK_UPSTREAM_TIMEOUT_MS: intWithDefault(60_000),
   AIRLOCK_UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   AIRLOCK_MAX_BODY_BYTES: intWithDefault(1_048_576),
+  /** Deepest JSON nesting accepted in a body; far below what overflows a recursive walker. */
+  AIRLOCK_MAX_JSON_DEPTH: z.coerce.number().int().min(2).max(1000).default(DEFAULT_MAX_JSON_DEPTH),
   AIRLOCK_SESSION_TTL_DAYS: intWithDefault(400),
   AIRLOCK_POLICY_FILE: z.string().default('airlock.policy.yaml'),
   AIRLOCK_COGNITO_USER_POOL_ID: z.string().optional(),

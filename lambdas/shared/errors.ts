@@ -95,6 +95,10 @@ export const upstreamError = (message: string, cause?: unknown) =>
 export const upstreamTimeout = (timeoutMs: number, cause?: unknown) =>
   new AirlockError(504, 'upstream_error', 'upstream_error', `The upstream did not answer within ${timeoutMs} ms.`, { cause });
 
+/** Never sent (the caller is gone): 499 is nginx's "client closed request", kept in the record. */
+export const clientDisconnected = (cause?: unknown) =>
+  new AirlockError(499, 'invalid_request_error', 'client_disconnected', 'The caller closed the connection before the answer was complete.', { cause });
+
 export const recordUnavailable = (cause?: unknown) =>
   new AirlockError(503, 'server_error', 'record_unavailable', 'The session could not be recorded, so the request was not forwarded.', { cause });
 

@@ -167,8 +167,9 @@ async function decide(deps: ApprovalPagesDeps, decisions: DecisionDeps, req: Gat
   }
   await decisions.tokens.delete(approval.id).catch(() => undefined);
   const decided: ApprovalRequest = { ...approval, status: decision, decision: record };
+  // Conditional: the workflow may already have answered and completed the session; never roll that back.
   await decisions.sessions
-    .update(approval.sessionId, { status: decision, approval: sessionApproval(decided)! })
+    .update(approval.sessionId, { status: decision, approval: sessionApproval(decided)! }, ['pending'])
     .catch((err: unknown) => deps.logger.error('session record not updated with the decision', { approvalId: approval.id, error: errorForLog(err) }));
   deps.logger.info('approval decided', { approvalId: approval.id, sessionId: approval.sessionId, decision, approver: approver.sub });
   await html(sink, 200, confirmationPage(decided, decision));

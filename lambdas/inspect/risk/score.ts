@@ -18,9 +18,13 @@ export function decide(score: number, policy: GroupPolicy['risk']): Decision {
   return 'allow';
 }
 
+/** Reasons that record a failed rule or detector: they block whatever the thresholds say. */
+const FAILURE_REASON = /^(rule_error|detector_error)\./;
+
 /**
- * Runs every rule and adds up the points (0–100). A rule that throws counts against the request:
- * it adds a reason worth the full 100 points, so the decision is `block`, never a silent pass.
+ * Runs every rule and adds up the points (0–100). A rule (or detector) that throws counts against
+ * the request: it adds a reason worth the full 100 points and the decision is `block`, even where
+ * the policy's `block_at` is out of reach (101) — never a silent pass, never a review.
  */
 export function assessRisk(input: RiskInput, rules: readonly RiskRule[] = Object.values(RISK_RULES), extra: RiskReason[] = []): RiskAssessment {
   const reasons: RiskReason[] = [...extra];
@@ -36,5 +40,6 @@ export function assessRisk(input: RiskInput, rules: readonly RiskRule[] = Object
   }
   reasons.sort((a, b) => b.points - a.points || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const score = Math.min(100, Math.round(reasons.reduce((sum, r) => sum + r.points, 0)));
-  return { score, decision: decide(score, input.policy), reasons };
+  const failed = reasons.some((r) => FAILURE_REASON.test(r.id));
+  return { score, decision: failed ? 'block' : decide(score, input.policy), reasons };
 }
