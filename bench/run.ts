@@ -5,6 +5,8 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   gateway: async () => (await import('./gateway-overhead')).runGatewayOverheadBench(),
   bundle: async () => [await (await import('./bundle-size')).measureProxyBundle()],
   inspect: async () => (await import('./inspect')).runInspectBench(),
+  startup: async () => (await import('./startup')).runStartupBench(),
+  'fault-run': async () => (await import('./fault-run')).runFaultRun(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
