@@ -94,11 +94,11 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
   ) {}
 
   /**
-   * The interpreter is loaded on first use (or by `warm()` once the server listens): loading it and
-   * compiling the ASL's JSON schema were the largest costs of starting the local runtime. The ASL
+   * The interpreter is loaded on first use (the first held request, or a resumed approval): loading
+   * it and compiling the ASL's JSON schema were the largest costs of starting the local runtime. The ASL
    * is validated by the test suite and by `cdk synth`, so it is not validated again here.
    */
-  warm(): Promise<StateMachine> {
+  private interpreter(): Promise<StateMachine> {
     return (this.machine ??= import('aws-local-stepfunctions').then(
       ({ StateMachine }) => new StateMachine(JSON.parse(withLocalArns(this.definition)), { validationOptions: { noValidate: true } }),
     ));
@@ -174,7 +174,7 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
       abortRun = run.abort;
       return run.result;
     };
-    const result = this.warm().then(runOn).then(
+    const result = this.interpreter().then(runOn).then(
       (output) => {
         logger.debug('approval execution ended', { approvalId: input.approvalId });
         return output;

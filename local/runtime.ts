@@ -138,8 +138,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     closers.push(server.close);
     baseUrl = server.url;
     await resumeUnfinishedApprovals(stores, approvals, logger);
-    // Off the start path: the first held request then finds the interpreter loaded.
-    setImmediate(() => void approvals.workflow.warm().catch(() => undefined));
 
     return {
       baseUrl: server.url,
