@@ -10,6 +10,7 @@ import { GatewayApi } from './constructs/gateway-api';
 import { GatewayIdentity } from './constructs/gateway-identity';
 import { Observability } from './constructs/observability';
 import { ProxyFunction } from './constructs/proxy-function';
+import { SessionSweep } from './constructs/session-sweep';
 import type { StatefulResources } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps {
@@ -29,6 +30,7 @@ export class StatelessStack extends Stack {
   readonly proxy: ProxyFunction;
   readonly observability: Observability;
   readonly approvals: ApprovalWorkflow;
+  readonly sessionSweep: SessionSweep;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -93,6 +95,13 @@ export class StatelessStack extends Stack {
       functionDefaults,
     });
 
+    this.sessionSweep = new SessionSweep(this, 'SessionSweep', {
+      sessionTable: stateful.sessionTable,
+      key: stateful.key,
+      longestCall: this.proxy.function.timeout,
+      functionDefaults,
+    });
+
     this.observability = new Observability(this, 'Observability', {
       key: stateful.key,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
@@ -100,6 +109,7 @@ export class StatelessStack extends Stack {
       functions: [
         { name: 'Proxy', fn: this.proxy.function.fn, timeout: this.proxy.function.timeout },
         { name: 'Authorizer', fn: this.identity.authorizer.fn, timeout: this.identity.authorizer.timeout },
+        { name: 'SessionSweep', fn: this.sessionSweep.function.fn, timeout: this.sessionSweep.function.timeout },
         ...(['notify', 'invokeUpstream', 'recordOutcome', 'page', 'decide'] as const).map((step) => ({
           name: `Approval${step[0]!.toUpperCase()}${step.slice(1)}`,
           fn: this.approvals[step].fn,

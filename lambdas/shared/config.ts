@@ -85,6 +85,8 @@ const envSchema = z.object({
   /** Deepest JSON nesting accepted in a body; far below what overflows a recursive walker. */
   AIRLOCK_MAX_JSON_DEPTH: z.coerce.number().int().min(2).max(1000).default(DEFAULT_MAX_JSON_DEPTH),
   AIRLOCK_SESSION_TTL_DAYS: intWithDefault(400),
+  /** The interrupted-session sweep marks sessions still in_progress this long after they began (longer than any call can run). */
+  AIRLOCK_SWEEP_AFTER_SECONDS: intWithDefault(960),
   AIRLOCK_POLICY_FILE: z.string().default('airlock.policy.yaml'),
   AIRLOCK_COGNITO_USER_POOL_ID: z.string().optional(),
   AIRLOCK_COGNITO_CLIENT_IDS: csv,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { transcriptKey } from './schema';
+import { transcriptKeyFor } from './schema';
 import { StoreError, toStoreError } from './store-error';
 import type { StoredTranscript, Transcript, TranscriptStore } from './types';
 
@@ -34,10 +34,11 @@ export class S3TranscriptStore implements TranscriptStore {
   async put(transcript: Transcript): Promise<StoredTranscript> {
     const invalid = [
       ...(SAFE_ID.test(transcript.sessionId) ? [] : ['sessionId']),
+      ...(transcript.approvalId === undefined || SAFE_ID.test(transcript.approvalId) ? [] : ['approvalId']),
       ...(Number.isNaN(Date.parse(transcript.createdAt)) ? ['createdAt'] : []),
     ];
     if (invalid.length > 0) throw new StoreError('transcript.put', 'invalid', { fields: invalid });
-    const key = transcriptKey(transcript.sessionId, transcript.createdAt);
+    const key = transcriptKeyFor(transcript);
     const body = Buffer.from(JSON.stringify(transcript), 'utf8');
     const digest = createHash('sha256').update(body).digest();
     const input: PutObjectCommandInput = {

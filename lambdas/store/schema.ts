@@ -15,8 +15,15 @@ export const SESSION_TABLE = {
   },
 } as const;
 
-/** S3 key of a session's transcript. */
-export const transcriptKey = (sessionId: string, createdAt: string): string => {
+/** S3 key of a session's transcript; `part` names a second transcript of the same session (`approved`). */
+export const transcriptKey = (sessionId: string, createdAt: string, part?: 'approved'): string => {
   const [y, m, d] = createdAt.slice(0, 10).split('-');
-  return `transcripts/${y}/${m}/${d}/${sessionId}.json`;
+  return `transcripts/${y}/${m}/${d}/${sessionId}${part ? `.${part}` : ''}.json`;
 };
+
+/**
+ * Where a transcript is stored. Every TranscriptStore derives its key here: an approved exchange
+ * (it carries `approvalId`) lives next to the held request's transcript instead of overwriting it.
+ */
+export const transcriptKeyFor = (t: { sessionId: string; createdAt: string; approvalId?: string }): string =>
+  transcriptKey(t.sessionId, t.createdAt, t.approvalId ? 'approved' : undefined);

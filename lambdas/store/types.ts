@@ -96,7 +96,15 @@ export interface TranscriptEvent {
 /** The S3 transcript: masked request and response, and for streams each event with its offset. */
 export interface Transcript {
   version: 1;
+  /** The session this transcript belongs to (also for the approved exchange of a held request). */
   sessionId: string;
+  /** Set on the approved exchange: the approval that released the held request. */
+  approvalId?: string;
+  /**
+   * Set on the approved exchange: the held request's transcript and its SHA-256. Covered by this
+   * transcript's own hash, so the audit check follows it and verifies the held request too.
+   */
+  held?: StoredTranscript;
   createdAt: string;
   route: string;
   model?: string;

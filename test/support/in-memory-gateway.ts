@@ -75,7 +75,15 @@ export interface Reply {
 
 export const defaultPolicy: Policy = policyFromObject({ version: 1, access: { groups: ['llm-users'] } });
 
-export function inMemoryGateway(options: { policy?: Policy; script?: UpstreamScript; overrides?: Partial<GatewayDeps> } = {}): InMemoryGateway {
+export interface InMemoryGatewayOptions {
+  policy?: Policy;
+  script?: UpstreamScript;
+  overrides?: Partial<GatewayDeps>;
+  /** Builds the approval gate over the same stores (see in-memory-approvals.ts). */
+  approvals?: (stores: { sessions: InMemorySessionStore; transcripts: InMemoryTranscriptStore; logger: AirlockLogger; provider: ScriptedProvider }) => GatewayDeps['approvals'];
+}
+
+export function inMemoryGateway(options: InMemoryGatewayOptions = {}): InMemoryGateway {
   const sessions = new InMemorySessionStore();
   const transcripts = new InMemoryTranscriptStore();
   const provider = new ScriptedProvider(options.script ?? (async () => ({ kind: 'json', body: { choices: [{ index: 0, message: { role: 'assistant', content: 'ok' } }] } })));
@@ -98,6 +106,7 @@ export function inMemoryGateway(options: { policy?: Policy; script?: UpstreamScr
     events,
     ...options.overrides,
   };
+  if (options.approvals) deps.approvals = options.approvals({ sessions, transcripts, logger, provider });
   const app = createGatewayApp(deps);
 
   const call = async (path: string, o: CallOptions): Promise<Reply> => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { transcriptKey } from '../../lambdas/store/schema';
+import { transcriptKeyFor } from '../../lambdas/store/schema';
 import type { ApprovalRequest, ApprovalStatus, ApprovalStore, ApprovalUpdate, RemovableField } from '../../lambdas/store/approval-types';
 import type {
   PageRequest,
@@ -89,7 +89,7 @@ export class InMemoryTranscriptStore implements TranscriptStore {
 
   async put(transcript: Transcript): Promise<StoredTranscript> {
     this.failures.check('put');
-    const key = transcriptKey(transcript.sessionId, transcript.createdAt);
+    const key = transcriptKeyFor(transcript);
     const body = Buffer.from(JSON.stringify(transcript), 'utf8');
     this.objects.set(key, body);
     return { key, sha256: createHash('sha256').update(body).digest('hex') };

@@ -7,6 +7,7 @@ import type { SessionStore } from '../../store/types';
 import type { GatewayRequest, ResponseSink } from '../http';
 import type { Clock } from '../ports';
 import { APPROVAL_ID, sessionApproval } from './approval-gate';
+import { publishApprovalEvent, type ApprovalEventPublisher } from './approval-events';
 import { confirmationPage, decidedPage, HTML_HEADERS, messagePage, reviewPage, signInPage } from './approval-html';
 import { APPROVER_COOKIE, readCookie } from './approver-cookie';
 import { DENIED_ERROR, TaskNoLongerWaiting, type TaskResults } from './ports';
@@ -22,6 +23,8 @@ export interface ApprovalPagesDeps {
   clock: Clock;
   /** Present where decisions are taken (the decide function, the local runtime); absent on the read-only page function. */
   decisions?: DecisionDeps;
+  /** Each decision is published (who decided what, never the reason text). Unset: nothing is published. */
+  approvalEvents?: ApprovalEventPublisher;
 }
 
 export interface DecisionDeps {
@@ -172,6 +175,7 @@ async function decide(deps: ApprovalPagesDeps, decisions: DecisionDeps, req: Gat
     .update(approval.sessionId, { status: decision, approval: sessionApproval(decided)! }, ['pending'])
     .catch((err: unknown) => deps.logger.error('session record not updated with the decision', { approvalId: approval.id, error: errorForLog(err) }));
   deps.logger.info('approval decided', { approvalId: approval.id, sessionId: approval.sessionId, decision, approver: approver.sub });
+  await publishApprovalEvent(deps, decided, 'decided');
   await html(sink, 200, confirmationPage(decided, decision));
 }
 

@@ -78,12 +78,17 @@ export async function invokeApproved(deps: InvokeApprovedDeps, input: { approval
   return { transcriptSha256: stored.sha256 };
 }
 
-/** The approved exchange, recorded under the approval id next to the held session's transcript. */
+/**
+ * The approved exchange: the held session's second transcript (next to the held request's), naming
+ * the session, the approval and the held transcript's hash, so the audit check covers both.
+ */
 function exchangeTranscript(approval: ApprovalRequest, held: Transcript, response: unknown, findingCounts: Record<string, number>): Transcript {
   return {
     version: 1,
-    sessionId: approval.id,
-    createdAt: approval.createdAt,
+    sessionId: approval.sessionId,
+    approvalId: approval.id,
+    held: { key: approval.requestKey, sha256: approval.requestSha256 },
+    createdAt: approval.sessionCreatedAt,
     route: held.route,
     model: approval.model,
     principal: { issuer: approval.principal.issuer, sub: approval.principal.sub },

@@ -2,6 +2,7 @@ import type { AirlockLogger } from '../../shared/logger';
 import type { ApprovalStore } from '../../store/approval-types';
 import type { SessionStore, TranscriptStore } from '../../store/types';
 import type { Clock } from '../ports';
+import type { ApprovalEventPublisher } from './approval-events';
 
 /** What every approval use case reaches: the approval and session records and the transcripts. */
 export interface ApprovalRecordsDeps {
@@ -10,6 +11,8 @@ export interface ApprovalRecordsDeps {
   transcripts: TranscriptStore;
   logger: AirlockLogger;
   clock: Clock;
+  /** Approval outcomes for SIEMs (the session event bus in AWS). Unset: nothing is published. */
+  approvalEvents?: ApprovalEventPublisher;
 }
 
 /** Starts the approval state machine for a held request (StartExecution in AWS, the local interpreter locally). */

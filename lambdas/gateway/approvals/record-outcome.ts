@@ -1,6 +1,7 @@
 import type { ApprovalRequest, ApprovalStatus, ApprovalUpdate } from '../../store/approval-types';
 import type { SessionUpdate } from '../../store/types';
 import { APPROVAL_ID, sessionApproval } from './approval-gate';
+import { publishApprovalEvent } from './approval-events';
 import type { ApprovalRecordsDeps } from './ports';
 import { recordableErrorName, WorkflowError } from './workflow-error';
 
@@ -47,6 +48,7 @@ export async function recordOutcome(deps: ApprovalRecordsDeps, input: OutcomeInp
   await records(() => deps.sessions.update(approval.sessionId, sessionUpdate(settled, input.outcome, at)));
   const written = await records(() => deps.approvals.transition(approval.id, FROM[input.outcome], update));
   if (!written) deps.logger.warn('approval outcome not applied', { approvalId: approval.id, outcome: input.outcome, status: approval.status });
+  else await publishApprovalEvent(deps, settled, input.outcome);
   deps.logger.info('approval settled', { approvalId: approval.id, sessionId: approval.sessionId, outcome: input.outcome, ...(update.errorCode ? { code: update.errorCode } : {}) });
 }
 
