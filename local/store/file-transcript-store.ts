@@ -1,23 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { transcriptKey } from '../../lambdas/store/schema';
+import { transcriptKeyFor } from '../../lambdas/store/schema';
 import { StoreError } from '../../lambdas/store/store-error';
 import type { StoredTranscript, Transcript, TranscriptStore } from '../../lambdas/store/types';
 
 /** Session ids become part of the path: no slashes or dots that could escape the directory. */
 const SAFE_ID = /^[0-9A-Za-z_-]{1,128}$/;
 /** The only keys this store reads: what `put` writes. */
-const KEY = /^transcripts\/\d{4}\/\d{2}\/\d{2}\/[0-9A-Za-z_-]{1,128}\.json$/;
+const KEY = /^transcripts\/\d{4}\/\d{2}\/\d{2}\/[0-9A-Za-z_-]{1,128}(\.approved)?\.json$/;
 
 function keyAndBytes(transcript: Transcript): { key: string; body: Buffer; sha256: string } {
   const invalid = [
     ...(SAFE_ID.test(transcript.sessionId) ? [] : ['sessionId']),
+    ...(transcript.approvalId === undefined || SAFE_ID.test(transcript.approvalId) ? [] : ['approvalId']),
     ...(Number.isNaN(Date.parse(transcript.createdAt)) ? ['createdAt'] : []),
   ];
   if (invalid.length > 0) throw new StoreError('transcript.put', 'invalid', { fields: invalid });
   const body = Buffer.from(JSON.stringify(transcript), 'utf8');
-  return { key: transcriptKey(transcript.sessionId, transcript.createdAt), body, sha256: createHash('sha256').update(body).digest('hex') };
+  return { key: transcriptKeyFor(transcript), body, sha256: createHash('sha256').update(body).digest('hex') };
 }
 
 function parsed(bytes: Uint8Array): { transcript: Transcript; sha256: string } {
@@ -30,7 +31,8 @@ function parsed(bytes: Uint8Array): { transcript: Transcript; sha256: string } {
 }
 
 /**
- * Transcripts as files under the data directory, at the S3 key (`transcripts/YYYY/MM/DD/{id}.json`).
+ * Transcripts as files under the data directory, at the S3 key (`transcripts/YYYY/MM/DD/{id}.json`,
+ * `{id}.approved.json` for an approved exchange).
  * A write goes to a temporary file that is fsynced and then renamed over the key, and the
  * directory is fsynced: a reader (or a restart after `kill -9` or a power loss) sees the whole
  * old file or the whole new one, never a torn one. The SHA-256 is over exactly the bytes written.

@@ -80,6 +80,6 @@ describe('the local runtime after kill -9 under load', () => {
     const answer = (await resent.json()) as { choices: { message: { content: string } }[] };
     expect(resent.status).toBe(200);
     expect(answer.choices[0]!.message.content).toBe(`Echo: ${prompt}`);
-    expect((await auditSession(serve.apiBaseUrl, auditor, held.sessionId)).status).toBe('completed');
+    expect(await auditSession(serve.apiBaseUrl, auditor, held.sessionId)).toEqual({ status: 'completed', integrity: 'verified' });
   }, 120_000);
 });

@@ -105,6 +105,17 @@ describe('embedded SQLite store (the local runtime default)', () => {
       expect((await readdir(join(dataDir, 'transcripts/2026/02/03'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
 
+    it('stores an approved exchange next to the held request, not over it', async () => {
+      const record = sessionRecord();
+      const held = await stores.transcripts.put(transcriptOf(record, { messages: [{ role: 'user', content: 'held' }] }));
+
+      const approved = await stores.transcripts.put({ ...transcriptOf(record, { messages: [] }, { answer: 'approved' }), approvalId: 'ap_0123456789', held });
+
+      expect(approved.key).toBe(held.key.replace(/\.json$/, '.approved.json'));
+      expect((await stores.transcripts.get(held.key))?.sha256).toBe(held.sha256);
+      expect((await stores.transcripts.get(approved.key))?.transcript.held).toEqual(held);
+    });
+
     it('detects a transcript file rewritten after the fact', async () => {
       const stored = await stores.transcripts.put(transcriptOf(sessionRecord(), { messages: [{ role: 'user', content: 'original' }] }));
       const path = join(dataDir, stored.key);
