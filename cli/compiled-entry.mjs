@@ -4,7 +4,7 @@
 // source file changes, cached in node_modules/.cache/airlock. AIRLOCK_CLI_NO_BUNDLE=1 runs the
 // sources through tsx instead (stack traces point at the .ts files then).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -70,5 +70,9 @@ export async function compiledEntry() {
     ],
   });
   renameSync(temp, outfile);
+  // Bundles of earlier sources are never used again.
+  for (const name of readdirSync(outDir)) {
+    if (/^cli-[0-9a-f]{16}\.mjs$/.test(name) && join(outDir, name) !== outfile) rmSync(join(outDir, name), { force: true });
+  }
   return outfile;
 }
