@@ -92,6 +92,7 @@ export class StatelessStack extends Stack {
         ...(config.anthropicUrl ? { AIRLOCK_ANTHROPIC_URL: config.anthropicUrl } : {}),
       },
       sessionTtlDays: config.sessionTtlDays,
+      events: sessionEvents,
       functionDefaults,
     });
 
@@ -107,8 +108,8 @@ export class StatelessStack extends Stack {
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
       api: this.api.api,
       functions: [
-        { name: 'Proxy', fn: this.proxy.function.fn, timeout: this.proxy.function.timeout },
-        { name: 'Authorizer', fn: this.identity.authorizer.fn, timeout: this.identity.authorizer.timeout },
+        { name: 'Proxy', fn: this.proxy.function.fn, timeout: this.proxy.function.timeout, securityLog: this.proxy.function.logGroup },
+        { name: 'Authorizer', fn: this.identity.authorizer.fn, timeout: this.identity.authorizer.timeout, securityLog: this.identity.authorizer.logGroup },
         { name: 'SessionSweep', fn: this.sessionSweep.function.fn, timeout: this.sessionSweep.function.timeout },
         ...(['notify', 'invokeUpstream', 'recordOutcome', 'page', 'decide'] as const).map((step) => ({
           name: `Approval${step[0]!.toUpperCase()}${step.slice(1)}`,

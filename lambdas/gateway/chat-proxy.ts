@@ -1,5 +1,6 @@
 import type { ChatInspection, Finding, Inspector } from '../inspect/types';
 import { assertCanInvoke } from '../auth/access';
+import { groupRefusal, logSecurityEvent, sourceIpOf } from '../auth/security-event';
 import { modelAllowed } from '../inspect/policy';
 import { AirlockError, clientDisconnected, inspectionFailed, invalidRequest, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
 import { errorForLog } from '../shared/logger';
@@ -122,6 +123,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
   } catch (thrown) {
     const err = callerWentAway(sink, thrown) ? clientDisconnected(thrown) : toAirlockError(thrown);
     if (err.code === 'internal_error') deps.logger.error('unexpected error', { sessionId: recorder.id, error: errorForLog(thrown) });
+    if (err.code === 'forbidden') logSecurityEvent(deps.logger, groupRefusal(err.code, { issuer: principal.issuer, sourceIp: sourceIpOf(req.headers), route }));
     // The record is finished whatever happens to the answer: a caller who leaves must not escape it.
     try {
       if (sink.signal.aborted) {

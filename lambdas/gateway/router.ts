@@ -1,3 +1,4 @@
+import { groupRefusal, logSecurityEvent, sourceIpOf } from '../auth/security-event';
 import { invalidToken, methodNotAllowed, notFound, toAirlockError } from '../shared/errors';
 import { errorForLog } from '../shared/logger';
 import { requestStatusRoute } from './approvals/request-status-route';
@@ -56,6 +57,7 @@ export function createGatewayApp(deps: GatewayDeps, routes: Route[] = CALLER_ROU
     } catch (thrown) {
       const err = toAirlockError(thrown);
       if (err.code === 'internal_error') deps.logger.error('unexpected error', { method: req.method, route: routePattern, error: errorForLog(thrown) });
+      if (err.code === 'forbidden') logSecurityEvent(deps.logger, groupRefusal(err.code, { issuer: req.principal?.issuer, sourceIp: sourceIpOf(req.headers), route: routePattern }));
       if (!sink.started) await sendError(sink, err);
       else await sink.end().catch(() => undefined);
     }

@@ -17,11 +17,12 @@ let app: Promise<PageHandler> | undefined;
 
 async function build(): Promise<PageHandler> {
   const { deps } = await pageDeps(config);
-  const { sessions } = approvalRecords(config);
+  const { sessions, approvalEvents } = approvalRecords(config);
   const policy = loadBundledPolicy(config);
   const inspectorFor = cachedInspectorFactory(createInspector);
   return approvalPages({
     ...deps,
+    ...(approvalEvents ? { approvalEvents } : {}),
     decisions: {
       tokens: new DynamoTaskTokenStore({ tableName: config.AIRLOCK_APPROVAL_TABLE! }),
       tasks: new SfnTaskResults(),

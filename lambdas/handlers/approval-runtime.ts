@@ -5,6 +5,7 @@ import type { RuntimeConfig } from '../shared/config';
 import { logger } from '../shared/logger';
 import { DynamoApprovalStore } from '../store/approval-store';
 import { DynamoSessionStore } from '../store/dynamo-session-store';
+import { EventBridgeApprovalEvents } from '../store/eventbridge-session-events';
 import { S3TranscriptStore } from '../store/s3-transcript-store';
 import { linkKeyFromSecret } from './approval-aws';
 
@@ -22,6 +23,7 @@ export function approvalRecords(config: RuntimeConfig): ApprovalRecordsDeps {
     transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET! }),
     logger,
     clock: systemClock,
+    ...(config.AIRLOCK_EVENT_BUS_NAME ? { approvalEvents: new EventBridgeApprovalEvents({ eventBusName: config.AIRLOCK_EVENT_BUS_NAME }) } : {}),
   };
 }
 

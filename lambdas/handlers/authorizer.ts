@@ -1,10 +1,11 @@
 import { principalToAuthorizerContext, type AuthorizerContext } from '../auth/authorizer-context';
 import { bearerToken } from '../auth/bearer';
+import { logSecurityEvent, tokenRefusal } from '../auth/security-event';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verifier';
 import { verifierOptionsFromConfig } from '../auth/verifier-config';
 import { readRuntimeConfig } from '../shared/config';
 import { toAirlockError } from '../shared/errors';
-import { logger } from '../shared/logger';
+import { logger, type AirlockLogger } from '../shared/logger';
 
 /** API Gateway REST Lambda TOKEN authorizer: verifies the bearer JWT and hands the principal to the proxy. */
 export interface TokenAuthorizerEvent {
@@ -22,14 +23,16 @@ export interface AuthorizerResult {
   context: AuthorizerContext;
 }
 
-export function createAuthorizerHandler(verifier: TokenVerifier) {
+export function createAuthorizerHandler(verifier: TokenVerifier, log: AirlockLogger = logger) {
   return async (event: TokenAuthorizerEvent): Promise<AuthorizerResult> => {
     let principal;
     try {
       principal = await verifier.verify(bearerToken(event.authorizationToken));
     } catch (err) {
       const error = toAirlockError(err);
-      logger.info('bearer token refused', { code: error.code, status: error.status, reason: error.message });
+      // A TOKEN authorizer event carries no source address; the proxy's events have it.
+      if (error.status === 401) logSecurityEvent(log, tokenRefusal(error, event.authorizationToken));
+      else log.info('bearer token not checked', { code: error.code, status: error.status });
       // The exact string 'Unauthorized' is what makes API Gateway answer 401; anything else is a 500.
       if (error.status === 401) throw new Error('Unauthorized');
       throw new Error('Authorizer unavailable');

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { LambdaIntegration, type Method } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -32,6 +33,8 @@ export interface ApprovalWorkflowProps {
   /** The proxy's upstream settings (URLs), for the function that sends approved requests. */
   upstreamEnvironment: RuntimeEnvironment;
   sessionTtlDays: number;
+  /** Approval decisions and outcomes are published here, next to session events. */
+  events: IEventBus;
   functionDefaults: Pick<AirlockFunctionProps, 'policyPath' | 'logRetention' | 'logRemovalPolicy'>;
 }
 
@@ -103,9 +106,10 @@ export class ApprovalWorkflow extends Construct {
       AIRLOCK_UPSTREAM_SECRET_ARN: upstreamSecret.secretArn,
       ...(anthropicSecret ? { AIRLOCK_ANTHROPIC_SECRET_ARN: anthropicSecret.secretArn } : {}),
     }, Duration.seconds(240), 1024);
-    this.recordOutcome = fn('RecordOutcome', 'approval-record-outcome', 'Airlock: records how an approval ended', records, Duration.seconds(20));
+    const published: RuntimeEnvironment = { AIRLOCK_EVENT_BUS_NAME: props.events.eventBusName };
+    this.recordOutcome = fn('RecordOutcome', 'approval-record-outcome', 'Airlock: records how an approval ended', { ...records, ...published }, Duration.seconds(20));
     this.page = fn('Page', 'approval-page', 'Airlock: approval page (read-only) and approver sign-in', pages, Duration.seconds(15));
-    this.decide = fn('Decide', 'approval-decide', 'Airlock: takes an approver decision and resumes the workflow', pages, Duration.seconds(15));
+    this.decide = fn('Decide', 'approval-decide', 'Airlock: takes an approver decision and resumes the workflow', { ...pages, ...published }, Duration.seconds(15));
 
     const logs = new LogGroup(this, 'ExecutionLogs', { retention: props.functionDefaults.logRetention, removalPolicy: props.functionDefaults.logRemovalPolicy });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
@@ -166,6 +170,7 @@ export class ApprovalWorkflow extends Construct {
     approvals(record, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'Approvals');
     sessionUpdate(record);
     dataKey(record);
+    props.events.grantPutEventsTo(record);
 
     const page = this.page.role;
     approvals(page, ['dynamodb:GetItem'], 'Approvals');
@@ -178,6 +183,7 @@ export class ApprovalWorkflow extends Construct {
     readLinkKey(decide);
     dataKey(decide);
     this.stateMachine.grantTaskResponse(decide);
+    props.events.grantPutEventsTo(decide);
 
     const proxy = props.proxy.role;
     proxy.addToPrincipalPolicy(

@@ -2,10 +2,11 @@ import { Duration } from 'aws-cdk-lib';
 import { EventBus, Rule, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import { SESSION_EVENT } from '../../lambdas/store/eventbridge-session-events';
+import { APPROVAL_EVENT, SESSION_EVENT } from '../../lambdas/store/eventbridge-session-events';
 
 /** Every event the gateway publishes for a finished session (lambdas/store/eventbridge-session-events.ts). */
-export const SESSION_EVENT_PATTERN: EventPattern = { source: [SESSION_EVENT.source], detailType: [SESSION_EVENT.detailType] };
+/** Sessions and approval outcomes: a SIEM learns who sent what and who approved it. */
+export const SESSION_EVENT_PATTERN: EventPattern = { source: [SESSION_EVENT.source], detailType: [SESSION_EVENT.detailType, APPROVAL_EVENT.detailType] };
 
 export interface AuditEventsProps {
   /** The bus the proxy publishes session events to. */

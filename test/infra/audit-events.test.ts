@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { parseDeployConfig } from '../../lib/config';
-import { SESSION_EVENT } from '../../lambdas/store/eventbridge-session-events';
+import { APPROVAL_EVENT, SESSION_EVENT } from '../../lambdas/store/eventbridge-session-events';
 import { synthAirlock, synthStateful, TEST_CONFIG } from './airlock-app';
 
 const SIEM_BUS = 'arn:aws:events:eu-west-1:444455556666:event-bus/siem-intake';
@@ -23,7 +23,7 @@ describe('audit infrastructure', () => {
     it('forwards every session event from the gateway’s bus to the configured SIEM bus', () => {
       template.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: busRef,
-        EventPattern: { source: [SESSION_EVENT.source], 'detail-type': [SESSION_EVENT.detailType] },
+        EventPattern: { source: [SESSION_EVENT.source], 'detail-type': [SESSION_EVENT.detailType, APPROVAL_EVENT.detailType] },
         Targets: [Match.objectLike({ Arn: SIEM_BUS, RoleArn: Match.anyValue() })],
       });
     });
@@ -38,14 +38,15 @@ describe('audit infrastructure', () => {
       template.hasResourceProperties('AWS::Events::Archive', {
         SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SessionEvents'), 'Arn'] },
         RetentionDays: 90,
-        EventPattern: { source: [SESSION_EVENT.source], 'detail-type': [SESSION_EVENT.detailType] },
+        EventPattern: { source: [SESSION_EVENT.source], 'detail-type': [SESSION_EVENT.detailType, APPROVAL_EVENT.detailType] },
       });
     });
 
     it('adds neither rule nor archive unless configured', () => {
       const plain = synthAirlock(TEST_CONFIG).statelessTemplate;
 
-      plain.resourceCountIs('AWS::Events::Rule', 0);
+      // The one rule left is the interrupted-session sweep's schedule, on the default bus.
+      expect(Object.values(plain.findResources('AWS::Events::Rule')).filter((r) => r.Properties.EventPattern)).toEqual([]);
       plain.resourceCountIs('AWS::Events::Archive', 0);
     });
 
