@@ -25,6 +25,12 @@ import {
  * the same directory. Every session that began must end, every completed one must verify, and the
  * held request must still be decidable and then answered.
  */
+async function recordedFinal(serve: ServeProcess, auditor: string, sessionId: string): Promise<void> {
+  for (let i = 0; i < 100 && !FINAL_STATUSES.includes((await auditSession(serve.apiBaseUrl, auditor, sessionId)).status); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('the local runtime after kill -9 under load', () => {
   let dataDir: string;
   let upstream: EchoUpstream;
@@ -59,6 +65,8 @@ describe('the local runtime after kill -9 under load', () => {
         return res.headers.get('x-airlock-session-id')!;
       }),
     );
+    // The answer goes out before the record is completed: wait for those records, so the kill finds them finished.
+    for (const id of finished) await recordedFinal(serve, auditor, id);
     const inFlight = await streamsInFlight(serve.apiBaseUrl, alice, 6);
 
     await serve.kill9();
