@@ -12,7 +12,8 @@ import { percentile, round, type Figure } from './stats';
  */
 export async function runGatewayOverheadBench(): Promise<Figure[]> {
   const upstream = await startEchoUpstream({ models: ['echo'] });
-  const gateway = await startGatewayProcess({ AIRLOCK_UPSTREAM_URL: upstream.url, POWERTOOLS_LOG_LEVEL: 'WARN' });
+  // The local runtime's default store (SQLite + files), as `npm start` runs it.
+  const gateway = await startGatewayProcess({ AIRLOCK_UPSTREAM_URL: upstream.url, POWERTOOLS_LOG_LEVEL: 'WARN', AIRLOCK_LOCAL_STORES: process.env.AIRLOCK_LOCAL_STORES ?? 'embedded' });
   try {
     const token = await gateway.token('bench', ['llm-users']);
     const body = JSON.stringify({

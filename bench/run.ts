@@ -6,6 +6,8 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   bundle: async () => [await (await import('./bundle-size')).measureProxyBundle()],
   inspect: async () => (await import('./inspect')).runInspectBench(),
   upstream: async () => (await import('./upstream-client')).runUpstreamClientBench(),
+  startup: async () => (await import('./startup')).runStartupBench(),
+  'fault-run': async () => (await import('./fault-run')).runFaultRun(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

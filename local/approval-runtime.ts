@@ -4,8 +4,7 @@ import type { DevIssuer } from '../lambdas/auth/dev-issuer';
 import type { TokenVerifier } from '../lambdas/auth/verifier';
 import type { ApproverNotifier } from '../lambdas/gateway/approvals/ports';
 import { composeApprovalPages, composeInvokeStep, composeNotifyStep, composeRecordStep, type GatewayAdapters } from '../lambdas/gateway/compose';
-import { DynamoApprovalStore, DynamoTaskTokenStore } from '../lambdas/store/approval-store';
-import { createApprovalTable } from '../lambdas/store/approval-table';
+import type { ApprovalStore, TaskTokenStore } from '../lambdas/store/approval-types';
 import { ConsoleMailNotifier } from './approval-console-mail';
 import { devLoginPage } from './approval-dev-login';
 import { LocalApprovalWorkflow, LocalTaskTokens } from './approval-workflow';
@@ -14,8 +13,9 @@ import type { AppHandler } from './server';
 export interface LocalApprovalsOptions {
   /** What the approval use cases share with the gateway: policy, upstreams, session and transcript stores, logger, clock. */
   records: Pick<GatewayAdapters, 'policy' | 'providers' | 'sessions' | 'transcripts' | 'queries' | 'logger' | 'clock'>;
-  /** A DynamoDB(-compatible) client for the approval table. */
-  dynamo: DynamoDBClient;
+  /** The approval and task-token stores; or, instead, a DynamoDB(-compatible) client for an approval table (tests). */
+  stores?: { approvals: ApprovalStore; taskTokens: TaskTokenStore };
+  dynamo?: DynamoDBClient;
   tableName?: string;
   linkKey: Uint8Array;
   devIssuer: DevIssuer;
@@ -37,6 +37,8 @@ export interface LocalApprovals {
   devLogin: AppHandler;
   workflow: LocalApprovalWorkflow;
   tokens: LocalTaskTokens;
+  /** The stored task tokens (a restarted runtime resumes waiting executions under them). */
+  taskTokens: TaskTokenStore;
   close(): Promise<void>;
 }
 
@@ -46,10 +48,7 @@ export interface LocalApprovals {
  */
 export async function startLocalApprovals(options: LocalApprovalsOptions): Promise<LocalApprovals> {
   const { records: r } = options;
-  const tableName = options.tableName ?? 'airlock-approvals';
-  await createApprovalTable(options.dynamo, tableName);
-  const approvals = new DynamoApprovalStore({ tableName, client: options.dynamo });
-  const taskTokens = new DynamoTaskTokenStore({ tableName, client: options.dynamo });
+  const { approvals, taskTokens } = options.stores ?? (await dynamoApprovalStores(options));
   const links = new ApprovalLinkSigner(options.linkKey);
   const records = { approvals, sessions: r.sessions, transcripts: r.transcripts, logger: r.logger, clock: r.clock };
   const tokens = new LocalTaskTokens();
@@ -84,6 +83,22 @@ export async function startLocalApprovals(options: LocalApprovalsOptions): Promi
     devLogin: devLoginPage(options.devIssuer),
     workflow,
     tokens,
+    taskTokens,
     close: () => workflow.close(),
+  };
+}
+
+/** The approval table on DynamoDB (tests with DynamoDB Local); loaded only then, so the SDK stays off the default start path. */
+async function dynamoApprovalStores(options: LocalApprovalsOptions): Promise<{ approvals: ApprovalStore; taskTokens: TaskTokenStore }> {
+  if (!options.dynamo) throw new Error('startLocalApprovals needs either stores or a DynamoDB client');
+  const [{ DynamoApprovalStore, DynamoTaskTokenStore }, { createApprovalTable }] = await Promise.all([
+    import('../lambdas/store/approval-store'),
+    import('../lambdas/store/approval-table'),
+  ]);
+  const tableName = options.tableName ?? 'airlock-approvals';
+  await createApprovalTable(options.dynamo, tableName);
+  return {
+    approvals: new DynamoApprovalStore({ tableName, client: options.dynamo }),
+    taskTokens: new DynamoTaskTokenStore({ tableName, client: options.dynamo }),
   };
 }

@@ -2,10 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
+import type { RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import type { NotifyInput } from '../lambdas/gateway/approvals/notify-approvers';
 import { executionInput, TaskNoLongerWaiting, type ApprovalExecutionInput, type ApprovalWorkflow, type TaskResults } from '../lambdas/gateway/approvals/ports';
 import type { OutcomeInput } from '../lambdas/gateway/approvals/record-outcome';
+import type { ApprovalRequest } from '../lambdas/store/approval-types';
 import { errorForLog, type AirlockLogger } from '../lambdas/shared/logger';
 
 /**
@@ -66,6 +67,13 @@ export class LocalTaskTokens implements TaskResults {
   }
 }
 
+/** How an execution begins: fresh, or resumed after a restart in the state its approval was left in. */
+type ExecutionMode =
+  | { kind: 'new' }
+  | { kind: 'waiting'; taskToken: string; leftMs: number }
+  | { kind: 'decided' }
+  | { kind: 'expired' };
+
 export interface LocalApprovalWorkflowOptions {
   steps: LocalWorkflowSteps;
   tokens: LocalTaskTokens;
@@ -77,14 +85,23 @@ export interface LocalApprovalWorkflowOptions {
 }
 
 export class LocalApprovalWorkflow implements ApprovalWorkflow {
-  private readonly machine: StateMachine;
+  private machine?: Promise<StateMachine>;
   private readonly running = new Map<string, { abort(): void; result: Promise<unknown> }>();
 
   private constructor(
-    definition: string,
+    private readonly definition: string,
     private readonly options: LocalApprovalWorkflowOptions,
-  ) {
-    this.machine = new StateMachine(JSON.parse(withLocalArns(definition)));
+  ) {}
+
+  /**
+   * The interpreter is loaded on first use (the first held request, or a resumed approval): loading
+   * it and compiling the ASL's JSON schema were the largest costs of starting the local runtime. The ASL
+   * is validated by the test suite and by `cdk synth`, so it is not validated again here.
+   */
+  private interpreter(): Promise<StateMachine> {
+    return (this.machine ??= import('aws-local-stepfunctions').then(
+      ({ StateMachine }) => new StateMachine(JSON.parse(withLocalArns(this.definition)), { validationOptions: { noValidate: true } }),
+    ));
   }
 
   static async create(options: LocalApprovalWorkflowOptions): Promise<LocalApprovalWorkflow> {
@@ -92,40 +109,72 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
   }
 
   async start(input: ApprovalExecutionInput): Promise<void> {
+    this.execute(input, { kind: 'new' });
+  }
+
+  /**
+   * After a restart: runs the same ASL again for an approval whose execution died with the last
+   * process. A pending approval waits at RequestApproval for the time left until its deadline,
+   * under the task token already stored (the approvers' link stays valid, no second mail), or is
+   * recorded expired if the deadline passed meanwhile; an approved one goes straight on to the
+   * upstream call (InvokeUpstream is idempotent).
+   */
+  resume(approval: ApprovalRequest, storedToken: string | undefined, now: number): void {
+    const input = { approvalId: approval.id, timeoutSeconds: approval.timeoutSeconds };
+    if (approval.status === 'approved') return this.execute(input, { kind: 'decided' });
+    const leftMs = Date.parse(approval.decideBy) - now;
+    if (leftMs <= 0) return this.execute(input, { kind: 'expired' });
+    this.execute(
+      { ...input, timeoutSeconds: Math.max(1, Math.ceil(leftMs / 1000)) },
+      storedToken ? { kind: 'waiting', taskToken: storedToken, leftMs } : { kind: 'new' },
+    );
+  }
+
+  private execute(input: ApprovalExecutionInput, mode: ExecutionMode): void {
     const { steps, tokens, logger, retryPauseMs } = this.options;
-    const taskToken = randomBytes(32).toString('base64url');
+    const taskToken = mode.kind === 'waiting' ? mode.taskToken : randomBytes(32).toString('base64url');
     // A lambda:invoke Task's result is the Invoke response; its state input carries the Lambda's Payload.
     const lambda =
       <T>(step: (payload: T) => Promise<unknown>): TaskHandler =>
       async (state) =>
         ({ StatusCode: 200, Payload: (await step((state as unknown as { Payload: T }).Payload)) ?? null }) as unknown as TaskResult;
-    const run = this.machine.run(executionInput(input), {
-      noThrowOnAbort: true,
-      context: {
-        Execution: { Id: `arn:aws:states:local:000000000000:execution:airlock-approval:${input.approvalId}`, Name: input.approvalId, StartTime: new Date().toISOString() },
-        Task: { Token: taskToken },
-      },
-      overrides: {
-        taskResourceLocalHandlers: {
-          RequestApproval: async (state) => {
-            const payload = (state as unknown as { Payload: NotifyInput & { timeoutSeconds: number } }).Payload;
-            const decision = tokens.wait(payload.taskToken, payload.timeoutSeconds * 1000);
-            decision.catch(() => undefined);
-            await steps.notify({ approvalId: payload.approvalId, taskToken: payload.taskToken });
-            return (await decision) as TaskResult;
-          },
-          InvokeUpstream: lambda((p: { approvalId: string }) => steps.invoke(p)),
-          RecordCompleted: lambda((p: OutcomeInput) => steps.record(p)),
-          RecordDenied: lambda((p: OutcomeInput) => steps.record(p)),
-          RecordExpired: lambda((p: OutcomeInput) => steps.record(p)),
-          RecordFailed: lambda((p: OutcomeInput) => steps.record(p)),
+    let aborted = false;
+    let abortRun: (() => void) | undefined;
+    const runOn = (machine: StateMachine) => {
+      if (aborted) return undefined;
+      const run = machine.run(executionInput(input), {
+        noThrowOnAbort: true,
+        context: {
+          Execution: { Id: `arn:aws:states:local:000000000000:execution:airlock-approval:${input.approvalId}`, Name: input.approvalId, StartTime: new Date().toISOString() },
+          Task: { Token: taskToken },
         },
-        ...(retryPauseMs !== undefined
-          ? { retryIntervalOverrides: Object.fromEntries(['RequestApproval', 'InvokeUpstream', 'RecordCompleted', 'RecordDenied', 'RecordExpired', 'RecordFailed'].map((s) => [s, retryPauseMs])) }
-          : {}),
-      },
-    });
-    const result = run.result.then(
+        overrides: {
+          taskResourceLocalHandlers: {
+            RequestApproval: async (state) => {
+              const payload = (state as unknown as { Payload: NotifyInput & { timeoutSeconds: number } }).Payload;
+              if (mode.kind === 'decided') return { decision: 'approved' } as unknown as TaskResult;
+              if (mode.kind === 'expired') throw namedError('States.Timeout', 'The task timed out.');
+              if (mode.kind === 'waiting') return (await tokens.wait(payload.taskToken, mode.leftMs)) as TaskResult;
+              const decision = tokens.wait(payload.taskToken, payload.timeoutSeconds * 1000);
+              decision.catch(() => undefined);
+              await steps.notify({ approvalId: payload.approvalId, taskToken: payload.taskToken });
+              return (await decision) as TaskResult;
+            },
+            InvokeUpstream: lambda((p: { approvalId: string }) => steps.invoke(p)),
+            RecordCompleted: lambda((p: OutcomeInput) => steps.record(p)),
+            RecordDenied: lambda((p: OutcomeInput) => steps.record(p)),
+            RecordExpired: lambda((p: OutcomeInput) => steps.record(p)),
+            RecordFailed: lambda((p: OutcomeInput) => steps.record(p)),
+          },
+          ...(retryPauseMs !== undefined
+            ? { retryIntervalOverrides: Object.fromEntries(['RequestApproval', 'InvokeUpstream', 'RecordCompleted', 'RecordDenied', 'RecordExpired', 'RecordFailed'].map((s) => [s, retryPauseMs])) }
+            : {}),
+        },
+      });
+      abortRun = run.abort;
+      return run.result;
+    };
+    const result = this.interpreter().then(runOn).then(
       (output) => {
         logger.debug('approval execution ended', { approvalId: input.approvalId });
         return output;
@@ -135,7 +184,11 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
         return undefined;
       },
     );
-    this.running.set(input.approvalId, { abort: run.abort, result });
+    const abort = () => {
+      aborted = true;
+      abortRun?.();
+    };
+    this.running.set(input.approvalId, { abort, result });
     void result.finally(() => this.running.delete(input.approvalId));
   }
 

@@ -2,7 +2,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
- * One `airlock serve` per data directory: the embedded store's LevelDB files cannot be shared, and
+ * One `airlock serve` per data directory: the embedded store's files cannot be shared (and the
+ * start-up sweep relies on no other live process serving sessions from it), and
  * a second process would otherwise die deep inside the store with a stack trace.
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {

@@ -15,9 +15,10 @@ import type { SessionQueries, SessionStore, TranscriptStore } from '../lambdas/s
 import type { StoreServersWorkerData } from './store-servers-worker';
 
 /**
- * The local runtime's stores: dynalite (DynamoDB-compatible, pure Node, no Java) and s3rver
- * (S3-compatible) on loopback, behind the very same DynamoSessionStore and S3TranscriptStore
- * classes that run in Lambda.
+ * The AWS-compatible stores (`airlock serve --stores aws-compatible`, and tests): dynalite
+ * (DynamoDB-compatible, pure Node, no Java) and s3rver (S3-compatible) on loopback, behind the very
+ * same DynamoSessionStore and S3TranscriptStore classes that run in Lambda. The local runtime's
+ * default is the embedded SQLite store in local/store/.
  */
 
 // Neither package ships type declarations; these are the parts used here.

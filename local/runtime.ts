@@ -16,14 +16,17 @@ import { logger as defaultLogger, type AirlockLogger } from '../lambdas/shared/l
 import { lockDataDir } from './data-dir-lock';
 import { startEchoUpstream, type EchoUpstream, type EchoUpstreamOptions } from './echo-upstream';
 import { loadOrCreateLinkKey } from './approval-link-key';
-import { startLocalApprovals } from './approval-runtime';
-import { localDynamoClient, startEmbeddedStores, type EmbeddedStores } from './embedded-stores';
+import { startLocalApprovals, type LocalApprovals } from './approval-runtime';
+import { sweepInterrupted } from '../lambdas/gateway/sessions/sweep-interrupted';
+import type { RuntimeStores } from './store/local-stores';
 import { startLocalServer } from './server';
 
 export interface LocalRuntimeOptions {
   config: LocalConfig;
   /** Keep sessions on disk under the data directory (default) or in memory only. */
   persist?: boolean;
+  /** The store engine; default: AIRLOCK_LOCAL_STORES (embedded SQLite + files). */
+  stores?: LocalConfig['AIRLOCK_LOCAL_STORES'];
   /** Options for the built-in echo upstream (used when no upstream URL is configured). */
   echo?: EchoUpstreamOptions;
   logger?: AirlockLogger;
@@ -35,7 +38,7 @@ export interface LocalRuntime {
   apiBaseUrl: string;
   devIssuer: DevIssuer;
   policy: Policy;
-  stores: EmbeddedStores;
+  stores: RuntimeStores;
   /** Present when the built-in echo model is the upstream. */
   echo?: EchoUpstream;
   close(): Promise<void>;
@@ -58,12 +61,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
   try {
     if (options.persist !== false) closers.push(await lockDataDir(dataDir));
-    const stores = await startEmbeddedStores({
-      ...(options.persist === false ? {} : { dataDir }),
-      serversInWorker: true,
-      ttlDays: config.AIRLOCK_SESSION_TTL_DAYS,
-    });
+    const stores = await openRuntimeStores(config, options.stores ?? config.AIRLOCK_LOCAL_STORES, options.persist === false ? undefined : dataDir);
     closers.push(stores.close);
+    await interruptSessionsOfPreviousProcess(stores, logger);
 
     let echo: EchoUpstream | undefined;
     let upstreamUrl = config.AIRLOCK_UPSTREAM_URL;
@@ -103,11 +103,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const verifier = createTokenVerifier(verifierOptionsFromConfig(config, [devIssuer.trustedIssuer]));
     // The approval flow: held prompts, the local state machine, the approval pages and the dev sign-in.
     let baseUrl = '';
-    const approvalsDynamo = localDynamoClient(stores.dynamoEndpoint);
-    closers.push(async () => approvalsDynamo.destroy());
     const approvals = await startLocalApprovals({
       records,
-      dynamo: approvalsDynamo,
+      stores,
       linkKey: await loadOrCreateLinkKey(join(dataDir, 'approval-link.key')),
       devIssuer,
       approvers: verifier,
@@ -124,6 +122,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     closers.push(server.close);
     baseUrl = server.url;
+    await resumeUnfinishedApprovals(stores, approvals, logger);
 
     return {
       baseUrl: server.url,
@@ -152,4 +151,36 @@ async function loadPolicyFile(file: string): Promise<Policy> {
     throw err;
   }
   return parsePolicy(text, file);
+}
+/** The records' engine: embedded SQLite + transcript files (default) or the AWS-compatible servers. Without a data directory nothing is kept on disk. */
+async function openRuntimeStores(config: LocalConfig, engine: LocalConfig['AIRLOCK_LOCAL_STORES'], dataDir: string | undefined): Promise<RuntimeStores> {
+  if (engine === 'aws-compatible') {
+    const { startAwsCompatibleStores } = await import('./store/aws-compatible-stores');
+    return startAwsCompatibleStores({ ...(dataDir ? { dataDir } : {}), ttlDays: config.AIRLOCK_SESSION_TTL_DAYS });
+  }
+  const { openEmbeddedSqliteStores } = await import('./store/local-stores');
+  return openEmbeddedSqliteStores({ ...(dataDir ? { dataDir } : {}), ttlDays: config.AIRLOCK_SESSION_TTL_DAYS, sync: config.AIRLOCK_LOCAL_SYNC });
+}
+
+/**
+ * Every session the previous process left `in_progress` died with it: mark it `interrupted`, whatever
+ * its age. The data-directory lock guarantees no other live process is still serving one, and this
+ * runs before the server listens, so none of this process's sessions exists yet.
+ */
+async function interruptSessionsOfPreviousProcess(stores: RuntimeStores, logger: AirlockLogger): Promise<void> {
+  await sweepInterrupted({ queries: stores.queries, sessions: stores.sessions, logger, clock: systemClock }, { olderThanMs: 0, limit: 1_000_000 });
+}
+
+/**
+ * The approval executions of the previous process died with it; their state is in the store.
+ * Each unfinished approval gets the same ASL run again from where it stood (see LocalApprovalWorkflow.resume).
+ */
+async function resumeUnfinishedApprovals(stores: RuntimeStores, approvals: LocalApprovals, logger: AirlockLogger): Promise<void> {
+  const unfinished = await stores.unfinishedApprovals();
+  const now = systemClock.now();
+  for (const approval of unfinished) {
+    const token = approval.status === 'pending' ? await stores.taskTokens.get(approval.id) : undefined;
+    approvals.workflow.resume(approval, token, now);
+  }
+  if (unfinished.length > 0) logger.info('approval workflows resumed after a restart', { resumed: unfinished.length });
 }

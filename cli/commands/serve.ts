@@ -4,8 +4,8 @@ import { parseFlags } from '../args';
 
 /** `airlock serve` (= `npm start`): the whole gateway on this machine, on embedded defaults. */
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { port: { type: 'string' }, 'in-memory': { type: 'boolean', default: false } });
-  const env = { ...process.env, ...(values.port ? { AIRLOCK_PORT: values.port } : {}) };
+  const { values } = parseFlags(argv, { port: { type: 'string' }, 'in-memory': { type: 'boolean', default: false }, stores: { type: 'string' } });
+  const env = { ...process.env, ...(values.port ? { AIRLOCK_PORT: values.port } : {}), ...(values.stores ? { AIRLOCK_LOCAL_STORES: values.stores } : {}) };
   const config = readConfig('local', env);
   const runtime = await startLocalRuntime({ config, persist: !values['in-memory'] });
   const token = await runtime.devIssuer.mint({ sub: 'dev-user', groups: ['llm-users'], email: 'dev-user@example.com' });
@@ -17,7 +17,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       `Airlock is running at ${runtime.apiBaseUrl}`,
       `  upstream:  ${upstream}`,
       `  policy:    ${config.AIRLOCK_POLICY}`,
-      `  records:   ${runtime.stores.tableName} (DynamoDB-compatible, ${runtime.stores.dynamoEndpoint}), s3://${runtime.stores.bucket} (${runtime.stores.s3Endpoint})`,
+      `  records:   ${runtime.stores.describe}`,
       '',
       'Paste these two lines into another terminal (a dev token: sub dev-user, group llm-users, valid 12 h;',
       'mint others with `npx airlock token --sub NAME --groups llm-users`):',

@@ -144,6 +144,13 @@ const SETTINGS = {
   /** Local runtime: listening port and data directory. */
   AIRLOCK_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   AIRLOCK_DATA_DIR: z.string().default('.airlock'),
+  /**
+   * Local runtime: where records go. `embedded` (default): SQLite and transcript files in the data
+   * directory. `aws-compatible`: dynalite and s3rver behind the DynamoDB and S3 store code.
+   */
+  AIRLOCK_LOCAL_STORES: z.enum(['embedded', 'aws-compatible']).default('embedded'),
+  /** Local runtime, embedded store: `normal` survives a process crash, `full` a power loss too (an fsync per commit). */
+  AIRLOCK_LOCAL_SYNC: z.enum(['normal', 'full']).default('normal'),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -180,7 +187,7 @@ export const FUNCTION_CONFIG = {
   'approval-record-outcome': settings(RECORDS, EVENTS),
   'session-sweep': settings(['AIRLOCK_SESSION_TABLE', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_SWEEP_AFTER_SECONDS']),
   local: settings(
-    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
+    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_LOCAL_STORES', 'AIRLOCK_LOCAL_SYNC', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
     ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_API_KEY', 'AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_API_KEY', 'AIRLOCK_PUBLIC_BASE_URL'],
   ),
 } as const;

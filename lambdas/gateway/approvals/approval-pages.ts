@@ -159,11 +159,14 @@ async function decide(deps: ApprovalPagesDeps, decisions: DecisionDeps, req: Gat
     // A denial resumes the execution with a failure that the state machine routes to RecordDenied.
     else await decisions.tasks.fail(taskToken, DENIED_ERROR, 'An approver denied the request.');
   } catch (err) {
-    if (err instanceof TaskNoLongerWaiting) {
-      return html(sink, 410, decidedPage({ ...approval, status: 'expired' }));
-    }
-    // Not delivered: give the decision back so it can be taken again.
+    // Not delivered: give the decision back, so the approval is never left decided and never sent.
     await deps.approvals.transition(approval.id, [decision], { status: 'pending', reuseUntil: approval.reuseUntil }, { remove: ['decision'] }).catch(() => false);
+    if (err instanceof TaskNoLongerWaiting) {
+      // Past the deadline the execution timed out; before it, the workflow is gone (a restart): say so, not "expired".
+      if (deps.clock.now() >= Date.parse(approval.decideBy)) return html(sink, 410, decidedPage({ ...approval, status: 'expired' }));
+      deps.logger.warn('decision not delivered: the approval workflow no longer waits', { approvalId: approval.id });
+      return html(sink, 503, messagePage('Not delivered', 'The approval workflow is not waiting for this decision (the gateway may be restarting). Nothing was changed; try again in a moment.', 'bad'));
+    }
     throw err;
   }
   await decisions.tokens.delete(approval.id).catch(() => undefined);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localDynamoClient, startEmbeddedStores, type EmbeddedStores } from '../../../local/embedded-stores';
 import { sessionRecord, transcriptOf } from './fixtures';
-import { sessionStoreContract } from './session-store-contract';
+import { dynamoContractEnvironment, sessionStoreContract } from './session-store-contract';
 
 describe('embedded stores (dynalite + s3rver, the local runtime)', () => {
   let stores: EmbeddedStores;
@@ -21,7 +21,7 @@ describe('embedded stores (dynalite + s3rver, the local runtime)', () => {
   });
 
   describe('session store on dynalite', () => {
-    sessionStoreContract(() => ({ client, tableName: stores.tableName }));
+    sessionStoreContract(() => dynamoContractEnvironment(client, stores.tableName));
   });
 
   it('records a session and its transcript through the same store classes as Lambda', async () => {

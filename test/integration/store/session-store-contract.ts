@@ -3,33 +3,42 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoSessionStore } from '../../../lambdas/store/dynamo-session-store';
 import { DynamoSessionQueries } from '../../../lambdas/store/session-queries';
 import { StoreError } from '../../../lambdas/store/store-error';
-import type { SessionRecord } from '../../../lambdas/store/types';
+import type { SessionQueries, SessionRecord, SessionStore } from '../../../lambdas/store/types';
 import { sessionRecord } from './fixtures';
 
+/** One engine behind the session interfaces, as the contract sees it. */
 export interface ContractEnvironment {
-  client: DynamoDBClient;
-  tableName: string;
+  store(ttlDays: number): SessionStore;
+  queries(): SessionQueries;
+  /** The stored item with its index attributes and TTL, read past the store. */
+  rawItem(id: string): Promise<Record<string, unknown> | undefined>;
+}
+
+/** DynamoDB Local or dynalite, reached through the DynamoDB store classes. */
+export function dynamoContractEnvironment(client: DynamoDBClient, tableName: string): ContractEnvironment {
+  const documents = DynamoDBDocumentClient.from(client);
+  return {
+    store: (ttlDays) => new DynamoSessionStore({ tableName, client, ttlDays }),
+    queries: () => new DynamoSessionQueries({ tableName, client }),
+    rawItem: async (id) => (await documents.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }))).Item,
+  };
 }
 
 // Long enough that DynamoDB Local's TTL sweeper never deletes the back-dated records these tests write.
 const TTL_DAYS = 3650;
 
 /**
- * The behaviour every engine behind DynamoSessionStore must show: DynamoDB Local here in tests,
- * dynalite in the local runtime. Run by both test files so the local runtime cannot drift.
+ * The behaviour every engine behind the session store must show: DynamoDB Local here in tests,
+ * dynalite (`--stores aws-compatible`) and the embedded SQLite store in the local runtime. Run by
+ * each engine's test file so none can drift.
  */
 export function sessionStoreContract(environment: () => ContractEnvironment): void {
-  let store: DynamoSessionStore;
+  let store: SessionStore;
   let rawItem: (id: string) => Promise<Record<string, unknown> | undefined>;
 
   beforeAll(() => {
-    const { client, tableName } = environment();
-    store = new DynamoSessionStore({ tableName, client, ttlDays: TTL_DAYS });
-    const documents = DynamoDBDocumentClient.from(client);
-    rawItem = async (id) => {
-      const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
-      return Item;
-    };
+    store = environment().store(TTL_DAYS);
+    rawItem = (id) => environment().rawItem(id);
   });
 
   it('reads back a created session as it was written', async () => {
@@ -158,9 +167,8 @@ export function sessionStoreContract(environment: () => ContractEnvironment): vo
     for (const createdAt of times) {
       await store.create(sessionRecord({ createdAt, principal: { issuer: 'https://issuer.test', sub, groups: [] } }));
     }
-    const { client, tableName } = environment();
 
-    const page = await new DynamoSessionQueries({ tableName, client }).listSessions({ principal: sub });
+    const page = await environment().queries().listSessions({ principal: sub });
 
     expect(page.items.map((r) => r.createdAt)).toEqual([...times].sort().reverse());
     expect(page.nextCursor).toBeUndefined();

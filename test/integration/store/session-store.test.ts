@@ -8,7 +8,7 @@ import { localDynamoClient, localS3Client } from '../../../local/embedded-stores
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../support/dynamodb-local';
 import { startS3Server, type S3Server } from '../../support/s3-server';
 import { sessionRecord, transcriptOf } from './fixtures';
-import { sessionStoreContract } from './session-store-contract';
+import { dynamoContractEnvironment, sessionStoreContract } from './session-store-contract';
 
 const TABLE = 'sessions-store-test';
 
@@ -31,7 +31,7 @@ describe('DynamoDB session store (DynamoDB Local)', () => {
     await Promise.all([dynamo?.stop(), s3?.stop()]);
   });
 
-  sessionStoreContract(() => ({ client, tableName: TABLE }));
+  sessionStoreContract(() => dynamoContractEnvironment(client, TABLE));
 
   it('creates the table with TTL on the expiresAt attribute', async () => {
     const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));

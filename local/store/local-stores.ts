@@ -1,0 +1,64 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ApprovalRequest, ApprovalStore, TaskTokenStore } from '../../lambdas/store/approval-types';
+import type { SessionQueries, SessionStore, TranscriptStore } from '../../lambdas/store/types';
+import { FileTranscriptStore, MemoryTranscriptStore } from './file-transcript-store';
+import { SqliteApprovalStore, SqliteTaskTokenStore } from './sqlite-approval-store';
+import { openLocalDatabase, type LocalSyncMode } from './sqlite-database';
+import { SqliteSessionQueries } from './sqlite-session-queries';
+import { SqliteSessionStore } from './sqlite-session-store';
+
+/** Every store the local runtime records through, whichever engine is behind them. */
+export interface RuntimeStores {
+  sessions: SessionStore;
+  queries: SessionQueries;
+  transcripts: TranscriptStore;
+  approvals: ApprovalStore;
+  taskTokens: TaskTokenStore;
+  /** Approvals whose workflow has not ended (`pending`, `approved`): a restarted runtime resumes them. */
+  unfinishedApprovals(): Promise<ApprovalRequest[]>;
+  /** One line for the banner: where the records are. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedSqliteStoresOptions {
+  /** The data directory (`airlock.db`, `transcripts/`). Unset: SQLite `:memory:` and in-memory transcripts, nothing on disk. */
+  dataDir?: string;
+  ttlDays?: number;
+  sync?: LocalSyncMode;
+  clock?: () => Date;
+}
+
+/** The default local engine: sessions and approvals in SQLite, transcripts as files. */
+export async function openEmbeddedSqliteStores(options: EmbeddedSqliteStoresOptions = {}): Promise<RuntimeStores & { sessionStore: SqliteSessionStore; transcriptFiles?: FileTranscriptStore }> {
+  const path = options.dataDir ? join(options.dataDir, 'airlock.db') : ':memory:';
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const db = openLocalDatabase({ path, ...(options.sync ? { sync: options.sync } : {}) });
+  const clock = options.clock ?? (() => new Date());
+  const sessions = new SqliteSessionStore({ db, ttlDays: options.ttlDays ?? 400, clock });
+  const approvals = new SqliteApprovalStore({ db, clock });
+  const transcriptFiles = options.dataDir ? new FileTranscriptStore(options.dataDir) : undefined;
+  // DynamoDB's TTL, done at start-up: records past their retention go.
+  const nowSeconds = Math.floor(clock().getTime() / 1000);
+  db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(nowSeconds);
+  db.prepare('DELETE FROM approvals WHERE expires_at < ?').run(nowSeconds);
+  db.prepare('DELETE FROM task_tokens WHERE expires_at < ?').run(nowSeconds);
+  let closed = false;
+  return {
+    sessions,
+    sessionStore: sessions,
+    queries: new SqliteSessionQueries({ db, clock }),
+    transcripts: transcriptFiles ?? new MemoryTranscriptStore(),
+    ...(transcriptFiles ? { transcriptFiles } : {}),
+    approvals,
+    taskTokens: new SqliteTaskTokenStore({ db }),
+    unfinishedApprovals: async () => approvals.unfinished(),
+    describe: options.dataDir ? `SQLite ${path}, transcripts in ${join(options.dataDir, 'transcripts')}` : 'in memory (SQLite :memory:, nothing on disk)',
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
