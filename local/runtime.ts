@@ -22,6 +22,11 @@ import { loadOrCreateLinkKey } from './approval-link-key';
 import { startLocalApprovals } from './approval-runtime';
 import { localDynamoClient, startEmbeddedStores, type EmbeddedStores } from './embedded-stores';
 import { startLocalServer, type LocalRoute } from './server';
+import { localMcpUpstreams } from './mcp-upstreams';
+import type { ExampleMcpUpstream } from './example-mcp-upstream';
+import { MCP_ROUTES } from '../lambdas/gateway/router';
+import { PROTECTED_RESOURCE_PATH, protectedResourceHandler } from '../lambdas/gateway/mcp/protected-resource';
+import { mcpTransportError } from '../lambdas/gateway/mcp/transport-errors';
 
 export interface LocalRuntimeOptions {
   config: RuntimeConfig;
@@ -30,6 +35,8 @@ export interface LocalRuntimeOptions {
   /** Options for the built-in echo upstream (used when no upstream URL is configured). */
   echo?: EchoUpstreamOptions;
   logger?: AirlockLogger;
+  /** Where MCP upstream credentials named by `credential.env` are read (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface LocalRuntime {
@@ -41,6 +48,10 @@ export interface LocalRuntime {
   stores: EmbeddedStores;
   /** Present when the built-in echo model is the upstream. */
   echo?: EchoUpstream;
+  /** The MCP gateway URL (`…/mcp`). */
+  mcpUrl: string;
+  /** Present when the example SQLite MCP upstream is registered (as `db`). */
+  exampleMcp?: ExampleMcpUpstream;
   close(): Promise<void>;
 }
 
@@ -109,6 +120,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       newId: ulid,
     };
 
+    const mcpSetup = await localMcpUpstreams({
+      configured: config.AIRLOCK_MCP_UPSTREAMS,
+      example: config.AIRLOCK_MCP_EXAMPLE === 'on',
+      exampleGroups: policy.access.groups,
+      timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS,
+      env: options.env ?? process.env,
+    });
+    for (const u of mcpSetup.upstreams) closers.push(() => u.client.close());
+    if (mcpSetup.example) closers.push(mcpSetup.example.close);
+    deps.mcp = {
+      upstreams: mcpSetup.upstreams,
+      authorizationServers: [devIssuer.issuer, ...config.AIRLOCK_OIDC_ISSUERS.map((i) => i.issuer)],
+      ...(config.AIRLOCK_PUBLIC_BASE_URL ? { publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL } : {}),
+    };
+    const mcpDeps = deps.mcp;
+
     const verifier = createTokenVerifier(verifierOptionsFromConfig(config, [devIssuer.trustedIssuer]));
     // The approval flow: held prompts, the local state machine, the approval pages and the dev sign-in.
     let baseUrl = '';
@@ -126,6 +153,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     deps.approvals = approvals.gate;
     const routes: LocalRoute[] = [
       { prefix: '/v1/', authenticated: true, handler: createGatewayApp(deps) },
+      { prefix: '/mcp', authenticated: true, handler: createGatewayApp(deps, MCP_ROUTES), renderError: (err, headers) => mcpTransportError(err, mcpDeps, headers) },
+      { prefix: PROTECTED_RESOURCE_PATH, authenticated: false, handler: protectedResourceHandler(mcpDeps) },
       { prefix: '/approvals/', authenticated: false, handler: approvals.pages },
       { prefix: '/dev/', authenticated: false, handler: approvals.devLogin },
     ];
@@ -145,6 +174,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       policy,
       stores,
       ...(echo ? { echo } : {}),
+      mcpUrl: `${server.url}/mcp`,
+      ...(mcpSetup.example ? { exampleMcp: mcpSetup.example } : {}),
       close,
     };
   } catch (err) {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Principal } from '../lambdas/auth/principal';
 import type { GatewayRequest, ResponseSink } from '../lambdas/gateway/http';
-import { sendError } from '../lambdas/gateway/http';
+import { sendError, sendJson } from '../lambdas/gateway/http';
 import { AirlockError, payloadTooLarge, toAirlockError } from '../lambdas/shared/errors';
 import { httpResponseSink } from './http-sink';
 
@@ -14,6 +14,8 @@ export interface LocalRoute {
   /** Whether the route needs a bearer token (the caller API) or not (approval pages, health). */
   authenticated: boolean;
   handler: AppHandler;
+  /** Renders errors raised before the handler (401, 413) when the route has its own wire format (MCP: JSON-RPC). */
+  renderError?(err: AirlockError, headers: Record<string, string>): { status: number; headers: Record<string, string>; body: unknown };
 }
 
 export interface LocalServerOptions {
@@ -33,9 +35,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
   const server = createServer(async (incoming, res) => {
     const receivedAt = performance.now();
     const sink = httpResponseSink(res);
+    let route: LocalRoute | undefined;
     try {
       const url = new URL(incoming.url ?? '/', 'http://localhost');
-      const route = options.routes.find((r) => url.pathname.startsWith(r.prefix));
+      route = options.routes.find((r) => url.pathname.startsWith(r.prefix));
       if (!route) throw new AirlockError(404, 'not_found_error', 'not_found', `No route for ${url.pathname.slice(0, 100)}.`);
       const principal = route.authenticated ? await options.authenticate(incoming.headers.authorization) : undefined;
       const body = await readBody(incoming, options.maxBodyBytes);
@@ -51,7 +54,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
       await route.handler(request, sink);
     } catch (thrown) {
       const err = toAirlockError(thrown);
-      if (!sink.started) await sendError(sink, err, err.status === 413 ? { connection: 'close' } : {});
+      const rendered = route?.renderError?.(err, lowerCaseHeaders(incoming));
+      if (rendered && !sink.started) await sendJson(sink, rendered.status, rendered.body, rendered.headers);
+      else if (!sink.started) await sendError(sink, err, err.status === 413 ? { connection: 'close' } : {});
       else await sink.end();
     }
   });

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DETECTORS } from './detectors/registry';
+import { mcpPolicySchema, type McpPolicy } from './mcp-policy';
 import type { DetectorAction } from './types';
 
 /**
@@ -117,6 +118,8 @@ const policySchema = z
     access: z.object({ groups: z.array(z.string().min(1)).min(1) }).strict(),
     defaults: partialGroupPolicySchema.default({}),
     groups: z.record(z.string(), partialGroupPolicySchema).default({}),
+    /** MCP gateway: per-tool rules and how tool arguments are parsed (mcp-policy.ts). */
+    mcp: mcpPolicySchema.optional(),
   })
   .strict();
 
@@ -125,6 +128,7 @@ export interface Policy {
   access: { groups: string[] };
   defaults: GroupPolicy;
   groups: Record<string, PartialGroupPolicy>;
+  mcp?: McpPolicy;
 }
 
 export class PolicyError extends Error {
@@ -154,7 +158,7 @@ export function policyFromObject(raw: unknown, source = 'policy'): Policy {
     assertThresholds(merged, `groups.${name}`, source);
     assertDetectorNames(merged, override.detectors ?? {}, `groups.${name}`, source);
   }
-  return { version: 1, access: p.access, defaults, groups: p.groups };
+  return { version: 1, access: p.access, defaults, groups: p.groups, ...(p.mcp ? { mcp: p.mcp } : {}) };
 }
 
 /**

@@ -66,6 +66,34 @@ const approverSignIn = z
 
 export type ApproverSignInConfig = z.infer<typeof approverSignIn>;
 
+/**
+ * An upstream MCP server (Streamable HTTP). Its credential is Airlock's, never the caller's: a value
+ * from the environment or a file locally, a Secrets Manager secret in AWS, sent in `header`.
+ */
+const mcpUpstream = z
+  .object({
+    /** The tool prefix (`<name>.<tool>`): no dots. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected a lower-case name without dots (a-z, 0-9, _, -)'),
+    url: z.string().url(),
+    /** Groups whose members may use this upstream's tools. */
+    groups: z.array(z.string().min(1)).min(1),
+    credential: z
+      .object({
+        /** Header the upstream expects, default `authorization`. */
+        header: z.string().regex(/^[A-Za-z0-9-]+$/).default('authorization'),
+        /** Prefix before the value, e.g. `Bearer` (default for `authorization`). */
+        scheme: z.string().optional(),
+        env: z.string().optional(),
+        file: z.string().optional(),
+        secretArn: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type McpUpstreamConfig = z.infer<typeof mcpUpstream>;
+
 const envSchema = z.object({
   AIRLOCK_SESSION_TABLE: z.string().optional(),
   AIRLOCK_TRANSCRIPT_BUCKET: z.string().optional(),
@@ -101,6 +129,12 @@ const envSchema = z.object({
       }
     }),
   AIRLOCK_PUBLIC_BASE_URL: z.string().url().optional(),
+  /** MCP gateway: JSON array of upstream MCP servers [{ name, url, groups, credential? }]. */
+  AIRLOCK_MCP_UPSTREAMS: jsonList('AIRLOCK_MCP_UPSTREAMS', mcpUpstream),
+  /** One deadline for an upstream MCP call (connect + request). */
+  AIRLOCK_MCP_TIMEOUT_MS: intWithDefault(30_000),
+  /** Local runtime: `off` skips the example SQLite MCP upstream. */
+  AIRLOCK_MCP_EXAMPLE: z.enum(['on', 'off']).default('on'),
   /** Just-in-time approval: the approval table, the state machine the proxy starts, the approvers' SNS topic. */
   AIRLOCK_APPROVAL_TABLE: z.string().optional(),
   AIRLOCK_APPROVAL_STATE_MACHINE_ARN: z.string().optional(),

@@ -2,6 +2,7 @@ import type { SlotKind } from '../chat/slots';
 import type { GroupPolicy } from '../policy';
 import type { Finding } from '../types';
 import { wordTrie } from '../engine/word-trie';
+import type { CommandArgument } from '../commands/effect';
 
 export interface RiskText {
   kind: SlotKind;
@@ -53,6 +54,10 @@ export interface RiskInput {
   texts: readonly RiskText[];
   findings: readonly Finding[];
   policy: GroupPolicy['risk'];
+  /** Tool arguments that hold SQL or shell (MCP calls), read by the command-effect rules. */
+  commands?: readonly CommandArgument[];
+  /** Kubernetes namespaces where delete and scale-to-zero count as destructive. */
+  protectedNamespaces?: readonly string[];
 }
 
 /** One signal: a stable id, its points and a message safe to show an approver (no request content). */
