@@ -11,7 +11,7 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, InitializeRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { resolveGroupPolicy } from '../../inspect/policy';
 import type { Decision } from '../../inspect/types';
 import { errorForLog } from '../../shared/logger';
@@ -70,6 +70,9 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
     headers['mcp-protocol-version'] = SDK_REVISION;
   }
 
+  const invalid = invalidParams(first);
+  if (invalid) return sendRpc(sink, 200, jsonRpcError(id, MCP_ERRORS.invalidParams, invalid));
+
   const inspector = deps.inspectorFor(groupPolicy);
   let session: { sessionId: string; decision: Decision | 'none'; overheadMs: number } | undefined;
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } } });
@@ -105,6 +108,22 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
   } finally {
     await server.close().catch(() => undefined);
   }
+}
+
+const REQUEST_SCHEMAS = { initialize: InitializeRequestSchema, 'tools/list': ListToolsRequestSchema, 'tools/call': CallToolRequestSchema } as const;
+
+/**
+ * The SDK 1.x server answers a request that fails its schema with -32603 (internal error); JSON-RPC
+ * says -32602 (invalid params), so the methods Airlock serves are checked here first. The reason
+ * names paths and expected types only, never values.
+ */
+function invalidParams(message: Record<string, unknown> | undefined): string | undefined {
+  const method = message?.method;
+  if (typeof method !== 'string' || !(method in REQUEST_SCHEMAS) || message?.id === undefined) return undefined;
+  const parsed = REQUEST_SCHEMAS[method as keyof typeof REQUEST_SCHEMAS].safeParse(message);
+  if (parsed.success) return undefined;
+  const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(message)'}: ${i.code === 'invalid_type' ? `expected ${i.expected}` : i.code}`);
+  return `Invalid params: ${issues.join('; ')}`;
 }
 
 /** `GET` (no server-initiated stream) and `DELETE` (no sessions to end) on `/mcp`. */
