@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -306,6 +307,22 @@ describe('MCP gateway through the local runtime (official SDK 1.x client)', () =
 
   describe('protocol revision 2026-07-28 (stateless, no initialize)', () => {
     const modern = (method: string, extra: Record<string, string> = {}) => ({ 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...extra });
+
+    it('serves the official SDK 2.x client pinned to 2026-07-28: filtered list, masked result, blocked DROP', async () => {
+      const client = new ModernClient({ name: 'e2e-modern-agent', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+      await client.connect(new ModernTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${aliceToken}` } } }));
+      try {
+        const tools = (await client.listTools()).tools.map((t) => t.name);
+        const masked = await client.callTool({ name: 'db.run_sql', arguments: { sql: 'SELECT email FROM customers LIMIT 1' } });
+        const blocked = await client.callTool({ name: 'db.run_sql', arguments: { sql: 'DROP/**/TABLE customers' } });
+
+        expect(tools.sort()).toEqual(['db.list_tables', 'db.run_sql']);
+        expect(masked.structuredContent).toEqual({ rows: [{ email: '[REDACTED:email]' }] });
+        expect(blocked.isError).toBe(true);
+      } finally {
+        await client.close();
+      }
+    });
 
     it('answers server/discover with the supported revisions', async () => {
       const res = await rpc(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'server/discover' }), modern('server/discover'));

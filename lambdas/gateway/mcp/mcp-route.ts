@@ -18,7 +18,7 @@ import { errorForLog } from '../../shared/logger';
 import { airlockHeaders, type GatewayRequest, type ResponseSink } from '../http';
 import type { GatewayDeps } from '../ports';
 import { jsonRpcError, MCP_ERRORS } from './json-rpc-errors';
-import { discoverResult, MODERN_REVISION, modernHeaderMismatch, SDK_REVISION } from './modern-revision';
+import { discoverResult, MODERN_REVISION, modernHeaderMismatch, modernResult, SDK_REVISION } from './modern-revision';
 import { guardedToolCall } from './tool-call';
 import { listToolsFor } from './tool-list';
 
@@ -60,7 +60,8 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
 
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_HEADERS) if (req.headers[name] !== undefined) headers[name] = req.headers[name]!;
-  if (headers['mcp-protocol-version'] === MODERN_REVISION) {
+  const modern = headers['mcp-protocol-version'] === MODERN_REVISION;
+  if (modern) {
     if (!first || typeof first !== 'object' || Array.isArray(message)) {
       return sendRpc(sink, 400, jsonRpcError(id, MCP_ERRORS.invalidRequest, 'Invalid request: one JSON-RPC message per request with protocol version 2026-07-28.'));
     }
@@ -93,7 +94,8 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
       new Request(`http://airlock.internal${req.path}`, { method: 'POST', headers, body: req.body }),
       { parsedBody: message },
     );
-    const text = await response.text();
+    let text = await response.text();
+    if (modern && text && typeof first?.method === 'string') text = toModernAnswer(first.method, text);
     sink.start(response.status, {
       ...(text ? { 'content-type': response.headers.get('content-type') ?? 'application/json' } : {}),
       'cache-control': 'no-store',
@@ -108,6 +110,13 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
   } finally {
     await server.close().catch(() => undefined);
   }
+}
+
+/** The SDK's answer (a 2025-11-25 result) in its 2026-07-28 form. */
+function toModernAnswer(method: string, text: string): string {
+  const answer = JSON.parse(text) as { result?: Record<string, unknown> };
+  if (!answer.result || typeof answer.result !== 'object') return text;
+  return JSON.stringify({ ...answer, result: modernResult(method, answer.result) });
 }
 
 const REQUEST_SCHEMAS = { initialize: InitializeRequestSchema, 'tools/list': ListToolsRequestSchema, 'tools/call': CallToolRequestSchema } as const;

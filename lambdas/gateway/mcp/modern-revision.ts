@@ -45,6 +45,18 @@ function decodeHeaderValue(value: string): string {
   }
 }
 
+/** Results whose 2026-07-28 form carries cache fields. */
+const CACHEABLE = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read', 'server/discover']);
+
+/**
+ * A result in its 2026-07-28 form: `resultType` (always `complete` here) and, on cacheable
+ * methods, `ttlMs: 0` with `cacheScope: 'private'`, because what a caller sees depends on who
+ * they are (tools are filtered per group) and must never be cached for another caller.
+ */
+export function modernResult(method: string, result: Record<string, unknown>): Record<string, unknown> {
+  return { ...result, resultType: result.resultType ?? 'complete', ...(CACHEABLE.has(method) ? { ttlMs: 0, cacheScope: 'private' } : {}) };
+}
+
 export function discoverResult(serverInfo: { name: string; version: string }) {
-  return { supportedVersions: SUPPORTED_REVISIONS, capabilities: { tools: { listChanged: false } }, serverInfo };
+  return modernResult('server/discover', { supportedVersions: SUPPORTED_REVISIONS, capabilities: { tools: { listChanged: false } }, serverInfo });
 }
