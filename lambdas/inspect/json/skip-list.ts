@@ -32,7 +32,7 @@ export const OPAQUE_FIELDS: Readonly<Record<string, string>> = {
 
 export const isOpaque = (key: string | number | undefined, parent: Record<string, unknown> | undefined): boolean =>
   typeof key === 'string' &&
-  (key in OPAQUE_FIELDS || (key === 'data' && parent?.type === 'redacted_thinking'));
+  (Object.hasOwn(OPAQUE_FIELDS, key) || (key === 'data' && parent?.type === 'redacted_thinking'));
 
 /**
  * Fields whose value is arbitrary JSON data (tool inputs, JSON schemas): masked as one JSON text so

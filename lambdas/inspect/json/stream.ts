@@ -128,7 +128,7 @@ class OpenAIStreamMasker extends Channels implements ChatStreamMasker {
   private maskDelta(i: number, value: unknown, path: JsonPath, steps: Step[], moved?: Array<{ steps: Step[]; text: string }>): unknown {
     const key = path[path.length - 1];
     if (typeof value === 'string') {
-      if (typeof key === 'string' && key in STRUCTURAL_FIELDS && isEnumValue(value)) return value;
+      if (typeof key === 'string' && Object.hasOwn(STRUCTURAL_FIELDS, key) && isEnumValue(value)) return value;
       if (typeof key === 'string' && SENT_ONCE.has(key)) return this.snapshot(value, ['choices', i, 'delta', ...path]);
       const channelKey = `${i}|${steps.map((s) => (typeof s === 'string' ? s : `#${s.item.index ?? s.position}`)).join('.')}`;
       const json = typeof key === 'string' && JSON_TEXT_FIELDS.has(key);

@@ -62,7 +62,7 @@ function visit(value: unknown, hooks: WalkHooks, path: JsonPath, key: string | n
 
 function visitString(value: string, hooks: WalkHooks, path: JsonPath, key: string | number | undefined, parent: Obj | undefined): string {
   if (typeof key === 'string') {
-    if (key in STRUCTURAL_FIELDS && isEnumValue(value)) return value;
+    if (Object.hasOwn(STRUCTURAL_FIELDS, key) && isEnumValue(value)) return value;
     if (isOpaque(key, parent)) return value;
   }
   if (value.length === 0) return value;
