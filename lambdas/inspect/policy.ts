@@ -77,6 +77,8 @@ const groupPolicySchema = z
       })
       .strict()
       .optional(),
+    /** Binary attachments (images, PDFs, audio) cannot be inspected: `block` refuses requests carrying one. */
+    attachments: z.enum(['allow', 'block']).optional(),
     approval: z
       .object({
         approvers_group: z.string().min(1),
@@ -97,6 +99,7 @@ const partialGroupPolicySchema = z
     approval: groupPolicySchema.shape.approval.partial(),
     custom: customSchema.partial(),
     masking: z.object({ reversible_pii: z.boolean() }).strict().partial(),
+    attachments: groupPolicySchema.shape.attachments,
   })
   .partial()
   .strict();
@@ -189,6 +192,8 @@ export function mergeGroupPolicy(base: GroupPolicy, o: PartialGroupPolicy): Grou
     };
   }
   if (base.masking || o.masking) merged.masking = { reversible_pii: false, ...base.masking, ...o.masking };
+  const attachments = o.attachments ?? base.attachments;
+  if (attachments) merged.attachments = attachments;
   return merged;
 }
 
