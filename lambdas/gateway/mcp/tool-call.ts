@@ -8,7 +8,7 @@ import { errorForLog } from '../../shared/logger';
 import type { SessionStatus } from '../../store/types';
 import type { GatewayDeps } from '../ports';
 import { SessionRecorder } from '../session-recorder';
-import { inspectToolArguments, maskToolValue } from './json-inspection-adapter';
+import { inspectToolArguments, maskToolValue } from './tool-inspection';
 import { MCP_ERRORS, McpRpcError } from './json-rpc-errors';
 import { splitToolName } from './tool-names';
 import { McpUpstreamError, type McpDeps } from './upstreams';

@@ -4,7 +4,7 @@ import type { Policy } from '../../inspect/policy';
 import type { Inspector } from '../../inspect/types';
 import { errorForLog, type AirlockLogger } from '../../shared/logger';
 import { globMatch } from '../../inspect/mcp-policy';
-import { maskToolValue } from './json-inspection-adapter';
+import { maskToolValue } from './tool-inspection';
 import { prefixedToolName } from './tool-names';
 import type { McpDeps } from './upstreams';
 
