@@ -5,6 +5,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   gateway: async () => (await import('./gateway-overhead')).runGatewayOverheadBench(),
   bundle: async () => [await (await import('./bundle-size')).measureProxyBundle()],
   inspect: async () => (await import('./inspect')).runInspectBench(),
+  mcp: async () => (await import('./mcp-overhead')).runMcpOverheadBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -13,13 +13,12 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema, InitializeRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { resolveGroupPolicy } from '../../inspect/policy';
-import type { Decision } from '../../inspect/types';
 import { errorForLog } from '../../shared/logger';
 import { airlockHeaders, type GatewayRequest, type ResponseSink } from '../http';
 import type { GatewayDeps } from '../ports';
 import { jsonRpcError, MCP_ERRORS } from './json-rpc-errors';
 import { discoverResult, MODERN_REVISION, modernHeaderMismatch, modernResult, SDK_REVISION } from './modern-revision';
-import { guardedToolCall } from './tool-call';
+import { guardedToolCall, type CallMeta } from './tool-call';
 import { listToolsFor } from './tool-list';
 
 const SERVER_INFO = { name: 'airlock', version: '0.1.0' };
@@ -75,14 +74,15 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
   if (invalid) return sendRpc(sink, 200, jsonRpcError(id, MCP_ERRORS.invalidParams, invalid));
 
   const inspector = deps.inspectorFor(groupPolicy);
-  let session: { sessionId: string; decision: Decision | 'none'; overheadMs: number } | undefined;
+  let session: CallMeta | undefined;
+  const pending: Promise<unknown>[] = [];
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, sink.signal),
   }));
   server.setRequestHandler(CallToolRequestSchema, (request) =>
     guardedToolCall(
-      { deps, mcp, principal, groupPolicy, inspector, receivedAt: req.receivedAt, signal: sink.signal, onSession: (meta) => (session = meta) },
+      { deps, mcp, principal, groupPolicy, inspector, receivedAt: req.receivedAt, signal: sink.signal, onSession: (meta) => (session = meta), afterAnswer: (work) => pending.push(work) },
       request.params.name,
       request.params.arguments,
     ),
@@ -99,7 +99,7 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
     sink.start(response.status, {
       ...(text ? { 'content-type': response.headers.get('content-type') ?? 'application/json' } : {}),
       'cache-control': 'no-store',
-      ...(session ? airlockHeaders(session) : {}),
+      ...(session ? { ...airlockHeaders(session), 'x-airlock-record-ms': session.recordMs.toFixed(2) } : {}),
     });
     if (text) await sink.write(text);
     await sink.end();
@@ -108,6 +108,8 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
     if (!sink.started) await sendRpc(sink, 500, jsonRpcError(id, MCP_ERRORS.internalError, 'Internal error.'));
     else await sink.end().catch(() => undefined);
   } finally {
+    // The record is completed after the answer went out (SessionRecorder.finish never throws).
+    await Promise.all(pending);
     await server.close().catch(() => undefined);
   }
 }

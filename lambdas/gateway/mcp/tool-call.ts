@@ -24,7 +24,17 @@ export interface ToolCallContext {
   receivedAt: number;
   signal?: AbortSignal;
   /** Set once the call has a session record: the route puts it in the response headers. */
-  onSession(meta: { sessionId: string; decision: Decision | 'none'; overheadMs: number }): void;
+  onSession(meta: CallMeta): void;
+  /** Work that completes the record: run after the answer is sent, awaited before the request ends. */
+  afterAnswer(work: Promise<unknown>): void;
+}
+
+export interface CallMeta {
+  sessionId: string;
+  decision: Decision | 'none';
+  overheadMs: number;
+  /** Time spent writing the session item before forwarding (fail closed), reported apart from the overhead. */
+  recordMs: number;
 }
 
 /**
@@ -66,6 +76,7 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
     ...inspection.risk.reasons.map((r) => r.message),
   ];
 
+  const recordStart = deps.clock.monotonic();
   try {
     await recorder.begin({
       model: name,
@@ -77,16 +88,17 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
   } catch {
     throw new McpRpcError(MCP_ERRORS.recordUnavailable, 'The call could not be recorded, so it was not forwarded; try again shortly.');
   }
-  ctx.onSession({ sessionId: recorder.id, decision, overheadMs: since() });
+  const recordMs = deps.clock.monotonic() - recordStart;
+  ctx.onSession({ sessionId: recorder.id, decision, overheadMs: since(), recordMs });
 
   if (decision !== 'allow') {
     const result = decision === 'review' && mcp.reviews
       ? await mcp.reviews.handleReview({ sessionId: recorder.id, upstream: upstream.name, tool: target.tool, maskedArguments: inspection.value as Record<string, unknown>, reasons })
       : refusal(decision, reasons);
-    await recorder.finish(
+    ctx.afterAnswer(recorder.finish(
       { status: 'blocked', httpStatus: 200, errorCode: decision === 'block' ? 'tool_call_blocked' : 'approval_required', timings: { overheadMs: since(), totalMs: since() } },
       { request, response: result },
-    );
+    ));
     deps.logger.info('mcp call refused', { sessionId: recorder.id, upstream: upstream.name, decision });
     return result;
   }
@@ -100,20 +112,20 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
     const findingCounts = { ...inspection.findingCounts };
     for (const f of masked.findings) findingCounts[`response.${f.type}`] = (findingCounts[`response.${f.type}`] ?? 0) + 1;
     const overheadMs = since() - upstreamMs;
-    ctx.onSession({ sessionId: recorder.id, decision, overheadMs });
-    await recorder.finish(
+    ctx.onSession({ sessionId: recorder.id, decision, overheadMs, recordMs });
+    ctx.afterAnswer(recorder.finish(
       { status: 'completed', httpStatus: 200, findingCounts, timings: { overheadMs, upstreamMs, totalMs: since() } },
       { request, response: masked.value },
-    );
+    ));
     deps.logger.info('mcp call completed', { sessionId: recorder.id, upstream: upstream.name, decision, overheadMs });
     return masked.value as CallToolResult;
   } catch (thrown) {
     const err = upstreamFailure(thrown, upstream.name, inspector);
     const status: SessionStatus = 'failed';
-    await recorder.finish(
+    ctx.afterAnswer(recorder.finish(
       { status, httpStatus: 200, errorCode: `mcp_${err.code}`, timings: { overheadMs: since() - upstreamMs, totalMs: since() } },
       { request, error: { status: 200, code: String(err.code) } },
-    );
+    ));
     deps.logger.info('mcp call failed', { sessionId: recorder.id, upstream: upstream.name, code: err.code });
     throw err;
   }
