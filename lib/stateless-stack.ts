@@ -9,6 +9,7 @@ import { AuditEvents } from './constructs/audit-events';
 import { GatewayApi } from './constructs/gateway-api';
 import { GatewayIdentity } from './constructs/gateway-identity';
 import { Observability } from './constructs/observability';
+import { McpFunction } from './constructs/mcp-function';
 import { ProxyFunction } from './constructs/proxy-function';
 import type { StatefulResources } from './stateful-stack';
 
@@ -29,6 +30,8 @@ export class StatelessStack extends Stack {
   readonly proxy: ProxyFunction;
   readonly observability: Observability;
   readonly approvals: ApprovalWorkflow;
+  /** Present when `mcpUpstreams` is configured. */
+  readonly mcp?: McpFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -52,6 +55,7 @@ export class StatelessStack extends Stack {
       throttle: config.throttle,
       logRetention: functionDefaults.logRetention,
       logRemovalPolicy: functionDefaults.logRemovalPolicy,
+      ...(config.mcpUpstreams.length ? { mcpResourceMetadata: config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {} } : {}),
     });
     const publicBaseUrl = config.publicBaseUrl ?? this.api.stageUrl;
     const approverClient = this.identity.addHostedUiClient('ApproverClient', {
@@ -78,6 +82,30 @@ export class StatelessStack extends Stack {
       },
     });
     this.api.addRoute('/v1/{proxy+}', { methods: ['GET', 'POST'], handler: this.proxy.function.fn, stream: true });
+    if (config.mcpUpstreams.length) {
+      this.mcp = new McpFunction(this, 'Mcp', {
+        stateful,
+        sessionEvents,
+        upstreams: config.mcpUpstreams,
+        functionDefaults,
+        environment: {
+          ...this.identity.environment,
+          // Required by the shared runtime; the MCP function holds no LLM key and calls no LLM.
+          AIRLOCK_UPSTREAM_URL: config.upstreamUrl,
+          AIRLOCK_MAX_BODY_BYTES: String(config.maxBodyBytes),
+          AIRLOCK_SESSION_TTL_DAYS: String(config.sessionTtlDays),
+          AIRLOCK_PUBLIC_BASE_URL: publicBaseUrl,
+        },
+      });
+      // Streamed (progress notifications, issue 11); bodies unvalidated so every error is JSON-RPC.
+      this.api.addRoute('/mcp', { methods: ['POST', 'GET', 'DELETE'], handler: this.mcp.function.fn, stream: true, validateBody: false });
+      this.api.addRoute('/.well-known/oauth-protected-resource', {
+        methods: ['GET'],
+        handler: this.mcp.function.fn,
+        stream: false,
+        auth: { none: 'RFC 9728 protected-resource metadata is public by design: MCP clients read it before they have a token.' },
+      });
+    }
     this.approvals = new ApprovalWorkflow(this, 'ApprovalWorkflow', {
       stateful,
       api: this.api,
@@ -100,6 +128,7 @@ export class StatelessStack extends Stack {
       functions: [
         { name: 'Proxy', fn: this.proxy.function.fn, timeout: this.proxy.function.timeout },
         { name: 'Authorizer', fn: this.identity.authorizer.fn, timeout: this.identity.authorizer.timeout },
+        ...(this.mcp ? [{ name: 'Mcp', fn: this.mcp.function.fn, timeout: this.mcp.function.timeout }] : []),
         ...(['notify', 'invokeUpstream', 'recordOutcome', 'page', 'decide'] as const).map((step) => ({
           name: `Approval${step[0]!.toUpperCase()}${step.slice(1)}`,
           fn: this.approvals[step].fn,
@@ -110,6 +139,7 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiBaseUrl', { value: `${publicBaseUrl}/v1`, description: 'OpenAI-compatible base URL for clients' });
+    if (this.mcp) new CfnOutput(this, 'McpUrl', { value: `${publicBaseUrl}/mcp`, description: 'MCP gateway (Streamable HTTP) for agents' });
     new CfnOutput(this, 'ApproverClientId', { value: approverClient.userPoolClientId });
     new CfnOutput(this, 'ApprovalStateMachineArn', { value: this.approvals.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ApproverTopicArn', { value: this.approvals.topic.topicArn, description: 'Approval requests (e-mail subscriptions from approverEmails)' });

@@ -24,7 +24,7 @@ import { localDynamoClient, startEmbeddedStores, type EmbeddedStores } from './e
 import { startLocalServer, type LocalRoute } from './server';
 import { localMcpUpstreams } from './mcp-upstreams';
 import type { ExampleMcpUpstream } from './example-mcp-upstream';
-import { MCP_ROUTES } from '../lambdas/gateway/router';
+import { MCP_ROUTES } from '../lambdas/gateway/mcp/mcp-routes';
 import { PROTECTED_RESOURCE_PATH, protectedResourceHandler } from '../lambdas/gateway/mcp/protected-resource';
 import { mcpTransportError } from '../lambdas/gateway/mcp/transport-errors';
 

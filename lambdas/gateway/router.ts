@@ -8,7 +8,6 @@ import { replaySession } from './audit/replay-session';
 import { chatCompletions } from './chat-completions';
 import { sendError, type GatewayRequest, type ResponseSink } from './http';
 import { anthropicMessages } from './messages';
-import { mcpMethodNotAllowed, mcpPost } from './mcp/mcp-route';
 import { listModels } from './models';
 import type { GatewayDeps } from './ports';
 
@@ -32,9 +31,6 @@ export const CALLER_ROUTES: Route[] = [
   { path: '/v1/airlock/approvals', methods: { GET: approvalsInbox } },
   { path: '/v1/airlock/requests/{id}', methods: { GET: requestStatusRoute } },
 ];
-
-/** The MCP gateway (bearer-authenticated; its 401 carries the RFC 9728 challenge, rendered by the transport). */
-export const MCP_ROUTES: Route[] = [{ path: '/mcp', methods: { POST: mcpPost, GET: mcpMethodNotAllowed, DELETE: mcpMethodNotAllowed } }];
 
 export function createGatewayApp(deps: GatewayDeps, routes: Route[] = CALLER_ROUTES): (req: GatewayRequest, sink: ResponseSink) => Promise<void> {
   const compiled = routes.map((route) => ({ route, pattern: compilePath(route.path) }));

@@ -31,6 +31,8 @@ export interface GatewayApiProps {
   throttle: DeployConfig['throttle'];
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
+  /** Set when `/mcp` is deployed: 401s name the RFC 9728 metadata under this base URL (default: the stage URL). */
+  mcpResourceMetadata?: { publicBaseUrl?: string };
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -45,6 +47,8 @@ export interface RouteOptions {
    * authenticates the caller itself (e.g. a signed link) and `reason` says why that is safe.
    */
   auth?: 'bearer' | { none: string };
+  /** Default true: API Gateway refuses a write whose body is not a JSON object. Off where the function must render every error itself (MCP: JSON-RPC). */
+  validateBody?: boolean;
 }
 
 /** Streamed responses may run this long (API Gateway's limit for response streaming). */
@@ -104,7 +108,12 @@ export class GatewayApi extends Construct {
         ),
       },
     });
-    addGatewayErrorResponses(this.api);
+    addGatewayErrorResponses(
+      this.api,
+      props.mcpResourceMetadata
+        ? { resourceMetadataUrl: `${props.mcpResourceMetadata.publicBaseUrl ?? this.stageUrl}/.well-known/oauth-protected-resource` }
+        : {},
+    );
 
     this.authorizer = new TokenAuthorizer(this, 'TokenAuthorizer', {
       handler: props.authorizerFunction,
@@ -144,7 +153,7 @@ export class GatewayApi extends Construct {
     });
     const auth = options.auth ?? 'bearer';
     return options.methods.map((httpMethod) => {
-      const withBody = httpMethod !== 'GET' && httpMethod !== 'DELETE';
+      const withBody = httpMethod !== 'GET' && httpMethod !== 'DELETE' && options.validateBody !== false;
       const method = resource.addMethod(httpMethod, integration, {
         ...(auth === 'bearer' ? { authorizer: this.authorizer } : {}),
         ...(withBody ? { requestValidator: this.requestValidator, requestModels: { 'application/json': this.jsonObjectModel } } : {}),

@@ -1,4 +1,5 @@
 import type { CommandArgument } from '../../inspect/commands/effect';
+import { parsePostgres } from '../../inspect/commands/sql-grammar';
 import type { GroupPolicy } from '../../inspect/policy';
 import { assessRisk, decide } from '../../inspect/risk/score';
 import type { Finding, Inspector, RiskAssessment } from '../../inspect/types';
@@ -29,6 +30,7 @@ export function inspectToolArguments(
     findings: [],
     policy: groupPolicy.risk,
     commands: context.commands,
+    sqlParser: parsePostgres,
     ...(context.protectedNamespaces ? { protectedNamespaces: context.protectedNamespaces } : {}),
   });
   const reasons = [...inspection.risk.reasons, ...commands.reasons].sort((a, b) => b.points - a.points || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -1,12 +1,7 @@
-// The PostgreSQL grammar only (about 300 KB): one dialect keeps the bundle small, and what it cannot
-// read is not allowed through: it falls back to the regex rules and is flagged as unparsed.
-import postgresql from 'node-sql-parser/build/postgresql';
-import type { Parser as SqlParser } from 'node-sql-parser';
 import type { CommandAnalysis, CommandEffect } from './effect';
 
-// The build is CommonJS without named ESM exports: its `Parser` is reached through the default export.
-const { Parser } = postgresql as unknown as { Parser: new () => SqlParser };
-const parser = new Parser();
+/** Parses SQL into node-sql-parser's AST (sql-grammar.ts); throws on text it cannot read. */
+export type SqlParse = (sql: string) => unknown;
 
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -15,10 +10,11 @@ const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null &&
  * The effects of a SQL text, read from the parsed statements (comments, casing and quoting do not
  * matter: a comment between DROP and TABLE still parses as DROP TABLE). Every statement counts, not only the first.
  */
-export function sqlEffects(sql: string): CommandAnalysis {
+export function sqlEffects(sql: string, parse: SqlParse | undefined): CommandAnalysis {
+  if (!parse) return { effects: [], parsed: false };
   let ast: unknown;
   try {
-    ast = parser.astify(sql, { database: 'PostgresQL' });
+    ast = parse(sql);
   } catch {
     return { effects: [], parsed: false };
   }

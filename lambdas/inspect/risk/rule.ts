@@ -75,6 +75,8 @@ export interface RiskInput {
   policy: GroupPolicy['risk'];
   /** Tool arguments that hold SQL or shell (MCP calls), read by the command-effect rules. */
   commands?: readonly CommandArgument[];
+  /** The SQL parser for `commands` (commands/sql-grammar.ts), injected so only its users bundle it. Unset: SQL reads as unparsed. */
+  sqlParser?: (sql: string) => unknown;
   /** Kubernetes namespaces where delete and scale-to-zero count as destructive. */
   protectedNamespaces?: readonly string[];
 }

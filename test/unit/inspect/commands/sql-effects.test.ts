@@ -1,4 +1,7 @@
-import { sqlEffects } from '../../../../lambdas/inspect/commands/sql-effects';
+import { sqlEffects as analyse } from '../../../../lambdas/inspect/commands/sql-effects';
+import { parsePostgres } from '../../../../lambdas/inspect/commands/sql-grammar';
+
+const sqlEffects = (sql: string) => analyse(sql, parsePostgres);
 
 const ids = (sql: string) => sqlEffects(sql).effects.map((e) => e.id);
 
@@ -28,6 +31,10 @@ describe('SQL effects (parsed, not matched)', () => {
 
   it('names the table in the label an approver sees', () => {
     expect(sqlEffects('DROP TABLE customers').effects[0]!.label).toBe('DROP TABLE customers');
+  });
+
+  it('reads as unparsed without a parser (a caller that injects none gets no free pass)', () => {
+    expect(analyse('DROP TABLE customers', undefined).parsed).toBe(false);
   });
 
   it('reports text it cannot parse as unparsed, never as harmless', () => {
