@@ -305,6 +305,24 @@ describe('MCP gateway through the local runtime (official SDK 1.x client)', () =
     expect(await get.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32600 } });
   });
 
+  it('shows the calls through the audit API like any other session: blocked DROP with its parsed effect, transcript verified', async () => {
+    const headers = { authorization: `Bearer ${aliceToken}` };
+    const list = (await (await fetch(`${gateway.apiBaseUrl}/airlock/sessions?model=db.run_sql&decision=block`, { headers })).json()) as { data: Array<{ id: string }> };
+    const shown = (await (await fetch(`${gateway.apiBaseUrl}/airlock/sessions/${list.data[0]!.id}`, { headers })).json()) as {
+      integrity: string;
+      session: { route: string; status: string };
+      risk: { reasons: Array<{ id: string }> };
+      transcript: { request: { upstream: string; tool: string; arguments: { sql: string } }; response: { isError: boolean } };
+    };
+
+    expect(list.data.length).toBeGreaterThanOrEqual(6);
+    expect(shown.integrity).toBe('verified');
+    expect(shown.session).toMatchObject({ route: 'POST /mcp', status: 'blocked' });
+    expect(shown.risk.reasons.map((r) => r.id).some((id) => id.startsWith('command.sql.'))).toBe(true);
+    expect(shown.transcript.request).toMatchObject({ upstream: 'db', tool: 'run_sql' });
+    expect(shown.transcript.response.isError).toBe(true);
+  });
+
   describe('protocol revision 2026-07-28 (stateless, no initialize)', () => {
     const modern = (method: string, extra: Record<string, string> = {}) => ({ 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...extra });
 
