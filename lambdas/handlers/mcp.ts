@@ -1,4 +1,5 @@
 import { PROTECTED_RESOURCE_PATH, protectedResourceHandler } from '../gateway/mcp/protected-resource';
+import { mcpTransportError } from '../gateway/mcp/transport-errors';
 import { MCP_ROUTES } from '../gateway/mcp/mcp-routes';
 import { createGatewayApp } from '../gateway/router';
 import { readRuntimeConfig } from '../shared/config';
@@ -20,4 +21,5 @@ export const handler = createProxyHandler(
   (req, sink) => (req.path.startsWith(PROTECTED_RESOURCE_PATH) ? metadata(req, sink) : mcp(req, sink)),
   lambdaRuntime(),
   config.AIRLOCK_MAX_BODY_BYTES,
+  (err, headers) => mcpTransportError(err, deps.mcp, headers),
 );

@@ -386,3 +386,31 @@ describe('MCP gateway through the local runtime (official SDK 1.x client)', () =
     expect(stored).not.toMatch(/@(gmail|outlook|yahoo|proton|icloud|gmx|web|hotmail)\./);
   });
 });
+
+describe('npm start (airlock serve) out of the box', () => {
+  let gateway: GatewayProcess;
+
+  beforeAll(async () => {
+    gateway = await startGatewayProcess();
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('registers the example SQLite upstream as db and prints how to connect an agent', async () => {
+    const client = new Client({ name: 'first-agent', version: '1.0.0' });
+    const url = new URL(gateway.apiBaseUrl.replace(/\/v1$/, '/mcp'));
+    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${await gateway.token('dev', ['llm-users'])}` } } }));
+    try {
+      const tools = (await client.listTools()).tools.map((t) => t.name);
+      const result = await client.callTool({ name: 'db.run_sql', arguments: { sql: 'SELECT card_number FROM customers LIMIT 1' } });
+
+      expect(tools).toContain('db.run_sql');
+      expect(result.structuredContent).toEqual({ rows: [{ card_number: '[REDACTED:payment_card]' }] });
+      expect(gateway.output()).toContain(`claude mcp add --transport http airlock ${url.href}`);
+    } finally {
+      await client.close();
+    }
+  });
+});
