@@ -8,6 +8,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   upstream: async () => (await import('./upstream-client')).runUpstreamClientBench(),
   startup: async () => (await import('./startup')).runStartupBench(),
   'fault-run': async () => (await import('./fault-run')).runFaultRun(),
+  mcp: async () => (await import('./mcp-overhead')).runMcpOverheadBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -16,6 +16,8 @@ commands:
   sessions list|show ID|replay ID [filters] [--json]
                                 search, read and replay recorded sessions (auditors, or your own);
                                 \`airlock sessions --help\` lists the filters
+  mcp-example [--port N]        run the example SQLite MCP upstream alone (credential from
+                                AIRLOCK_MCP_EXAMPLE_TOKEN)
 
 \`airlock <command> --help\` describes a command; \`airlock --version\` prints the version.
 `;
@@ -34,6 +36,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sessions: async () => {
     const { sessionsCommand } = await import('./commands/sessions');
     return (argv) => sessionsCommand(argv, { ...io, env: process.env });
+  },
+  'mcp-example': async () => {
+    const { mcpExampleCommand } = await import('./commands/mcp-example');
+    return (argv) => mcpExampleCommand(argv, process.env);
   },
   scan: async () => {
     const { scanCommand } = await import('./commands/scan');

@@ -39,6 +39,9 @@ import { parsePolicy } from '../lambdas/inspect/policy-yaml';
  *   policyFile               policy file bundled into the functions (default `airlock.policy.yaml`); validated at synth
  *   maxBodyBytes             largest request body the proxy accepts (default 1 MiB; API Gateway's own limit is 10 MB)
  *   throttle                 stage-wide API throttling `{ rateLimit, burstLimit }` (default 50 requests/s, burst 100)
+ *   mcpUpstreams             MCP gateway upstreams (Streamable HTTP): [{ name, url, groups, credential?: { secretArn,
+ *                            header?, scheme? } }]; the credential is a Secrets Manager secret the deployer creates
+ *                            (a plain string); `/mcp` is deployed only when at least one upstream is set (docs/mcp.md)
  */
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -62,6 +65,24 @@ const oidcIssuer = z
     groupMappings: z.array(groupMapping).optional(),
   })
   .strict();
+
+const mcpUpstream = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a lower-case name without dots (the tool prefix)'),
+    url: z.url({ protocol: /^https$/ }),
+    groups: z.array(z.string().min(1)).min(1),
+    credential: z
+      .object({
+        secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/, 'a Secrets Manager secret ARN'),
+        header: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
+        scheme: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type McpUpstreamSetting = z.infer<typeof mcpUpstream>;
 
 const objectLock = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('off') }).strict(),
@@ -117,6 +138,10 @@ export const deployConfigSchema = z
       .object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() })
       .strict()
       .default({ rateLimit: 50, burstLimit: 100 }),
+    mcpUpstreams: z
+      .array(mcpUpstream)
+      .default([])
+      .refine((list) => new Set(list.map((u) => u.name)).size === list.length, 'upstream names must be unique'),
   })
   .strict()
   .superRefine((c, ctx) => {

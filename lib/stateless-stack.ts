@@ -9,6 +9,7 @@ import { AuditEvents } from './constructs/audit-events';
 import { GatewayApi } from './constructs/gateway-api';
 import { GatewayIdentity } from './constructs/gateway-identity';
 import { Observability } from './constructs/observability';
+import { McpFunction } from './constructs/mcp-function';
 import { ProxyFunction } from './constructs/proxy-function';
 import { SessionSweep } from './constructs/session-sweep';
 import type { StatefulResources } from './stateful-stack';
@@ -32,6 +33,7 @@ export class StatelessStack extends Stack {
   readonly observability: Observability;
   readonly approvals: ApprovalWorkflow;
   readonly sessionSweep: SessionSweep;
+  readonly mcp: McpFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -55,6 +57,7 @@ export class StatelessStack extends Stack {
       throttle: config.throttle,
       logRetention: functionDefaults.logRetention,
       logRemovalPolicy: functionDefaults.logRemovalPolicy,
+      ...(config.mcpUpstreams.length ? { mcpResourceMetadata: config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {} } : {}),
     });
     const publicBaseUrl = config.publicBaseUrl ?? this.api.stageUrl;
     const approverClient = this.identity.addHostedUiClient('ApproverClient', {
@@ -81,6 +84,19 @@ export class StatelessStack extends Stack {
       },
     });
     this.api.addRoutes(routesServedBy('proxy'), this.proxy.function.fn);
+    this.mcp = new McpFunction(this, 'Mcp', {
+      stateful,
+      sessionEvents,
+      upstreams: config.mcpUpstreams,
+      functionDefaults,
+      environment: {
+        ...this.identity.environment,
+        AIRLOCK_MAX_BODY_BYTES: String(config.maxBodyBytes),
+        AIRLOCK_SESSION_TTL_DAYS: String(config.sessionTtlDays),
+        AIRLOCK_PUBLIC_BASE_URL: publicBaseUrl,
+      },
+    });
+    this.api.addRoutes(routesServedBy('mcp'), this.mcp.function.fn);
     this.approvals = new ApprovalWorkflow(this, 'ApprovalWorkflow', {
       stateful,
       api: this.api,
@@ -112,6 +128,7 @@ export class StatelessStack extends Stack {
         { name: 'Proxy', fn: this.proxy.function.fn, timeout: this.proxy.function.timeout, securityLog: this.proxy.function.logGroup },
         { name: 'Authorizer', fn: this.identity.authorizer.fn, timeout: this.identity.authorizer.timeout, securityLog: this.identity.authorizer.logGroup },
         { name: 'SessionSweep', fn: this.sessionSweep.function.fn, timeout: this.sessionSweep.function.timeout },
+        { name: 'Mcp', fn: this.mcp.function.fn, timeout: this.mcp.function.timeout, securityLog: this.mcp.function.logGroup },
         ...(['notify', 'invokeUpstream', 'recordOutcome', 'page', 'decide'] as const).map((step) => ({
           name: `Approval${step[0]!.toUpperCase()}${step.slice(1)}`,
           fn: this.approvals[step].fn,
@@ -122,6 +139,7 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiBaseUrl', { value: `${publicBaseUrl}/v1`, description: 'OpenAI-compatible base URL for clients' });
+    if (this.mcp) new CfnOutput(this, 'McpUrl', { value: `${publicBaseUrl}/mcp`, description: 'MCP gateway (Streamable HTTP) for agents' });
     new CfnOutput(this, 'ApproverClientId', { value: approverClient.userPoolClientId });
     new CfnOutput(this, 'ApprovalStateMachineArn', { value: this.approvals.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ApproverTopicArn', { value: this.approvals.topic.topicArn, description: 'Approval requests (e-mail subscriptions from approverEmails)' });

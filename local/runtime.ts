@@ -20,6 +20,9 @@ import { startLocalApprovals, type LocalApprovals } from './approval-runtime';
 import { sweepInterrupted } from '../lambdas/gateway/sessions/sweep-interrupted';
 import type { RuntimeStores } from './store/local-stores';
 import { startLocalServer } from './server';
+import { localMcpUpstreams } from './mcp-upstreams';
+import type { ExampleMcpUpstream } from './example-mcp-upstream';
+import { composeMcpGateway } from '../lambdas/gateway/compose-mcp';
 
 export interface LocalRuntimeOptions {
   config: LocalConfig;
@@ -29,6 +32,8 @@ export interface LocalRuntimeOptions {
   stores?: LocalConfig['AIRLOCK_LOCAL_STORES'];
   /** Options for the built-in echo upstream (used when no upstream URL is configured). */
   echo?: EchoUpstreamOptions;
+  /** Where MCP upstream credentials named by `credential.env` are read (default process.env). */
+  env?: Record<string, string | undefined>;
   logger?: AirlockLogger;
 }
 
@@ -41,6 +46,10 @@ export interface LocalRuntime {
   stores: RuntimeStores;
   /** Present when the built-in echo model is the upstream. */
   echo?: EchoUpstream;
+  /** The MCP gateway URL (`…/mcp`). */
+  mcpUrl: string;
+  /** The example SQLite MCP upstream, when it is registered. */
+  exampleMcp?: ExampleMcpUpstream;
   close(): Promise<void>;
 }
 
@@ -100,6 +109,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     const records = { policy, providers, sessions: stores.sessions, queries: stores.queries, transcripts: stores.transcripts, logger, clock: systemClock };
 
+    const mcpSetup = await localMcpUpstreams({
+      configured: config.AIRLOCK_MCP_UPSTREAMS,
+      example: config.AIRLOCK_MCP_EXAMPLE === 'on',
+      exampleGroups: policy.access.groups,
+      timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS,
+      env: options.env ?? process.env,
+    });
+    for (const u of mcpSetup.upstreams) closers.push(() => u.client.close());
+    if (mcpSetup.example) closers.push(mcpSetup.example.close);
+
     const verifier = createTokenVerifier(verifierOptionsFromConfig(config, [devIssuer.trustedIssuer]));
     // The approval flow: held prompts, the local state machine, the approval pages and the dev sign-in.
     let baseUrl = '';
@@ -113,11 +132,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     closers.push(approvals.close);
     const gateway = composeGateway({ ...records, approvals: approvals.gate, maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH, newId: ulid });
+    const mcp = composeMcpGateway({
+      ...records,
+      maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
+      newId: ulid,
+      mcp: {
+        upstreams: mcpSetup.upstreams,
+        authorizationServers: [devIssuer.issuer, ...config.AIRLOCK_OIDC_ISSUERS.map((i) => i.issuer)],
+        ...(config.AIRLOCK_PUBLIC_BASE_URL ? { publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL } : {}),
+      },
+    });
     const server = await startLocalServer({
       port: config.AIRLOCK_PORT,
       maxBodyBytes: config.AIRLOCK_MAX_BODY_BYTES,
       authenticate: (authorization) => verifier.verify(bearerToken(authorization)),
-      handlers: { proxy: gateway.app, 'approval-page': approvals.pages, 'approval-decide': approvals.pages },
+      renderErrors: { mcp: mcp.renderError },
+      handlers: { proxy: gateway.app, mcp: mcp.app, 'approval-page': approvals.pages, 'approval-decide': approvals.pages },
       localOnly: [{ path: '/dev/login', methods: ['GET', 'POST'], handler: approvals.devLogin }],
     });
     closers.push(server.close);
@@ -131,6 +161,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       policy,
       stores,
       ...(echo ? { echo } : {}),
+      mcpUrl: `${server.url}/mcp`,
+      ...(mcpSetup.example ? { exampleMcp: mcpSetup.example } : {}),
       close,
     };
   } catch (err) {

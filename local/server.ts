@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Principal } from '../lambdas/auth/principal';
 import type { GatewayRequest, ResponseSink } from '../lambdas/gateway/http';
-import { sendError } from '../lambdas/gateway/http';
+import { sendError, sendJson } from '../lambdas/gateway/http';
 import { methodNotAllowed, routeNotFound, routeTable, ROUTES, type HttpMethod, type RouteSpec, type ServedBy } from '../lambdas/gateway/routes';
-import { payloadTooLarge, toAirlockError } from '../lambdas/shared/errors';
+import { payloadTooLarge, toAirlockError, type AirlockError } from '../lambdas/shared/errors';
 import { httpResponseSink } from './http-sink';
 
 export type AppHandler = (req: GatewayRequest, sink: ResponseSink) => Promise<void>;
@@ -23,7 +23,12 @@ export interface LocalServerOptions {
   /** Verifies the Authorization header; throws a 401 AirlockError when it is not acceptable. */
   authenticate(authorization: string | undefined): Promise<Principal>;
   /** What serves the routes each function serves in AWS; here one process serves them all. */
-  handlers: Record<ServedBy, AppHandler>;
+  handlers: Partial<Record<ServedBy, AppHandler>>;
+  /**
+   * Renders errors raised before a handler (401, 413) for a function with its own wire format
+   * (MCP: JSON-RPC with the RFC 9728 challenge), as its Lambda transport does.
+   */
+  renderErrors?: Partial<Record<ServedBy, (err: AirlockError, headers: Record<string, string>) => { status: number; headers: Record<string, string>; body: unknown }>>;
   localOnly?: LocalOnlyRoute[];
   /** The route table (default: every route of lambdas/gateway/routes.ts). */
   routes?: readonly RouteSpec[];
@@ -37,11 +42,12 @@ export interface LocalServerOptions {
 export async function startLocalServer(options: LocalServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const localOnly = (options.localOnly ?? []).flatMap((r) => r.methods.map((method) => ({ route: r, spec: { path: r.path, method, auth: 'none', why: 'local development only', servedBy: 'proxy', stream: false } as const })));
   const table = routeTable([...(options.routes ?? ROUTES), ...localOnly.map((l) => l.spec)]);
-  const handlerFor = (spec: RouteSpec): AppHandler =>
+  const handlerFor = (spec: RouteSpec): AppHandler | undefined =>
     localOnly.find((l) => l.spec.path === spec.path && l.spec.method === spec.method)?.route.handler ?? options.handlers[spec.servedBy];
   const server = createServer(async (incoming, res) => {
     const receivedAt = performance.now();
     const sink = httpResponseSink(res);
+    let servedBy: ServedBy | undefined;
     try {
       const url = new URL(incoming.url ?? '/', 'http://localhost');
       const method = incoming.method ?? 'GET';
@@ -49,7 +55,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
       if ('error' in match) {
         throw match.error === 'not_found' ? routeNotFound(method, url.pathname, table) : methodNotAllowed(method, url.pathname, match.allowed);
       }
-      const route = { authenticated: match.spec.auth === 'bearer', handler: handlerFor(match.spec) };
+      servedBy = match.spec.servedBy;
+      const handler = handlerFor(match.spec);
+      // A runtime built without that function (a test serving only the caller API) has no such route.
+      if (!handler) throw routeNotFound(method, url.pathname, table);
+      const route = { authenticated: match.spec.auth === 'bearer', handler };
       const principal = route.authenticated ? await options.authenticate(incoming.headers.authorization) : undefined;
       const body = await readBody(incoming, options.maxBodyBytes);
       const request: GatewayRequest = {
@@ -64,7 +74,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
       await route.handler(request, sink);
     } catch (thrown) {
       const err = toAirlockError(thrown);
-      if (!sink.started) await sendError(sink, err, err.status === 413 ? { connection: 'close' } : {});
+      const rendered = servedBy ? options.renderErrors?.[servedBy]?.(err, lowerCaseHeaders(incoming)) : undefined;
+      if (rendered && !sink.started) await sendJson(sink, rendered.status, rendered.body, rendered.headers);
+      else if (!sink.started) await sendError(sink, err, err.status === 413 ? { connection: 'close' } : {});
       else await sink.end();
     }
   });

@@ -8,7 +8,9 @@ import { cachedSecret, type SecretsClient } from './secret-value';
  * functions within a minute without a read per request.
  */
 
-const defaultClient = new SecretsManagerClient({});
+/** One Secrets Manager client per container, shared by every secret it reads. */
+export const secretsClient = new SecretsManagerClient({});
+const defaultClient = secretsClient;
 
 /** The secret holds the key as a plain string or as JSON `{ "apiKey": "…" }`. */
 export function upstreamKeyFromSecret(secretArn: string | undefined, client: SecretsClient = defaultClient): () => Promise<string | undefined> {

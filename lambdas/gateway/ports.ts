@@ -6,6 +6,7 @@ import type { AirlockLogger } from '../shared/logger';
 import type { SessionQueries, SessionRecord, SessionStore, TranscriptStore } from '../store/types';
 import type { ChatRequest } from './chat-request';
 import type { AirlockResponseMeta, GatewayRequest, ResponseSink } from './http';
+import type { McpDeps } from './mcp/upstreams';
 import type { SessionRecorder } from './session-recorder';
 
 /** Everything a gateway use case reaches outside itself. Lambda, the local runtime and tests each build one. */
@@ -30,6 +31,8 @@ export interface GatewayDeps {
   queries?: SessionQueries;
   /** Deepest JSON nesting a request body may have (AIRLOCK_MAX_JSON_DEPTH). Unset: DEFAULT_MAX_JSON_DEPTH. */
   maxJsonDepth?: number;
+  /** The MCP gateway's upstreams and discovery settings. Unset: `/mcp` answers 503. */
+  mcp?: McpDeps;
 }
 
 /** Everything the approval flow needs about a prompt the inspection sent to review. */

@@ -12,7 +12,7 @@ import { sendError, type GatewayRequest, type ResponseSink } from './http';
 import { anthropicMessages } from './messages';
 import { listModels } from './models';
 import type { GatewayDeps } from './ports';
-import { methodNotAllowed, routeNotFound, routeTable, ROUTES, type RouteSpec } from './routes';
+import { methodNotAllowed, routeNotFound, routeTable, ROUTES, type RouteSpec, type ServedBy } from './routes';
 
 /** A use case behind a route; `params` holds the `{name}` segments of the route's path. */
 export type RouteHandler = (deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink, params: Record<string, string>) => Promise<void>;
@@ -33,12 +33,17 @@ export const PROXY_USE_CASES: Record<string, RouteHandler> = {
 export const routeKey = (spec: Pick<RouteSpec, 'method' | 'path'>): string => `${spec.method} ${spec.path}`;
 
 /**
- * The gateway app of the proxy function (and of the local server's proxy routes): matches the
- * route, checks that a bearer route has a principal, runs its use case, renders any error.
+ * The app of one function (the proxy by default, or the MCP gateway with its use cases): matches
+ * the route, checks that a bearer route has a principal, runs its use case, renders any error.
  */
-export function createGatewayApp(deps: GatewayDeps, routes: readonly RouteSpec[] = ROUTES): (req: GatewayRequest, sink: ResponseSink) => Promise<void> {
-  const served = routes.filter((r) => r.servedBy === 'proxy');
-  const missing = served.filter((r) => !PROXY_USE_CASES[routeKey(r)]);
+export function createGatewayApp(
+  deps: GatewayDeps,
+  servedBy: ServedBy = 'proxy',
+  useCases: Record<string, RouteHandler> = PROXY_USE_CASES,
+  routes: readonly RouteSpec[] = ROUTES,
+): (req: GatewayRequest, sink: ResponseSink) => Promise<void> {
+  const served = routes.filter((r) => r.servedBy === servedBy);
+  const missing = served.filter((r) => !useCases[routeKey(r)]);
   if (missing.length) throw new Error(`no use case for ${missing.map(routeKey).join(', ')}`);
   const table = routeTable(served);
   return async (req, sink) => {
@@ -52,7 +57,7 @@ export function createGatewayApp(deps: GatewayDeps, routes: readonly RouteSpec[]
       routePattern = match.spec.path;
       if (!match.params) throw notFound('The resource');
       if (match.spec.auth === 'bearer' && !req.principal) throw invalidToken();
-      const useCase = PROXY_USE_CASES[routeKey(match.spec)];
+      const useCase = useCases[routeKey(match.spec)];
       if (!useCase) throw internalError();
       await useCase(deps, req, sink, match.params);
     } catch (thrown) {

@@ -11,7 +11,7 @@ import { AirlockError } from '../shared/errors';
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 /** The function that serves a route in AWS; locally one process serves them all. */
-export type ServedBy = 'proxy' | 'approval-page' | 'approval-decide';
+export type ServedBy = 'proxy' | 'mcp' | 'approval-page' | 'approval-decide';
 
 interface RouteBase {
   /** e.g. `/v1/airlock/sessions/{id}/replay`; a `{name}` segment matches one path segment. */
@@ -20,6 +20,8 @@ interface RouteBase {
   readonly servedBy: ServedBy;
   /** The function streams its answer (API Gateway response transfer mode STREAM). */
   readonly stream: boolean;
+  /** API Gateway passes the body unvalidated: the function answers every malformed body in its own wire format (MCP: JSON-RPC). */
+  readonly rawBody?: true;
 }
 
 /**
@@ -62,6 +64,18 @@ export const ROUTES: readonly RouteSpec[] = [
   caller('GET', '/v1/airlock/sessions/{id}/replay'),
   caller('GET', '/v1/airlock/approvals'),
   caller('GET', '/v1/airlock/requests/{id}'),
+  // The MCP gateway, a function of its own: the SQL and shell parsers stay out of the chat proxy's bundle.
+  { path: '/mcp', method: 'POST', auth: 'bearer', servedBy: 'mcp', stream: true, rawBody: true },
+  { path: '/mcp', method: 'GET', auth: 'bearer', servedBy: 'mcp', stream: true, rawBody: true },
+  { path: '/mcp', method: 'DELETE', auth: 'bearer', servedBy: 'mcp', stream: true, rawBody: true },
+  {
+    path: '/.well-known/oauth-protected-resource',
+    method: 'GET',
+    auth: 'none',
+    why: 'RFC 9728 protected-resource metadata is public by design: MCP clients read it before they have a token.',
+    servedBy: 'mcp',
+    stream: false,
+  },
   {
     path: '/health',
     method: 'GET',

@@ -1,5 +1,7 @@
-import { mapChatRequest, mapChatResponse } from './chat/slots';
-import { createChatStreamMasker } from './chat/stream';
+import { inspectionFailed } from '../shared/errors';
+import { chatKindOf } from './json/chat-kinds';
+import { createJsonStreamMasker } from './json/stream';
+import { dottedPath, mapJson } from './json/walk';
 import { customPattern } from './detectors/custom/custom-pattern';
 import type { Detector } from './detectors/detector';
 import { placeholderGuard, redactionMarkerGuard } from './detectors/guards';
@@ -7,12 +9,27 @@ import { DETECTORS } from './detectors/registry';
 import { wordList } from './detectors/custom/word-list';
 import { compileDetectors, type ActiveDetector, type CompiledDetectors } from './engine/compile';
 import { applyFindings, redact, type Replacement } from './engine/mask';
-import { detect, maskWhole, StreamingMasker } from './engine/text-masker';
+import { KnownSecretStream, maskKnownSecrets, usableSecrets } from './engine/known-secrets';
+import { DetectorFailure, StreamingMasker } from './engine/text-masker';
+import { detectNormalised } from './engine/view-detect';
 import { detectorAction, type GroupPolicy } from './policy';
 import { RISK_RULES } from './risk/registry';
 import { riskText, type RiskRule, type RiskText } from './risk/rule';
 import { assessRisk } from './risk/score';
-import type { ChatFormat, ChatInspection, DetectorAction, Finding, Inspector, RiskReason } from './types';
+import type {
+  ChatFormat,
+  DetectorAction,
+  Finding,
+  Inspector,
+  JsonInspection,
+  JsonInspectOptions,
+  JsonPath,
+  MaskJsonOptions,
+  MaskResult,
+  RiskReason,
+  SlotKind,
+  StreamMasker,
+} from './types';
 
 export interface InspectorOptions {
   /** Built-in detectors to use instead of the registry (tests). */
@@ -47,58 +64,145 @@ export function createInspector(gp: GroupPolicy, options: InspectorOptions = {})
   const set = compileDetectors(entries);
   const rules = options.rules ?? Object.values(RISK_RULES);
 
+  const blockAttachments = gp.attachments === 'block';
+
+  const maskJson = (value: unknown, opts: MaskJsonOptions = {}) => maskJsonValue(set, value, usableSecrets(opts.knownSecrets));
+  const inspectJson = (value: unknown, opts: JsonInspectOptions = {}) =>
+    inspectJsonValue(set, gp, rules, reversible, blockAttachments, value, opts.kindOf ?? (() => 'user'), () => false);
+  const jsonStreamMasker = (format: ChatFormat, opts: MaskJsonOptions = {}) => {
+    const secrets = usableSecrets(opts.knownSecrets);
+    return createJsonStreamMasker(format, {
+      channel: (json) => channelMasker(set, json, secrets),
+      snapshot: (value, path) => maskJsonValue(set, value, secrets, path),
+    });
+  };
+
   return {
-    maskText: (text) => maskWhole(set, text),
-    streamMasker: () => new StreamingMasker(set),
-    inspectChat: (body, format) => inspectChat(set, gp, rules, reversible, body, format),
-    maskChatResponse: (body, format) => maskChatResponse(set, body, format),
-    chatStreamMasker: (format) => createChatStreamMasker(format, (json) => new StreamingMasker(set, redact, json)),
+    maskText: (text, opts = {}) => maskTextWhole(set, text, usableSecrets(opts.knownSecrets), false),
+    streamMasker: (opts = {}) => channelMasker(set, false, usableSecrets(opts.knownSecrets)),
+    inspectJson,
+    maskJson,
+    jsonStreamMasker,
+    inspectChat: (body, format) => {
+      // The model id is checked on its own by the proxy (a secret in it refuses the request) and must reach the upstream as sent.
+      const r = inspectJsonValue(set, gp, rules, reversible, blockAttachments, body, chatKindOf(body, format), (path) => path.length === 1 && path[0] === 'model');
+      return { body: r.value, findings: r.findings, findingCounts: r.findingCounts, blockedBy: r.blockedBy, risk: r.risk, restore: r.restore };
+    },
+    maskChatResponse: (body, _format, opts = {}) => {
+      const r = maskJson(body, opts);
+      return { body: r.value, findings: r.findings };
+    },
+    chatStreamMasker: (format, opts = {}) => jsonStreamMasker(format, opts),
   };
 }
 
-function inspectChat(
+/** Detectors (on the text and its normalised view), then the gateway's own keys by exact match; a failing detector throws. */
+function maskTextWhole(set: CompiledDetectors, text: string, secrets: readonly string[], json: boolean, replace: Replacement = redact): MaskResult {
+  const d = detectNormalised(set, text, json);
+  if (d.failed.length) throw inspectionFailed(new DetectorFailure(d.failed, d.cause));
+  const masked = applyFindings(text, d.findings, 0, text.length, replace);
+  if (!secrets.length) return { masked, findings: d.findings };
+  const known = maskKnownSecrets(masked, secrets);
+  return { masked: known.masked, findings: [...d.findings, ...known.findings] };
+}
+
+/** A stream channel: the detectors' stream masker, then the exact-match layer for the gateway's keys. */
+function channelMasker(set: CompiledDetectors, json: boolean, secrets: readonly string[]): StreamMasker {
+  const detectors = new StreamingMasker(set, redact, json);
+  if (!secrets.length) return detectors;
+  const known = new KnownSecretStream(secrets);
+  return {
+    push: (chunk) => known.push(detectors.push(chunk)),
+    end: () => known.push(detectors.end()) + known.end(),
+    get findings() {
+      return [...detectors.findings, ...known.findings];
+    },
+    get held() {
+      return detectors.held;
+    },
+  };
+}
+
+/** Masks every string of a JSON value going back to a caller. */
+function maskJsonValue(set: CompiledDetectors, value: unknown, secrets: readonly string[], base: JsonPath = []): { value: unknown; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const masked = mapJson(
+    value,
+    {
+      text: (text, leaf) => {
+        const r = maskTextWhole(set, text, secrets, leaf.json);
+        for (const f of r.findings) findings.push({ ...f, path: dottedPath(leaf.path) });
+        return r.masked;
+      },
+    },
+    base,
+  );
+  return { value: masked, findings };
+}
+
+function inspectJsonValue(
   set: CompiledDetectors,
   gp: GroupPolicy,
   rules: readonly RiskRule[],
   reversible: boolean,
-  body: unknown,
-  format: ChatFormat,
-): ChatInspection {
+  blockAttachments: boolean,
+  value: unknown,
+  kindOf: (path: JsonPath) => SlotKind,
+  skip: (path: JsonPath) => boolean,
+): JsonInspection {
   const findings: Finding[] = [];
   const texts: RiskText[] = [];
   const failed = new Set<string>();
   const placeholders = new Map<string, string>();
   const originals = new Map<string, string>();
   const counters = new Map<string, number>();
+  const userTurns = new Map<unknown, string[]>();
+  let attachments = 0;
 
-  const replace: Replacement = (f, value) => {
-    if (!reversible || f.category !== 'pii' || f.action !== 'mask') return redact(f, value);
-    const key = `${f.type}\u0000${value}`;
+  const replace: Replacement = (f, v) => {
+    if (!reversible || f.category !== 'pii' || f.action !== 'mask') return redact(f, v);
+    const key = `${f.type}\u0000${v}`;
     let label = placeholders.get(key);
     if (!label) {
       const n = (counters.get(f.type) ?? 0) + 1;
       counters.set(f.type, n);
       label = `${labelOf(f.type)}_${n}`;
       placeholders.set(key, label);
-      originals.set(label, value);
+      originals.set(label, v);
     }
     return `<${label}>`;
   };
 
-  const masked = mapChatRequest(body, format, (text, slot) => {
-    texts.push(riskText(slot.kind, text));
-    const d = detect(set, text, slot.json);
-    for (const f of d.findings) findings.push({ ...f, path: slot.path });
-    if (d.failed.length) {
-      for (const t of d.failed) failed.add(t);
-      return `[REDACTED:uninspected]`;
-    }
-    return applyFindings(text, d.findings, 0, text.length, replace);
+  const masked = mapJson(value, {
+    text: (text, leaf) => {
+      if (skip(leaf.path)) return text;
+      const kind = kindOf(leaf.path);
+      texts.push(riskText(kind, text));
+      if (kind === 'user' && leaf.path[0] === 'messages') {
+        const turn = userTurns.get(leaf.path[1]) ?? [];
+        turn.push(text);
+        userTurns.set(leaf.path[1], turn);
+      }
+      const d = detectNormalised(set, text, leaf.json);
+      const path = dottedPath(leaf.path);
+      for (const f of d.findings) findings.push({ ...f, path });
+      if (d.failed.length) {
+        for (const t of d.failed) failed.add(t);
+        return leaf.json ? '"[REDACTED:uninspected]"' : '[REDACTED:uninspected]';
+      }
+      return applyFindings(text, d.findings, 0, text.length, replace);
+    },
+    attachment: () => {
+      attachments++;
+    },
   });
+  texts.push(...turnWindows([...userTurns.values()]));
 
   const findingCounts: Record<string, number> = {};
   for (const f of findings) findingCounts[f.type] = (findingCounts[f.type] ?? 0) + 1;
+  if (attachments) findingCounts[BINARY_ATTACHMENT] = attachments;
   const blockedBy = [...new Set(findings.filter((f) => f.action === 'block').map((f) => f.type))];
+  if (attachments && blockAttachments) blockedBy.push(BINARY_ATTACHMENT);
   if (failed.size) blockedBy.push('detector_failure');
   const failureReasons: RiskReason[] = [...failed].sort().map((type) => ({
     id: `detector_error.${type}`,
@@ -111,16 +215,22 @@ function inspectChat(
     originals.size === 0
       ? (text: string) => text
       : (text: string) => text.replace(/<([A-Z0-9_]{1,40}_[0-9]{1,6})>/g, (m, label: string) => originals.get(label) ?? m);
-  return { body: masked, findings, findingCounts, blockedBy, risk, restore };
+  return { value: masked, findings, findingCounts, blockedBy, risk, restore };
 }
 
-function maskChatResponse(set: CompiledDetectors, body: unknown, format: ChatFormat): { body: unknown; findings: Finding[] } {
-  const findings: Finding[] = [];
-  const masked = mapChatResponse(body, format, (text, slot) => {
-    const r = maskWhole(set, text, redact, slot.json);
-    for (const f of r.findings) findings.push({ ...f, path: slot.path });
-    return r.masked;
-  });
-  return { body: masked, findings };
-}
+/** Finding type counted (and, when the policy says so, blocked) for a binary payload that cannot be inspected. */
+export const BINARY_ATTACHMENT = 'binary_attachment';
 
+/** How much of each side of a turn boundary risk rules read joined: enough for a command split in two. */
+const TURN_WINDOW = 200;
+
+/** Text across each pair of consecutive user turns, so a command split between two messages is scored. */
+function turnWindows(turns: string[][]): RiskText[] {
+  const out: RiskText[] = [];
+  for (let t = 1; t < turns.length; t++) {
+    const before = turns[t - 1]!.join('\n').slice(-TURN_WINDOW);
+    const after = turns[t]!.join('\n').slice(0, TURN_WINDOW);
+    out.push(riskText('user', `${before} ${after}`, true));
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { DETECTORS } from './detectors/registry';
 import { RISK_RULES } from './risk/registry';
+import { mcpPolicySchema, type McpPolicy } from './mcp-policy';
 import type { DetectorAction } from './types';
 
 /**
@@ -77,6 +78,8 @@ const groupPolicySchema = z
       })
       .strict()
       .optional(),
+    /** Binary attachments (images, PDFs, audio) cannot be inspected: `block` refuses requests carrying one. */
+    attachments: z.enum(['allow', 'block']).optional(),
     approval: z
       .object({
         approvers_group: z.string().min(1),
@@ -97,6 +100,7 @@ const partialGroupPolicySchema = z
     approval: groupPolicySchema.shape.approval.partial(),
     custom: customSchema.partial(),
     masking: z.object({ reversible_pii: z.boolean() }).strict().partial(),
+    attachments: groupPolicySchema.shape.attachments,
   })
   .partial()
   .strict();
@@ -118,6 +122,8 @@ const policySchema = z
     access: z.object({ groups: z.array(z.string().min(1)).min(1) }).strict(),
     defaults: partialGroupPolicySchema.default({}),
     groups: z.record(z.string(), partialGroupPolicySchema).default({}),
+    /** MCP gateway: per-tool rules and how tool arguments are parsed (mcp-policy.ts). */
+    mcp: mcpPolicySchema.optional(),
   })
   .strict();
 
@@ -126,6 +132,7 @@ export interface Policy {
   access: { groups: string[] };
   defaults: GroupPolicy;
   groups: Record<string, PartialGroupPolicy>;
+  mcp?: McpPolicy;
 }
 
 export class PolicyError extends Error {
@@ -157,7 +164,7 @@ export function policyFromObject(raw: unknown, source = 'policy'): Policy {
     assertDetectorNames(merged, override.detectors ?? {}, `groups.${name}`, source);
     assertSignalNames(merged, override.risk?.signals ?? {}, `groups.${name}`, source);
   }
-  return { version: 1, access: p.access, defaults, groups: p.groups };
+  return { version: 1, access: p.access, defaults, groups: p.groups, ...(p.mcp ? { mcp: p.mcp } : {}) };
 }
 
 /**
@@ -188,6 +195,8 @@ export function mergeGroupPolicy(base: GroupPolicy, o: PartialGroupPolicy): Grou
     };
   }
   if (base.masking || o.masking) merged.masking = { reversible_pii: false, ...base.masking, ...o.masking };
+  const attachments = o.attachments ?? base.attachments;
+  if (attachments) merged.attachments = attachments;
   return merged;
 }
 

@@ -7,6 +7,10 @@ export type Category = 'secret' | 'pii' | 'custom';
 export type DetectorAction = 'mask' | 'block' | 'off';
 export type Decision = 'allow' | 'review' | 'block';
 export type ChatFormat = 'openai' | 'anthropic';
+/** Where a text sits in a message; risk rules weigh some places differently (tool definitions, tool calls). */
+export type SlotKind = 'system' | 'user' | 'assistant' | 'tool_result' | 'tool_call' | 'tool_definition' | 'other';
+/** Keys and array indexes from the root of a JSON value to one of its leaves. */
+export type JsonPath = readonly (string | number)[];
 
 /** A detected value. Spans are UTF-16 offsets into the text that was scanned. Never holds the value. */
 export interface Finding {
@@ -15,7 +19,7 @@ export interface Finding {
   start: number;
   end: number;
   action: Exclude<DetectorAction, 'off'>;
-  /** For findings in chat bodies: the JSON path of the text field the span refers to. */
+  /** For findings in JSON values: the dotted JSON path of the string the span refers to (`messages.2.content`). */
   path?: string;
 }
 
@@ -74,12 +78,42 @@ export interface ChatInspection {
   restore: (text: string) => string;
 }
 
+export interface JsonInspectOptions {
+  /** Where a string leaf sits, for risk weighting (default 'user'); path is the list of keys/indexes. */
+  kindOf?: (path: JsonPath) => SlotKind;
+}
+
+export interface JsonInspection {
+  /** Masked copy, same structure. */
+  value: unknown;
+  /** Each with `path` set (dotted JSON path). */
+  findings: Finding[];
+  findingCounts: Record<string, number>;
+  /** Non-empty: refuse. Finding types with action `block`, `binary_attachment` when the policy blocks attachments. */
+  blockedBy: string[];
+  risk: RiskAssessment;
+  /** Restores reversible PII placeholders in text going back to the caller; identity when unused. */
+  restore: (text: string) => string;
+}
+
+export interface MaskJsonOptions {
+  /** Credentials the gateway holds (upstream keys): masked by exact match wherever they appear. */
+  knownSecrets?: readonly string[];
+}
+
 export interface Inspector {
-  maskText(text: string): MaskResult;
-  streamMasker(): StreamMasker;
-  /** Masks and scores a chat request body (messages, system, tools, tool calls, tool results). */
+  maskText(text: string, options?: MaskJsonOptions): MaskResult;
+  streamMasker(options?: MaskJsonOptions): StreamMasker;
+  /** Masks and risk-scores any JSON value (request bodies, MCP tool arguments). */
+  inspectJson(value: unknown, options?: JsonInspectOptions): JsonInspection;
+  /** Masks any JSON value going back to a caller (answers, MCP tool results, upstream error bodies). */
+  maskJson(value: unknown, options?: MaskJsonOptions): { value: unknown; findings: Finding[] };
+  /** Masks a stream of JSON events of a format ('openai' chat chunks, 'anthropic' message events). */
+  jsonStreamMasker(format: ChatFormat, options?: MaskJsonOptions): ChatStreamMasker;
+  /** Masks and scores a chat request body: `inspectJson` with the chat body's slot kinds. */
   inspectChat(body: unknown, format: ChatFormat): ChatInspection;
-  /** Masks a complete (non-streamed) chat response body. */
-  maskChatResponse(body: unknown, format: ChatFormat): { body: unknown; findings: Finding[] };
-  chatStreamMasker(format: ChatFormat): ChatStreamMasker;
+  /** Masks a complete (non-streamed) chat response body: `maskJson`. */
+  maskChatResponse(body: unknown, format: ChatFormat, options?: MaskJsonOptions): { body: unknown; findings: Finding[] };
+  /** `jsonStreamMasker`. */
+  chatStreamMasker(format: ChatFormat, options?: MaskJsonOptions): ChatStreamMasker;
 }

@@ -88,6 +88,34 @@ const approverSignIn = z
 export type ApproverSignInConfig = z.infer<typeof approverSignIn>;
 
 /**
+ * An upstream MCP server (Streamable HTTP). Its credential is Airlock's, never the caller's: a value
+ * from the environment or a file locally, a Secrets Manager secret in AWS, sent in `header`.
+ */
+const mcpUpstream = z
+  .object({
+    /** The tool prefix (`<name>.<tool>`): no dots. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected a lower-case name without dots (a-z, 0-9, _, -)'),
+    url: z.string().url(),
+    /** Groups whose members may use this upstream's tools. */
+    groups: z.array(z.string().min(1)).min(1),
+    credential: z
+      .object({
+        /** Header the upstream expects, default `authorization`. */
+        header: z.string().regex(/^[A-Za-z0-9-]+$/).default('authorization'),
+        /** Prefix before the value, e.g. `Bearer` (default for `authorization`). */
+        scheme: z.string().optional(),
+        env: z.string().optional(),
+        file: z.string().optional(),
+        secretArn: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type McpUpstreamConfig = z.infer<typeof mcpUpstream>;
+
+/**
  * Every setting, defined once. A function's schema (below) picks the settings it reads and makes
  * the ones it cannot run without required, so a missing one fails at cold start with its name,
  * and the CDK stack, which types each function's environment by the same schema, fails to compile.
@@ -124,6 +152,12 @@ const SETTINGS = {
   AIRLOCK_OIDC_ISSUERS: jsonList('AIRLOCK_OIDC_ISSUERS', oidcIssuer),
   /** The gateway's public base URL (with the stage path): links, callbacks and status URLs point there. */
   AIRLOCK_PUBLIC_BASE_URL: z.string().url(),
+  /** MCP gateway: JSON array of upstream MCP servers [{ name, url, groups, credential? }]. */
+  AIRLOCK_MCP_UPSTREAMS: jsonList('AIRLOCK_MCP_UPSTREAMS', mcpUpstream),
+  /** One deadline for an upstream MCP call (connect + request). */
+  AIRLOCK_MCP_TIMEOUT_MS: intWithDefault(30_000),
+  /** Local runtime: `off` skips the example SQLite MCP upstream. */
+  AIRLOCK_MCP_EXAMPLE: z.enum(['on', 'off']).default('on'),
   /** Just-in-time approval: the approval table, the state machine the proxy starts, the approvers' SNS topic. */
   AIRLOCK_APPROVAL_TABLE: z.string().min(1),
   AIRLOCK_APPROVAL_STATE_MACHINE_ARN: z.string().min(1),
@@ -185,9 +219,14 @@ export const FUNCTION_CONFIG = {
   'approval-decide': settings([...APPROVER_PAGES, ...RECORDS, 'AIRLOCK_POLICY'], EVENTS),
   'approval-invoke-upstream': settings([...RECORDS, ...UPSTREAMS], ANTHROPIC_UPSTREAM),
   'approval-record-outcome': settings(RECORDS, EVENTS),
+  // The MCP gateway: records like the proxy, names the issuers in its RFC 9728 document, holds no LLM key.
+  mcp: settings(
+    ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_PUBLIC_BASE_URL', 'AIRLOCK_POLICY', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', ...IDENTITY],
+    EVENTS,
+  ),
   'session-sweep': settings(['AIRLOCK_SESSION_TABLE', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_SWEEP_AFTER_SECONDS']),
   local: settings(
-    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_LOCAL_STORES', 'AIRLOCK_LOCAL_SYNC', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
+    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_LOCAL_STORES', 'AIRLOCK_LOCAL_SYNC', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', 'AIRLOCK_MCP_EXAMPLE', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
     ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_API_KEY', 'AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_API_KEY', 'AIRLOCK_PUBLIC_BASE_URL'],
   ),
 } as const;

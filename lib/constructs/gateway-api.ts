@@ -32,6 +32,8 @@ export interface GatewayApiProps {
   throttle: DeployConfig['throttle'];
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
+  /** Set when `/mcp` is deployed: 401s name the RFC 9728 metadata under this base URL (default: the stage URL). */
+  mcpResourceMetadata?: { publicBaseUrl?: string };
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -46,6 +48,8 @@ export interface RouteOptions {
    * authenticates the caller itself (e.g. a signed link) and `reason` says why that is safe.
    */
   auth?: 'bearer' | { none: string };
+  /** Default true: API Gateway refuses a write whose body is not a JSON object. Off where the function must render every error itself (MCP: JSON-RPC). */
+  validateBody?: boolean;
 }
 
 /** Streamed responses may run this long (API Gateway's limit for response streaming). */
@@ -105,7 +109,12 @@ export class GatewayApi extends Construct {
         ),
       },
     });
-    addGatewayErrorResponses(this.api);
+    addGatewayErrorResponses(
+      this.api,
+      props.mcpResourceMetadata
+        ? { resourceMetadataUrl: `${props.mcpResourceMetadata.publicBaseUrl ?? this.stageUrl}/.well-known/oauth-protected-resource` }
+        : {},
+    );
 
     this.authorizer = new TokenAuthorizer(this, 'TokenAuthorizer', {
       handler: props.authorizerFunction,
@@ -139,7 +148,7 @@ export class GatewayApi extends Construct {
   /** Adds the routes of the route table (lambdas/gateway/routes.ts) that `handler` serves. */
   addRoutes(routes: readonly RouteSpec[], handler: IFunction): Method[] {
     // Methods of one path share an integration when they share streaming and authorization.
-    const groupKey = (r: RouteSpec) => `${r.path}\u0000${r.stream}\u0000${r.auth === 'none' ? r.why : ''}`;
+    const groupKey = (r: RouteSpec) => `${r.path}\u0000${r.stream}\u0000${r.rawBody ?? false}\u0000${r.auth === 'none' ? r.why : ''}`;
     const groups = new Map<string, RouteSpec[]>();
     for (const r of routes) groups.set(groupKey(r), [...(groups.get(groupKey(r)) ?? []), r]);
     return [...groups.values()].flatMap((group) => {
@@ -149,6 +158,7 @@ export class GatewayApi extends Construct {
         handler,
         stream: first.stream,
         auth: first.auth === 'none' ? { none: first.why } : 'bearer',
+        ...(first.rawBody ? { validateBody: false } : {}),
       });
     });
   }
@@ -162,7 +172,7 @@ export class GatewayApi extends Construct {
     });
     const auth = options.auth ?? 'bearer';
     return options.methods.map((httpMethod) => {
-      const withBody = httpMethod !== 'GET' && httpMethod !== 'DELETE';
+      const withBody = httpMethod !== 'GET' && httpMethod !== 'DELETE' && options.validateBody !== false;
       const method = resource.addMethod(httpMethod, integration, {
         ...(auth === 'bearer' ? { authorizer: this.authorizer } : {}),
         ...(withBody ? { requestValidator: this.requestValidator, requestModels: { 'application/json': this.jsonObjectModel } } : {}),

@@ -91,12 +91,25 @@ export const GATEWAY_ERRORS: readonly GatewayError[] = [
   },
 ];
 
-export function addGatewayErrorResponses(api: RestApi): void {
+export interface GatewayResponseOptions {
+  /**
+   * The RFC 9728 metadata URL put in the 401 challenge (`Bearer resource_metadata="…"`), so MCP
+   * clients discover where to sign in. API Gateway answers 401 itself (the authorizer refused),
+   * so the challenge must be in the gateway response, not only in the function's answers.
+   */
+  resourceMetadataUrl?: string;
+}
+
+export function addGatewayErrorResponses(api: RestApi, options: GatewayResponseOptions = {}): void {
   for (const e of GATEWAY_ERRORS) {
+    const headers =
+      e.type === ResponseType.UNAUTHORIZED && options.resourceMetadataUrl
+        ? { ...e.headers, 'WWW-Authenticate': `'Bearer resource_metadata="${options.resourceMetadataUrl}"'` }
+        : e.headers;
     api.addGatewayResponse(e.id, {
       type: e.type,
       ...(e.status ? { statusCode: e.status } : {}),
-      responseHeaders: { 'Content-Type': "'application/json'", ...e.headers },
+      responseHeaders: { 'Content-Type': "'application/json'", ...headers },
       templates: {
         'application/json': JSON.stringify({ error: { message: e.message, type: e.errorType, code: e.code, param: null } }),
       },

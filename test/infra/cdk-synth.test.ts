@@ -50,8 +50,8 @@ describe('cdk synth', () => {
   it('bundles each function as ESM with the validated policy next to it, as JSON', () => {
     const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.'));
 
-    // proxy, authorizer, session sweep, and the approval workflow's notify, invoke-upstream, record-outcome, page and decide
-    expect(assets).toHaveLength(8);
+    // proxy, MCP gateway, authorizer, session sweep, and the approval workflow's notify, invoke-upstream, record-outcome, page and decide
+    expect(assets).toHaveLength(9);
     for (const asset of assets) {
       expect(readdirSync(join(outdir, asset)).sort()).toEqual(['airlock.policy.json', 'index.mjs', 'index.mjs.map']);
       // The YAML travels as JSON (no YAML parser in the bundle) and is the same policy.

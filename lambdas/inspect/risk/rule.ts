@@ -1,17 +1,37 @@
-import type { SlotKind } from '../chat/slots';
+import type { SlotKind } from '../types';
 import type { GroupPolicy } from '../policy';
 import type { Finding } from '../types';
+import { textView } from '../engine/normalize';
 import { wordTrie } from '../engine/word-trie';
+import type { CommandArgument } from '../commands/effect';
 
 export interface RiskText {
   kind: SlotKind;
+  /** The normalised view of the slot's text (see `riskView`). */
   text: string;
   /** `text` in lower case, computed once for every rule's cheap `indexOf` prefilters. */
   lower: string;
+  /** A window across two user turns (a command split between messages): not counted for length. */
+  joined?: boolean;
 }
 
-/** A risk text from a slot: the lower-case copy is made once here. */
-export const riskText = (kind: SlotKind, text: string): RiskText => ({ kind, text, lower: text.toLowerCase() });
+const SQL_COMMENT = /\/\*[\s\S]*?\*\//g;
+
+/**
+ * What rules read: the detectors' normalised view (zero-width and format characters removed, NFKC,
+ * confusables folded, percent-escapes decoded) with SQL block comments replaced by a space, so
+ * `DROP/**\/DATABASE` and `DR\u200bOP` read as what a database would run.
+ */
+export function riskView(text: string): string {
+  const view = textView(text)?.text ?? text;
+  return view.includes('/*') ? view.replace(SQL_COMMENT, ' ') : view;
+}
+
+/** A risk text from a slot: normalised, and the lower-case copy made once here. */
+export const riskText = (kind: SlotKind, text: string, joined = false): RiskText => {
+  const view = riskView(text);
+  return { kind, text: view, lower: view.toLowerCase(), ...(joined ? { joined } : {}) };
+};
 
 /**
  * Every word a rule uses as a prefilter. One scan of the lower-case text finds all of them, so
@@ -53,6 +73,12 @@ export interface RiskInput {
   texts: readonly RiskText[];
   findings: readonly Finding[];
   policy: GroupPolicy['risk'];
+  /** Tool arguments that hold SQL or shell (MCP calls), read by the command-effect rules. */
+  commands?: readonly CommandArgument[];
+  /** The SQL parser for `commands` (commands/sql-grammar.ts), injected so only its users bundle it. Unset: SQL reads as unparsed. */
+  sqlParser?: (sql: string) => unknown;
+  /** Kubernetes namespaces where delete and scale-to-zero count as destructive. */
+  protectedNamespaces?: readonly string[];
 }
 
 /** One signal: a stable id, its points and a message safe to show an approver (no request content). */

@@ -28,10 +28,6 @@ describe('upstream refusals as the caller sees them', () => {
   // The record is completed after the answer went out: the stores close only once every handler is done.
   const handling = new Set<Promise<void>>();
 
-  const notServed = async (): Promise<void> => {
-    throw new Error('no approval pages in this test');
-  };
-
   beforeAll(async () => {
     upstream = await startFaultUpstream();
     stores = await startEmbeddedStores();
@@ -57,8 +53,6 @@ describe('upstream refusals as the caller sees them', () => {
           handling.add(done);
           return done.finally(() => handling.delete(done));
         },
-        'approval-page': notServed,
-        'approval-decide': notServed,
       },
     });
     openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'caller-token', maxRetries: 0 });

@@ -1,4 +1,4 @@
-import type { SlotKind } from '../../chat/slots';
+import type { SlotKind } from '../../types';
 import { mentionsAny, type RiskRule, type RiskSignal, type RiskWord } from '../rule';
 
 interface CommandPattern {

@@ -6,7 +6,7 @@ export const promptLengthRule: RiskRule = {
   signals: ['prompt_length'],
   evaluate({ texts, policy }) {
     let chars = 0;
-    for (const t of texts) if (t.kind !== 'tool_definition') chars += t.text.length;
+    for (const t of texts) if (t.kind !== 'tool_definition' && !t.joined) chars += t.text.length;
     if (chars <= policy.max_prompt_chars) return [];
     return [{ id: 'prompt_length', points: 15, message: `prompt is ${chars} characters, over the ${policy.max_prompt_chars} threshold` }];
   },

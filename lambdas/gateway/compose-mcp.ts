@@ -1,0 +1,39 @@
+import { composeGateway, type GatewayAdapters } from './compose';
+import type { GatewayRequest, ResponseSink } from './http';
+import { MCP_USE_CASES } from './mcp/mcp-routes';
+import { mcpTransportError } from './mcp/transport-errors';
+import type { McpDeps } from './mcp/upstreams';
+import type { GatewayDeps } from './ports';
+import { createGatewayApp } from './router';
+import type { ChatProvider } from '../providers/types';
+import type { AirlockError } from '../shared/errors';
+
+/**
+ * The MCP gateway's side of the composition root (lambdas/gateway/compose.ts builds the rest). A
+ * module of its own only because bundles follow imports: the chat proxy must not carry the MCP SDK
+ * and the SQL and shell parsers, and the MCP function no chat upstream.
+ */
+export interface McpGateway {
+  deps: GatewayDeps;
+  /** Serves every route the MCP function serves (lambdas/gateway/routes.ts). */
+  app: (req: GatewayRequest, sink: ResponseSink) => Promise<void>;
+  /** Renders an error raised before the app (401, 413) as JSON-RPC with the RFC 9728 challenge. */
+  renderError(err: AirlockError, headers: Record<string, string>): { status: number; headers: Record<string, string>; body: unknown };
+}
+
+/** The MCP function calls no LLM: a chat route reaching it is a wiring mistake, refused loudly. */
+const NO_CHAT_UPSTREAM: ChatProvider = {
+  name: 'none',
+  call: () => Promise.reject(new Error('the MCP gateway has no chat upstream')),
+  listModels: () => Promise.reject(new Error('the MCP gateway has no chat upstream')),
+};
+
+export function composeMcpGateway(a: Omit<GatewayAdapters, 'providers'> & { providers?: GatewayAdapters['providers']; mcp: McpDeps }): McpGateway {
+  const { deps } = composeGateway({ ...a, providers: a.providers ?? { openai: NO_CHAT_UPSTREAM } });
+  deps.mcp = a.mcp;
+  return {
+    deps,
+    app: createGatewayApp(deps, 'mcp', MCP_USE_CASES),
+    renderError: (err, headers) => mcpTransportError(err, a.mcp, headers),
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * `POST /mcp`: the MCP gateway on the official SDK. Chosen: `@modelcontextprotocol/sdk` 1.x (low-level
+ * `Server` + `WebStandardStreamableHTTPServerTransport`), because it is what today's agents' clients
+ * speak (2025-11-25, 2025-06-18), it is one package for server and upstream client, and its web-standard
+ * transport is transport-agnostic (Lambda and the local server both hand it a `Request`). The 2.x
+ * packages know 2026-07-28 but would bring a second protocol stack; the few 2026-07-28 specifics
+ * (header checks, `server/discover`, no `initialize`) are handled in modern-revision.ts instead.
+ *
+ * Stateless: a Server and a transport are built per request, no session id is issued, so any
+ * instance serves any request.
+ */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { CallToolRequestSchema, InitializeRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { resolveGroupPolicy } from '../../inspect/policy';
+import { errorForLog } from '../../shared/logger';
+import { airlockHeaders, type GatewayRequest, type ResponseSink } from '../http';
+import type { GatewayDeps } from '../ports';
+import { jsonRpcError, MCP_ERRORS } from './json-rpc-errors';
+import { discoverResult, MODERN_REVISION, modernHeaderMismatch, modernResult, SDK_REVISION } from './modern-revision';
+import { guardedToolCall, type CallMeta } from './tool-call';
+import { listToolsFor } from './tool-list';
+
+const SERVER_INFO = { name: 'airlock', version: '0.1.0' };
+/** Deeper JSON than this is refused before anything walks it. */
+export const MAX_MESSAGE_DEPTH = 32;
+/** Headers the SDK transport reads; nothing else (the caller's Authorization above all) goes further. */
+const FORWARDED_HEADERS = ['content-type', 'accept', 'mcp-protocol-version', 'last-event-id'];
+
+type Id = string | number | null;
+
+async function sendRpc(sink: ResponseSink, status: number, body: unknown, headers: Record<string, string> = {}): Promise<void> {
+  sink.start(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  await sink.write(JSON.stringify(body));
+  await sink.end();
+}
+
+export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink): Promise<void> {
+  const mcp = deps.mcp;
+  const principal = req.principal!;
+  if (!mcp) return sendRpc(sink, 503, jsonRpcError(null, MCP_ERRORS.internalError, 'The MCP gateway is not configured.'));
+
+  let message: unknown;
+  try {
+    message = JSON.parse(req.body);
+  } catch {
+    return sendRpc(sink, 400, jsonRpcError(null, MCP_ERRORS.parseError, 'Parse error: the body is not valid JSON.'));
+  }
+  if (depthExceeds(message, MAX_MESSAGE_DEPTH)) {
+    return sendRpc(sink, 400, jsonRpcError(null, MCP_ERRORS.messageTooLarge, `The message is nested more than ${MAX_MESSAGE_DEPTH} levels deep.`));
+  }
+  const first = (Array.isArray(message) ? message[0] : message) as Record<string, unknown> | undefined;
+  const id: Id = first && (typeof first.id === 'string' || typeof first.id === 'number') ? first.id : null;
+
+  const groupPolicy = resolveGroupPolicy(deps.policy, principal.groups);
+  if (!groupPolicy) {
+    return sendRpc(sink, 403, jsonRpcError(id, MCP_ERRORS.forbidden, `Your token is valid, but none of your groups may use Airlock; access requires one of: ${deps.policy.access.groups.join(', ')}.`));
+  }
+
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_HEADERS) if (req.headers[name] !== undefined) headers[name] = req.headers[name]!;
+  const modern = headers['mcp-protocol-version'] === MODERN_REVISION;
+  if (modern) {
+    if (!first || typeof first !== 'object' || Array.isArray(message)) {
+      return sendRpc(sink, 400, jsonRpcError(id, MCP_ERRORS.invalidRequest, 'Invalid request: one JSON-RPC message per request with protocol version 2026-07-28.'));
+    }
+    const mismatch = modernHeaderMismatch(req.headers, first);
+    if (mismatch) return sendRpc(sink, 400, jsonRpcError(id, MCP_ERRORS.invalidRequest, mismatch));
+    if (first.method === 'server/discover') return sendRpc(sink, 200, { jsonrpc: '2.0', id, result: discoverResult(SERVER_INFO) });
+    headers['mcp-protocol-version'] = SDK_REVISION;
+  }
+
+  const invalid = invalidParams(first);
+  if (invalid) return sendRpc(sink, 200, jsonRpcError(id, MCP_ERRORS.invalidParams, invalid));
+
+  const inspector = deps.inspectorFor(groupPolicy);
+  let session: CallMeta | undefined;
+  const pending: Promise<unknown>[] = [];
+  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, sink.signal),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, (request) =>
+    guardedToolCall(
+      { deps, mcp, principal, groupPolicy, inspector, receivedAt: req.receivedAt, signal: sink.signal, onSession: (meta) => (session = meta), afterAnswer: (work) => pending.push(work) },
+      request.params.name,
+      request.params.arguments,
+    ),
+  );
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  try {
+    await server.connect(transport);
+    const response = await transport.handleRequest(
+      new Request(`http://airlock.internal${req.path}`, { method: 'POST', headers, body: req.body }),
+      { parsedBody: message },
+    );
+    let text = await response.text();
+    if (modern && text && typeof first?.method === 'string') text = toModernAnswer(first.method, text);
+    sink.start(response.status, {
+      ...(text ? { 'content-type': response.headers.get('content-type') ?? 'application/json' } : {}),
+      'cache-control': 'no-store',
+      ...(session ? { ...airlockHeaders(session), 'x-airlock-record-ms': session.recordMs.toFixed(2) } : {}),
+    });
+    if (text) await sink.write(text);
+    await sink.end();
+  } catch (err) {
+    deps.logger.error('mcp request failed', { error: errorForLog(err) });
+    if (!sink.started) await sendRpc(sink, 500, jsonRpcError(id, MCP_ERRORS.internalError, 'Internal error.'));
+    else await sink.end().catch(() => undefined);
+  } finally {
+    // The record is completed after the answer went out (SessionRecorder.finish never throws).
+    await Promise.all(pending);
+    await server.close().catch(() => undefined);
+  }
+}
+
+/** The SDK's answer (a 2025-11-25 result) in its 2026-07-28 form. */
+function toModernAnswer(method: string, text: string): string {
+  const answer = JSON.parse(text) as { result?: Record<string, unknown> };
+  if (!answer.result || typeof answer.result !== 'object') return text;
+  return JSON.stringify({ ...answer, result: modernResult(method, answer.result) });
+}
+
+const REQUEST_SCHEMAS = { initialize: InitializeRequestSchema, 'tools/list': ListToolsRequestSchema, 'tools/call': CallToolRequestSchema } as const;
+
+/**
+ * The SDK 1.x server answers a request that fails its schema with -32603 (internal error); JSON-RPC
+ * says -32602 (invalid params), so the methods Airlock serves are checked here first. The reason
+ * names paths and expected types only, never values.
+ */
+function invalidParams(message: Record<string, unknown> | undefined): string | undefined {
+  const method = message?.method;
+  if (typeof method !== 'string' || !(method in REQUEST_SCHEMAS) || message?.id === undefined) return undefined;
+  const parsed = REQUEST_SCHEMAS[method as keyof typeof REQUEST_SCHEMAS].safeParse(message);
+  if (parsed.success) return undefined;
+  const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(message)'}: ${i.code === 'invalid_type' ? `expected ${i.expected}` : i.code}`);
+  return `Invalid params: ${issues.join('; ')}`;
+}
+
+/** `GET` (no server-initiated stream) and `DELETE` (no sessions to end) on `/mcp`. */
+export async function mcpMethodNotAllowed(_deps: GatewayDeps, req: GatewayRequest, sink: ResponseSink): Promise<void> {
+  await sendRpc(sink, 405, jsonRpcError(null, MCP_ERRORS.invalidRequest, `Method ${req.method.slice(0, 10)} is not allowed on /mcp: this server is stateless and answers POST only.`), { allow: 'POST' });
+}
+
+/** Whether a JSON value nests deeper than `max` (iterative: a deep value must not overflow the stack). */
+export function depthExceeds(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}

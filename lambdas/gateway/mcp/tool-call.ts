@@ -1,0 +1,167 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Principal } from '../../auth/principal';
+import type { CommandArgument } from '../../inspect/commands/effect';
+import { combineDecision, DEFAULT_COMMAND_ARGUMENTS, matchToolRule, type McpPolicy } from '../../inspect/mcp-policy';
+import type { GroupPolicy } from '../../inspect/policy';
+import type { Decision, Inspector } from '../../inspect/types';
+import { errorForLog } from '../../shared/logger';
+import type { SessionStatus } from '../../store/types';
+import type { GatewayDeps } from '../ports';
+import { SessionRecorder } from '../session-recorder';
+import { inspectToolArguments, maskToolValue } from './tool-inspection';
+import { MCP_ERRORS, McpRpcError } from './json-rpc-errors';
+import { splitToolName } from './tool-names';
+import { McpUpstreamError, type McpDeps } from './upstreams';
+
+export const MCP_ROUTE = 'POST /mcp';
+
+export interface ToolCallContext {
+  deps: GatewayDeps;
+  mcp: McpDeps;
+  principal: Principal;
+  groupPolicy: GroupPolicy;
+  inspector: Inspector;
+  receivedAt: number;
+  signal?: AbortSignal;
+  /** Set once the call has a session record: the route puts it in the response headers. */
+  onSession(meta: CallMeta): void;
+  /** Work that completes the record: run after the answer is sent, awaited before the request ends. */
+  afterAnswer(work: Promise<unknown>): void;
+}
+
+export interface CallMeta {
+  sessionId: string;
+  decision: Decision | 'none';
+  overheadMs: number;
+  /** Time spent writing the session item before forwarding (fail closed), reported apart from the overhead. */
+  recordMs: number;
+}
+
+/**
+ * The guard for one `tools/call`: find the upstream the caller may use, inspect the arguments
+ * (masked; SQL and shell parsed into effects), decide, record, forward the masked arguments, mask
+ * the result. `block` and (until approvals exist for MCP) `review` answer a tool error with reasons.
+ */
+export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArgs: Record<string, unknown> | undefined): Promise<CallToolResult> {
+  const { deps, mcp, principal, inspector } = ctx;
+  const target = splitToolName(name);
+  const upstream = target && mcp.upstreams.find((u) => u.name === target.upstream);
+  if (!target || !upstream) throw new McpRpcError(MCP_ERRORS.invalidParams, `Unknown tool: ${inspector.maskText(name.slice(0, 200)).masked}`);
+  if (!upstream.groups.some((g) => principal.groups.includes(g))) {
+    throw new McpRpcError(MCP_ERRORS.forbidden, `Your groups may not use the tools of upstream "${upstream.name}".`);
+  }
+
+  const args = rawArgs ?? {};
+  const policy: McpPolicy | undefined = deps.policy.mcp;
+  const recorder = new SessionRecorder(deps, { id: deps.newId(), principal, route: MCP_ROUTE, createdAt: new Date(deps.clock.now()) }, ctx.receivedAt, deps.clock.monotonic);
+  const since = () => deps.clock.monotonic() - ctx.receivedAt;
+
+  let inspection;
+  try {
+    inspection = inspectToolArguments(inspector, ctx.groupPolicy, args, {
+      commands: commandArguments(args, policy),
+      ...(policy?.protected_namespaces ? { protectedNamespaces: policy.protected_namespaces } : {}),
+    });
+  } catch (err) {
+    // Inspection never fails open.
+    deps.logger.error('mcp argument inspection failed', { error: errorForLog(err) });
+    throw new McpRpcError(MCP_ERRORS.internalError, 'The tool arguments could not be inspected; the call was not forwarded.');
+  }
+  const rule = matchToolRule(policy, principal.groups, name, args);
+  const decision: Decision = inspection.blockedBy.length ? 'block' : combineDecision(inspection.risk.decision, rule);
+  const request = { upstream: upstream.name, tool: target.tool, arguments: inspection.value };
+  const reasons = [
+    ...inspection.blockedBy.map((type) => `${type} detected and blocked by policy`),
+    ...(rule && rule.action !== 'allow' ? [`policy rule for ${rule.tool}: ${rule.action}`] : []),
+    ...inspection.risk.reasons.map((r) => r.message),
+  ];
+
+  const recordStart = deps.clock.monotonic();
+  try {
+    await recorder.begin({
+      model: name,
+      decision,
+      status: decision === 'allow' ? 'in_progress' : 'blocked',
+      risk: { score: inspection.risk.score, reasons: inspection.risk.reasons },
+      findingCounts: inspection.findingCounts,
+    });
+  } catch {
+    throw new McpRpcError(MCP_ERRORS.recordUnavailable, 'The call could not be recorded, so it was not forwarded; try again shortly.');
+  }
+  const recordMs = deps.clock.monotonic() - recordStart;
+  ctx.onSession({ sessionId: recorder.id, decision, overheadMs: since(), recordMs });
+
+  if (decision !== 'allow') {
+    const result = decision === 'review' && mcp.reviews
+      ? await mcp.reviews.handleReview({ sessionId: recorder.id, upstream: upstream.name, tool: target.tool, maskedArguments: inspection.value as Record<string, unknown>, reasons })
+      : refusal(decision, reasons);
+    ctx.afterAnswer(recorder.finish(
+      { status: 'blocked', httpStatus: 200, errorCode: decision === 'block' ? 'tool_call_blocked' : 'approval_required', timings: { overheadMs: since(), totalMs: since() } },
+      { request, response: result },
+    ));
+    deps.logger.info('mcp call refused', { sessionId: recorder.id, upstream: upstream.name, decision });
+    return result;
+  }
+
+  const forwardAt = deps.clock.monotonic();
+  let upstreamMs = 0;
+  try {
+    const result = await upstream.client.callTool(target.tool, inspection.value as Record<string, unknown>, ctx.signal);
+    upstreamMs = deps.clock.monotonic() - forwardAt;
+    const masked = maskToolValue(inspector, result);
+    const findingCounts = { ...inspection.findingCounts };
+    for (const f of masked.findings) findingCounts[`response.${f.type}`] = (findingCounts[`response.${f.type}`] ?? 0) + 1;
+    const overheadMs = since() - upstreamMs;
+    ctx.onSession({ sessionId: recorder.id, decision, overheadMs, recordMs });
+    ctx.afterAnswer(recorder.finish(
+      { status: 'completed', httpStatus: 200, findingCounts, timings: { overheadMs, upstreamMs, totalMs: since() } },
+      { request, response: masked.value },
+    ));
+    deps.logger.info('mcp call completed', { sessionId: recorder.id, upstream: upstream.name, decision, overheadMs });
+    return masked.value as CallToolResult;
+  } catch (thrown) {
+    const err = upstreamFailure(thrown, upstream.name, inspector);
+    const status: SessionStatus = 'failed';
+    ctx.afterAnswer(recorder.finish(
+      { status, httpStatus: 200, errorCode: `mcp_${err.code}`, timings: { overheadMs: since() - upstreamMs, totalMs: since() } },
+      { request, error: { status: 200, code: String(err.code) } },
+    ));
+    deps.logger.info('mcp call failed', { sessionId: recorder.id, upstream: upstream.name, code: err.code });
+    throw err;
+  }
+}
+
+/** The string arguments parsed as SQL or shell: by name, from the policy or the defaults. */
+function commandArguments(args: Record<string, unknown>, policy: McpPolicy | undefined): CommandArgument[] {
+  const names = {
+    sql: policy?.command_arguments?.sql ?? DEFAULT_COMMAND_ARGUMENTS.sql,
+    shell: policy?.command_arguments?.shell ?? DEFAULT_COMMAND_ARGUMENTS.shell,
+  };
+  const out: CommandArgument[] = [];
+  for (const [key, value] of Object.entries(args)) {
+    const texts = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    const lower = key.toLowerCase();
+    for (const language of ['sql', 'shell'] as const) {
+      if ((names[language] as readonly string[]).includes(lower)) for (const text of texts) out.push({ language, text });
+    }
+  }
+  return out;
+}
+
+function refusal(decision: Decision, reasons: readonly string[]): CallToolResult {
+  const head =
+    decision === 'block'
+      ? 'Airlock blocked this tool call.'
+      : 'Airlock refused this tool call: it needs human approval, and approvals are not yet available for MCP tool calls.';
+  return { isError: true, content: [{ type: 'text', text: [head, ...reasons.map((r) => `- ${r}`)].join('\n') }] };
+}
+
+function upstreamFailure(thrown: unknown, upstream: string, inspector: Inspector): McpRpcError {
+  if (thrown instanceof McpUpstreamError) {
+    if (thrown.kind === 'timeout') return new McpRpcError(MCP_ERRORS.upstreamTimeout, `Upstream "${upstream}" did not answer in time.`);
+    if (thrown.kind === 'unavailable') return new McpRpcError(MCP_ERRORS.upstreamUnavailable, `Upstream "${upstream}" is unavailable.`);
+    // The upstream's own JSON-RPC error: its code is kept, its text masked.
+    return new McpRpcError(thrown.upstreamCode ?? MCP_ERRORS.internalError, inspector.maskText(thrown.message).masked);
+  }
+  return new McpRpcError(MCP_ERRORS.internalError, `The call to upstream "${upstream}" failed.`);
+}

@@ -1,0 +1,63 @@
+import type { CommandAnalysis, CommandEffect } from './effect';
+
+/** Parses SQL into node-sql-parser's AST (sql-grammar.ts); throws on text it cannot read. */
+export type SqlParse = (sql: string) => unknown;
+
+type Node = Record<string, unknown>;
+const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The effects of a SQL text, read from the parsed statements (comments, casing and quoting do not
+ * matter: a comment between DROP and TABLE still parses as DROP TABLE). Every statement counts, not only the first.
+ */
+export function sqlEffects(sql: string, parse: SqlParse | undefined): CommandAnalysis {
+  if (!parse) return { effects: [], parsed: false };
+  let ast: unknown;
+  try {
+    ast = parse(sql);
+  } catch {
+    return { effects: [], parsed: false };
+  }
+  const effects: CommandEffect[] = [];
+  for (const statement of Array.isArray(ast) ? ast : [ast]) {
+    if (isNode(statement)) effects.push(...statementEffects(statement));
+  }
+  return { effects, parsed: true };
+}
+
+function statementEffects(s: Node): CommandEffect[] {
+  const type = String(s.type ?? '').toLowerCase();
+  const keyword = String(s.keyword ?? '').toLowerCase();
+  switch (type) {
+    case 'drop':
+      return [{ id: `drop_${keyword || 'object'}`, label: `DROP ${keyword.toUpperCase() || 'object'} ${tableNames(s.name)}`.trim(), severity: 'destructive' }];
+    case 'truncate':
+      return [{ id: 'truncate_table', label: `TRUNCATE ${tableNames(s.name)}`.trim(), severity: 'destructive' }];
+    case 'delete':
+      return s.where ? [] : [{ id: 'delete_without_where', label: `DELETE without WHERE on ${tableNames(s.from ?? s.table)}`.trim(), severity: 'destructive' }];
+    case 'update':
+      return s.where ? [] : [{ id: 'update_without_where', label: `UPDATE without WHERE on ${tableNames(s.table)}`.trim(), severity: 'destructive' }];
+    case 'alter': {
+      const actions = Array.isArray(s.expr) ? s.expr.filter(isNode) : [];
+      return actions.some((a) => String(a.action ?? '').toLowerCase() === 'drop')
+        ? [{ id: 'alter_drop', label: `ALTER … DROP on ${tableNames(s.table)}`.trim(), severity: 'destructive' }]
+        : [];
+    }
+    case 'grant':
+    case 'revoke':
+      return [{ id: type, label: type.toUpperCase(), severity: 'privilege' }];
+    default:
+      return [];
+  }
+}
+
+/** Table names for a label (identifiers from the statement, at most three, each cut to 64 characters). */
+function tableNames(list: unknown): string {
+  if (!Array.isArray(list)) return '';
+  return list
+    .filter(isNode)
+    .map((t) => String(t.table ?? t.name ?? '').slice(0, 64))
+    .filter(Boolean)
+    .slice(0, 3)
+    .join(', ');
+}

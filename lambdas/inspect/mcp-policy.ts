@@ -1,0 +1,94 @@
+import * as z from 'zod';
+import type { Decision } from './types';
+
+/**
+ * The `mcp` section of airlock.policy.yaml: per-tool rules and how tool arguments are read.
+ *
+ * ```yaml
+ * mcp:
+ *   protected_namespaces: [prod, production]
+ *   command_arguments: { sql: [sql, query], shell: [command, cmd] }
+ *   tools:
+ *     - tool: "db.*"              # glob over `<upstream>.<tool>`
+ *       groups: [contractors]     # optional: only for callers in one of these groups
+ *       arguments: { sql: "(?i)\\bcustomers\\b" }   # optional: every pattern must match its argument
+ *       action: review            # allow | review | block
+ * ```
+ * No rule matches: the risk engine decides. `block` and `review` raise the decision to at least
+ * that; `allow` waives review but never a block (a detector set to block, or a score at `block_at`).
+ */
+
+const regexSource = z.string().min(1).refine((source) => {
+  try {
+    new RegExp(source.replace(/^\(\?i\)/, ''), 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a valid regular expression');
+
+const toolRule = z
+  .object({
+    tool: z.string().min(1),
+    groups: z.array(z.string().min(1)).min(1).optional(),
+    arguments: z.record(z.string(), regexSource).optional(),
+    action: z.enum(['allow', 'review', 'block']),
+  })
+  .strict();
+
+export const mcpPolicySchema = z
+  .object({
+    protected_namespaces: z.array(z.string().min(1)).optional(),
+    /** Argument names parsed as SQL or shell, in any tool. */
+    command_arguments: z
+      .object({ sql: z.array(z.string().min(1)).optional(), shell: z.array(z.string().min(1)).optional() })
+      .strict()
+      .optional(),
+    tools: z.array(toolRule).default([]),
+  })
+  .strict();
+
+export type McpPolicy = z.infer<typeof mcpPolicySchema>;
+export type McpToolRule = z.infer<typeof toolRule>;
+
+export const DEFAULT_COMMAND_ARGUMENTS = {
+  sql: ['sql', 'query', 'statement', 'statements'],
+  shell: ['command', 'cmd', 'script', 'shell', 'commands'],
+} as const;
+
+/** The first rule, in file order, that applies to this caller, tool and arguments. */
+export function matchToolRule(
+  policy: McpPolicy | undefined,
+  callerGroups: readonly string[],
+  tool: string,
+  args: Record<string, unknown>,
+): McpToolRule | undefined {
+  return policy?.tools.find(
+    (rule) =>
+      globMatch(rule.tool, tool) &&
+      (!rule.groups || rule.groups.some((g) => callerGroups.includes(g))) &&
+      Object.entries(rule.arguments ?? {}).every(([name, source]) => {
+        const value = args[name];
+        const text = typeof value === 'string' ? value : value === undefined ? undefined : JSON.stringify(value);
+        return text !== undefined && patternOf(source).test(text);
+      }),
+  );
+}
+
+/** The decision once a rule's action meets the risk engine's. */
+export function combineDecision(risk: Decision, rule: McpToolRule | undefined): Decision {
+  if (!rule) return risk;
+  if (risk === 'block' || rule.action === 'block') return 'block';
+  if (rule.action === 'allow') return 'allow';
+  return 'review';
+}
+
+/** `(?i)` at the start makes a pattern case-insensitive (YAML has no regex flags). */
+function patternOf(source: string): RegExp {
+  return source.startsWith('(?i)') ? new RegExp(source.slice(4), 'iu') : new RegExp(source, 'u');
+}
+
+export function globMatch(glob: string, name: string): boolean {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`).test(name);
+}

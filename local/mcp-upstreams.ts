@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { McpUpstream } from '../lambdas/gateway/mcp/upstreams';
+import { mcpUpstreamClient } from '../lambdas/providers/mcp-upstream';
+import type { McpUpstreamConfig } from '../lambdas/shared/config';
+import { startExampleMcpUpstream, type ExampleMcpUpstream } from './example-mcp-upstream';
+
+/** The name the example SQLite upstream is registered under: its tools are `db.run_sql`, `db.list_tables`. */
+export const EXAMPLE_UPSTREAM_NAME = 'db';
+
+/**
+ * The local runtime's MCP upstreams: those configured (credentials from an environment variable or
+ * a file), and unless switched off or a configured one takes the name, the example SQLite upstream
+ * with a credential made at start.
+ */
+export async function localMcpUpstreams(options: {
+  configured: readonly McpUpstreamConfig[];
+  example: boolean;
+  exampleGroups: readonly string[];
+  timeoutMs: number;
+  env: Record<string, string | undefined>;
+}): Promise<{ upstreams: McpUpstream[]; example?: ExampleMcpUpstream }> {
+  const upstreams = options.configured.map((cfg) => ({
+    name: cfg.name,
+    groups: cfg.groups,
+    client: mcpUpstreamClient({ url: cfg.url, timeoutMs: options.timeoutMs, credential: localCredential(cfg, options.env) }),
+  }));
+  if (!options.example || upstreams.some((u) => u.name === EXAMPLE_UPSTREAM_NAME)) return { upstreams };
+  const token = randomBytes(24).toString('base64url');
+  const example = await startExampleMcpUpstream({ token });
+  upstreams.push({
+    name: EXAMPLE_UPSTREAM_NAME,
+    groups: [...options.exampleGroups],
+    client: mcpUpstreamClient({ url: example.url, timeoutMs: options.timeoutMs, credential: async () => ({ header: 'authorization', value: `Bearer ${token}` }) }),
+  });
+  return { upstreams, example };
+}
+
+function localCredential(cfg: McpUpstreamConfig, env: Record<string, string | undefined>) {
+  const c = cfg.credential;
+  if (!c) return undefined;
+  if (c.secretArn && !c.env && !c.file) throw new Error(`MCP upstream ${cfg.name}: a Secrets Manager credential needs AWS; locally use credential.env or credential.file`);
+  return async () => {
+    const raw = c.env ? env[c.env] : c.file ? (await readFile(c.file, 'utf8')).trim() : undefined;
+    if (!raw) throw new Error(`MCP upstream ${cfg.name}: its credential (${c.env ? `env ${c.env}` : `file ${c.file}`}) is empty`);
+    const scheme = c.scheme ?? (c.header.toLowerCase() === 'authorization' ? 'Bearer' : undefined);
+    return { header: c.header, value: scheme ? `${scheme} ${raw}` : raw };
+  };
+}
