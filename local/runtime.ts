@@ -107,6 +107,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       logger,
       clock: systemClock,
       newId: ulid,
+      heldCredentials: async () => [apiKey, anthropicKey].filter((k): k is string => typeof k === 'string' && k.length > 0),
     };
 
     const verifier = createTokenVerifier(verifierOptionsFromConfig(config, [devIssuer.trustedIssuer]));

@@ -28,6 +28,8 @@ export interface GatewayDeps {
   events?: SessionEventPublisher;
   /** Audit search over the session table's indexes. Unset: the audit routes answer 503. */
   queries?: SessionQueries;
+  /** The upstream credentials the gateway holds: masked by exact match in everything that goes back to a caller. */
+  heldCredentials?: () => Promise<string[]>;
 }
 
 /** Everything the approval flow needs about a prompt the inspection sent to review. */

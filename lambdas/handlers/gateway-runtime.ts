@@ -25,12 +25,16 @@ export function lambdaGatewayDeps(config: RuntimeConfig): GatewayDeps {
   if (!config.AIRLOCK_SESSION_TABLE || !config.AIRLOCK_TRANSCRIPT_BUCKET || !config.AIRLOCK_UPSTREAM_URL) {
     throw new Error('AIRLOCK_SESSION_TABLE, AIRLOCK_TRANSCRIPT_BUCKET and AIRLOCK_UPSTREAM_URL must be set');
   }
+  const upstreamKey = secretReader(config.AIRLOCK_UPSTREAM_SECRET_ARN);
+  const anthropicKey = secretReader(config.AIRLOCK_ANTHROPIC_SECRET_ARN);
   return {
     policy,
     inspectorFor: cachedInspectorFactory(createInspector),
+    heldCredentials: async () =>
+      (await Promise.all([upstreamKey(), config.AIRLOCK_ANTHROPIC_URL ? anthropicKey() : undefined])).filter((k): k is string => typeof k === 'string' && k.length > 0),
     provider: new OpenAICompatibleProvider({
       baseUrl: config.AIRLOCK_UPSTREAM_URL,
-      apiKey: secretReader(config.AIRLOCK_UPSTREAM_SECRET_ARN),
+      apiKey: upstreamKey,
       timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
       retries: config.AIRLOCK_UPSTREAM_RETRIES,
     }),
@@ -38,7 +42,7 @@ export function lambdaGatewayDeps(config: RuntimeConfig): GatewayDeps {
       ? {
           anthropicProvider: anthropicProvider({
             baseUrl: config.AIRLOCK_ANTHROPIC_URL,
-            apiKey: secretReader(config.AIRLOCK_ANTHROPIC_SECRET_ARN),
+            apiKey: anthropicKey,
             timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
             retries: config.AIRLOCK_UPSTREAM_RETRIES,
           }),
