@@ -11,6 +11,7 @@ import { compileDetectors, type ActiveDetector, type CompiledDetectors } from '.
 import { applyFindings, redact, type Replacement } from './engine/mask';
 import { KnownSecretStream, maskKnownSecrets, usableSecrets } from './engine/known-secrets';
 import { DetectorFailure, StreamingMasker } from './engine/text-masker';
+import { textView } from './engine/normalize';
 import { detectNormalised } from './engine/view-detect';
 import { detectorAction, type GroupPolicy } from './policy';
 import { RISK_RULES } from './risk/registry';
@@ -177,13 +178,15 @@ function inspectJsonValue(
     text: (text, leaf) => {
       if (skip(leaf.path)) return text;
       const kind = kindOf(leaf.path);
-      texts.push(riskText(kind, text));
+      // One normalised view per text, shared by the detectors and the risk rules.
+      const view = textView(text);
+      texts.push(riskText(kind, text, false, view?.text ?? text));
       if (kind === 'user' && leaf.path[0] === 'messages') {
         const turn = userTurns.get(leaf.path[1]) ?? [];
         turn.push(text);
         userTurns.set(leaf.path[1], turn);
       }
-      const d = detectNormalised(set, text, leaf.json);
+      const d = detectNormalised(set, text, leaf.json, view);
       const path = dottedPath(leaf.path);
       for (const f of d.findings) findings.push({ ...f, path });
       if (d.failed.length) {

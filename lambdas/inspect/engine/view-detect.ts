@@ -1,7 +1,7 @@
 import type { Finding } from '../types';
 import type { CompiledDetectors } from './compile';
 import { jsonSafe } from './mask';
-import { spanInOriginal, textView } from './normalize';
+import { spanInOriginal, textView, type TextView } from './normalize';
 import { detect, type Detection } from './text-masker';
 
 /**
@@ -9,9 +9,8 @@ import { detect, type Detection } from './text-masker';
  * character, full-width letters or percent-escapes is found in the view and its span mapped back,
  * so masking replaces exactly the original characters. Spans found in the text itself win.
  */
-export function detectNormalised(set: CompiledDetectors, text: string, json = false): Detection {
+export function detectNormalised(set: CompiledDetectors, text: string, json = false, view: TextView | null = textView(text)): Detection {
   const direct = detect(set, text, json);
-  const view = textView(text);
   if (!view) return direct;
   const seen = detect(set, view.text, false);
   if (seen.failed.length) return { ...direct, failed: [...new Set([...direct.failed, ...seen.failed])], cause: direct.cause ?? seen.cause };
