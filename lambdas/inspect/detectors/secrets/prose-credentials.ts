@@ -4,9 +4,9 @@ import { atTokenStart, charClasses, isPlaceholder } from '../support';
 /** A password as people type it: no spaces, 8–64 characters (trailing punctuation is not part of it). */
 const PASSWORD = /[^\s"'`<>]{8,64}(?=[\s"'`<>]|$)/y;
 /** After `password`: spaces and an optional `is`/`was`; no `=` or `:` (secret-assignment reads those). */
-const AFTER_PASSWORD = /\s+(?:(?:is|was|would be|will be)\s+)?/iy;
+const AFTER_PASSWORD = /\s{1,3}(?:(?:is|was|would be|will be)\s{1,3})?/iy;
 /** After `login`/`credentials`: an optional `is/are`, a user name, `/` or `:`, then the password. */
-const AFTER_LOGIN = /(s?\s+(?:(?:is|are|was|were)\s+)?)[A-Za-z0-9._@+-]{1,64}\s*[/:]\s*/iy;
+const AFTER_LOGIN = /(s?\s{1,3}(?:(?:is|are|was|were)\s{1,3})?)[A-Za-z0-9._@+-]{1,64}\s{0,3}[/:]\s{0,3}/iy;
 const PASSWORD_WORDS = ['password', 'passwd', 'passphrase', 'pwd'];
 const LOGIN_WORDS = ['login', 'credential'];
 
@@ -25,7 +25,8 @@ export const proseCredentials: Detector = {
   priority: 45,
   anchors: [...PASSWORD_WORDS, ...LOGIN_WORDS],
   ignoreCase: true,
-  reach: { before: 1, after: 160 },
+  // A span starts within a few words of the anchor (`password is `, `login: `), which bounds the stream hold-back.
+  reach: { before: 1, after: 160, lead: 24 },
   detect(text, at) {
     if (!atTokenStart(text, at)) return null;
     const head = text.slice(at, at + 10).toLowerCase();
@@ -52,5 +53,11 @@ export const proseCredentials: Detector = {
     const value = pw[0].replace(/[.,;!?)]+$/, '');
     if (value.length < 8 || !strongPassword(value) || isPlaceholder(value) || /^[a-z]+:\/\//i.test(value)) return null;
     return { start: spanStart, end: valueAt + value.length };
+  },
+  // Settled once six gaps between words follow the anchor: `s is <user> / <password> ` has at most five.
+  isOpen(text, at) {
+    if (text.length - at >= this.reach.after) return false;
+    const gaps = text.slice(at).match(/\s+/g)?.length ?? 0;
+    return gaps < 6;
   },
 };
