@@ -61,12 +61,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     });
 
     if (decision === 'block' && inspection.blockedBy.includes(BINARY_ATTACHMENT)) {
-      throw new AirlockError(
-        403,
-        'policy_error',
-        'attachment_blocked',
-        'The request carries a binary attachment (image, PDF, audio), which cannot be inspected, and the policy blocks attachments for your group.',
-      );
+      throw promptBlocked(['the request carries a binary attachment (image, PDF, audio), which cannot be inspected, and the policy blocks attachments for your group']);
     }
     if (decision === 'block') {
       const reasons = inspection.blockedBy.length
@@ -232,7 +227,7 @@ function modelCarriesSecret(inspector: Inspector, model: string): boolean {
 }
 
 function statusForError(err: AirlockError): SessionStatus {
-  if (err.code === 'prompt_blocked' || err.code === 'attachment_blocked') return 'blocked';
+  if (err.code === 'prompt_blocked') return 'blocked';
   return 'failed';
 }
 
