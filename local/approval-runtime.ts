@@ -12,7 +12,7 @@ import type { AppHandler } from './server';
 
 export interface LocalApprovalsOptions {
   /** What the approval use cases share with the gateway: policy, upstreams, session and transcript stores, logger, clock. */
-  records: Pick<GatewayAdapters, 'policy' | 'providers' | 'sessions' | 'transcripts' | 'queries' | 'logger' | 'clock'>;
+  records: Pick<GatewayAdapters, 'policy' | 'providers' | 'sessions' | 'transcripts' | 'queries' | 'heldCredentials' | 'logger' | 'clock'>;
   /** The approval and task-token stores; or, instead, a DynamoDB(-compatible) client for an approval table (tests). */
   stores?: { approvals: ApprovalStore; taskTokens: TaskTokenStore };
   dynamo?: DynamoDBClient;
@@ -60,7 +60,7 @@ export async function startLocalApprovals(options: LocalApprovalsOptions): Promi
     ...(options.retryPauseMs !== undefined ? { retryPauseMs: options.retryPauseMs } : {}),
     steps: {
       notify: composeNotifyStep({ approvals, tokens: taskTokens, notifier, links, publicBaseUrl: options.publicBaseUrl, logger: r.logger, clock: r.clock }),
-      invoke: composeInvokeStep({ ...records, policy: r.policy, providers: r.providers }),
+      invoke: composeInvokeStep({ ...records, policy: r.policy, providers: r.providers, ...(r.heldCredentials ? { heldCredentials: r.heldCredentials } : {}) }),
       record: composeRecordStep(records),
     },
   });

@@ -19,6 +19,15 @@ export interface EchoUpstreamOptions {
   chunkChars?: number;
 }
 
+/**
+ * A test-given answer sent back as it is, instead of the echo: a raw JSON body (non-streamed
+ * requests) or raw stream events (streamed requests; Anthropic events get their `event:` line).
+ */
+export interface EchoScript {
+  json?: unknown;
+  events?: unknown[];
+}
+
 export type EchoFault = 'none' | 'status500' | 'status401' | 'hang' | 'reset' | 'hang-mid-stream' | 'malformed-stream';
 
 interface ChatBody {
@@ -41,6 +50,8 @@ export interface EchoUpstream {
   /** Changes behaviour for the following requests (tests of upstream failures). */
   fault: EchoFault;
   reply: (body: ChatBody) => string;
+  /** When set, the following requests are answered with it instead of the echo. */
+  script?: EchoScript;
   /** How answers are cut into stream chunks; changeable between requests. */
   chunking: Pick<EchoUpstreamOptions, 'chunkDelayMs' | 'wordsPerChunk' | 'chunkChars'>;
   close(): Promise<void>;
@@ -92,6 +103,7 @@ export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Prom
       if (!parsed.model || !models.includes(parsed.model)) {
         return json(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'model not found' } });
       }
+      if (state.script) return scripted(res, state.script, parsed.stream === true, true);
       const text = state.reply(parsed);
       return parsed.stream ? streamAnthropic(res, parsed, text, state) : json(res, 200, anthropicMessage(parsed, text));
     }
@@ -105,6 +117,7 @@ export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Prom
       if (!parsed.model || !models.includes(parsed.model)) {
         return json(res, 404, { error: { message: 'model not found', type: 'invalid_request_error', code: 'model_not_found' } });
       }
+      if (state.script) return scripted(res, state.script, parsed.stream === true, false);
       const text = state.reply(parsed);
       return parsed.stream ? streamAnswer(res, parsed, text, state) : json(res, 200, completion(parsed, text));
     }
@@ -198,6 +211,16 @@ async function streamAnthropic(res: ServerResponse, body: ChatBody, text: string
   send({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: message.usage.output_tokens } });
   send({ type: 'message_stop' });
   res.end();
+}
+
+function scripted(res: ServerResponse, script: EchoScript, stream: boolean, anthropic: boolean) {
+  if (!stream || !script.events) return json(res, 200, script.json ?? {});
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  for (const event of script.events) {
+    const type = anthropic && event && typeof event === 'object' && 'type' in event ? `event: ${String(event.type)}\n` : '';
+    res.write(`${type}data: ${JSON.stringify(event)}\n\n`);
+  }
+  res.end(anthropic ? undefined : 'data: [DONE]\n\n');
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {

@@ -107,7 +107,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           }
         : {}),
     };
-    const records = { policy, providers, sessions: stores.sessions, queries: stores.queries, transcripts: stores.transcripts, logger, clock: systemClock };
+    const heldCredentials = async () => [apiKey, anthropicKey].filter((k): k is string => typeof k === 'string' && k.length > 0);
+    const records = { policy, providers, sessions: stores.sessions, queries: stores.queries, transcripts: stores.transcripts, heldCredentials, logger, clock: systemClock };
 
     const mcpSetup = await localMcpUpstreams({
       configured: config.AIRLOCK_MCP_UPSTREAMS,

@@ -1,5 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createInspector, parsePolicy, policyFromObject, resolveGroupPolicy, type GroupPolicy, type Inspector } from '../../lambdas/inspect';
+import {
+  createInspector,
+  parsePolicy,
+  policyFromObject,
+  resolveGroupPolicy,
+  type Decision,
+  type GroupPolicy,
+  type Inspector,
+  type RiskAssessment,
+} from '../../lambdas/inspect';
 import { parseFlags, UsageError } from '../args';
 
 interface ScanIO {
@@ -9,12 +18,19 @@ interface ScanIO {
 }
 
 const USAGE = `usage: airlock scan [--jsonl] [--chunk-size N] [--policy FILE] [--groups a,b]
-  reads text on stdin and prints it with secrets and PII masked
-  --jsonl          one {"id","text"} object per input line → one {"id","masked","findings","risk"} per output line
+  reads text on stdin and prints it with secrets and PII masked, as the gateway would mask a prompt
+  --jsonl          one {"id","text"} object per input line → one {"id","masked","findings","risk","decision","blocked_by"}
+                   per output line; "decision" is what the gateway would do with that text as a prompt (allow, review, block)
   --chunk-size N   run every text through the stream masker in N-character chunks (same output)
   --policy FILE    policy file (default: airlock.policy.yaml in the current directory, else built-in defaults)
-  --groups a,b     apply the policy sections of these groups (default: the policy defaults)
+  --groups a,b     decide as for a caller in these groups (default: the policy's first access group)
+  plain mode prints one line on stderr: the decision, the risk score and the finding counts
+exit status: 0 the text would be allowed or sent to review; 2 it would be blocked (plain mode only; in --jsonl
+  mode each line carries its decision); 1 a usage error or an input line that is not a {"text"} object
 `;
+
+/** Exit status of plain mode when the gateway would block the text. */
+const EXIT_BLOCKED = 2;
 
 /** `airlock scan`: the inspection engine on stdin. Returns the exit code. */
 export async function scanCommand(argv: string[], io: ScanIO): Promise<number> {
@@ -37,7 +53,9 @@ export async function scanCommand(argv: string[], io: ScanIO): Promise<number> {
   if (!values.jsonl) {
     const text = await readAll(io.stdin);
     await write(io.stdout, mask(text).masked);
-    return 0;
+    const verdict = gatewayVerdict(inspector, text);
+    io.stderr.write(`${summaryLine(verdict)}\n`);
+    return verdict.decision === 'block' ? EXIT_BLOCKED : 0;
   }
 
   let failures = 0;
@@ -59,24 +77,47 @@ export async function scanCommand(argv: string[], io: ScanIO): Promise<number> {
       continue;
     }
     const { masked, findings } = mask(input.text);
-    const { risk } = inspector.inspectChat({ messages: [{ role: 'user', content: input.text }] }, 'openai');
+    const { risk, decision, blockedBy } = gatewayVerdict(inspector, input.text);
     const out = {
       id: input.id ?? null,
       masked,
       findings: findings.map(({ type, category, start, end }) => ({ type, category, start, end })),
       risk: { score: risk.score, decision: risk.decision, reasons: risk.reasons },
+      decision,
+      blocked_by: blockedBy,
     };
     await write(io.stdout, `${JSON.stringify(out)}\n`);
   }
   return failures ? 1 : 0;
 }
 
+interface Verdict {
+  risk: RiskAssessment;
+  decision: Decision;
+  blockedBy: string[];
+  findingCounts: Record<string, number>;
+}
+
+/** What the gateway would decide for this text sent as a user prompt: the same inspection, the same rule. */
+function gatewayVerdict(inspector: Inspector, text: string): Verdict {
+  const inspection = inspector.inspectChat({ messages: [{ role: 'user', content: text }] }, 'openai');
+  const decision: Decision = inspection.blockedBy.length ? 'block' : inspection.risk.decision;
+  return { risk: inspection.risk, decision, blockedBy: inspection.blockedBy, findingCounts: inspection.findingCounts };
+}
+
+function summaryLine(v: Verdict): string {
+  const counts = Object.entries(v.findingCounts).map(([type, n]) => `${type} ${n}`).join(', ');
+  const blocked = v.blockedBy.length ? `; blocked by ${v.blockedBy.join(', ')}` : '';
+  return `airlock scan: ${v.decision} (risk ${v.risk.score}; findings: ${counts || 'none'}${blocked})`;
+}
+
 function loadGroupPolicy(file: string | undefined, groups: string | undefined): GroupPolicy {
   const path = file ?? 'airlock.policy.yaml';
   if (!file && !existsSync(path)) return policyFromObject({ version: 1, access: { groups: ['*'] } }).defaults;
   const policy = parsePolicy(readFileSync(path, 'utf8'), path);
-  if (!groups) return policy.defaults;
-  const names = groups.split(',').map((g) => g.trim()).filter(Boolean);
+  const first = policy.access.groups.find((g) => g !== '*');
+  if (!groups && !first) return policy.defaults;
+  const names = (groups ?? first!).split(',').map((g) => g.trim()).filter(Boolean);
   const resolved = resolveGroupPolicy({ ...policy, access: { groups: [...policy.access.groups, ...names] } }, names);
   return resolved ?? policy.defaults;
 }

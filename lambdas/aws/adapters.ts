@@ -47,18 +47,35 @@ export function awsRecords(config: Omit<RecordsConfig, 'AIRLOCK_EVENT_BUS_NAME'>
   };
 }
 
-export function awsProviders(config: ConfigOf<'approval-invoke-upstream'> | ConfigOf<'proxy'>): ChatProviders {
+type UpstreamConfig = ConfigOf<'approval-invoke-upstream'> | ConfigOf<'proxy'>;
+
+/** The upstream keys, each read through its own bounded-lifetime cache; Anthropic's only where that upstream is configured. */
+export function upstreamKeys(config: UpstreamConfig) {
+  return {
+    openai: upstreamKeyFromSecret(config.AIRLOCK_UPSTREAM_SECRET_ARN),
+    anthropic: config.AIRLOCK_ANTHROPIC_URL ? upstreamKeyFromSecret(config.AIRLOCK_ANTHROPIC_SECRET_ARN) : undefined,
+  };
+}
+
+export function awsProviders(config: UpstreamConfig, keys = upstreamKeys(config)): ChatProviders {
   const common = { timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS, deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS, retries: config.AIRLOCK_UPSTREAM_RETRIES };
   return {
-    openai: new OpenAICompatibleProvider({ ...common, baseUrl: config.AIRLOCK_UPSTREAM_URL, apiKey: upstreamKeyFromSecret(config.AIRLOCK_UPSTREAM_SECRET_ARN) }),
-    ...(config.AIRLOCK_ANTHROPIC_URL
-      ? { anthropic: anthropicProvider({ ...common, baseUrl: config.AIRLOCK_ANTHROPIC_URL, apiKey: upstreamKeyFromSecret(config.AIRLOCK_ANTHROPIC_SECRET_ARN) }) }
-      : {}),
+    openai: new OpenAICompatibleProvider({ ...common, baseUrl: config.AIRLOCK_UPSTREAM_URL, apiKey: keys.openai }),
+    ...(config.AIRLOCK_ANTHROPIC_URL && keys.anthropic ? { anthropic: anthropicProvider({ ...common, baseUrl: config.AIRLOCK_ANTHROPIC_URL, apiKey: keys.anthropic }) } : {}),
+  };
+}
+
+/** The keys the gateway holds, for exact-match masking of anything an upstream sends back. */
+export function heldCredentialsOf(keys: ReturnType<typeof upstreamKeys>): () => Promise<string[]> {
+  return async () => {
+    const values = await Promise.all([keys.openai(), keys.anthropic?.()]);
+    return values.filter((k): k is string => typeof k === 'string' && k.length > 0);
   };
 }
 
 /** The proxy function's adapters; the approval gate is wired when the stack configured the workflow. */
 export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
+  const keys = upstreamKeys(config);
   const sessions = new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS });
   const approvals =
     config.AIRLOCK_APPROVAL_TABLE && config.AIRLOCK_APPROVAL_STATE_MACHINE_ARN
@@ -70,7 +87,8 @@ export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
       : undefined;
   return {
     policy: loadBundledPolicy(config),
-    providers: awsProviders(config),
+    providers: awsProviders(config, keys),
+    heldCredentials: heldCredentialsOf(keys),
     maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
     sessions,
     transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),

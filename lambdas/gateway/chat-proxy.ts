@@ -1,4 +1,5 @@
-import type { ChatInspection, Finding, Inspector } from '../inspect/types';
+import type { ChatInspection, ChatStreamMasker, Finding, Inspector } from '../inspect/types';
+import { BINARY_ATTACHMENT } from '../inspect/inspector';
 import { assertCanInvoke } from '../auth/access';
 import { groupRefusal, logSecurityEvent, sourceIpOf } from '../auth/security-event';
 import { modelAllowed } from '../inspect/policy';
@@ -41,8 +42,9 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     const body = api.validate(parseJsonBody(req.body, deps.maxJsonDepth));
     const groupPolicy = assertCanInvoke(principal, deps.policy);
     const inspector = deps.inspectorFor(groupPolicy);
-    // The model id is echoed in errors and kept in records, so it must not carry a secret either.
-    if (inspector.maskText(body.model).findings.length) {
+    // The model id is echoed in errors and kept in records, so it must not carry a secret either,
+    // also after a dash or a slash (`gpt-4o-<key>`), where detectors would not see a token start.
+    if (modelCarriesSecret(inspector, body.model)) {
       throw invalidRequest('The model id looks like it contains a secret; the request was not forwarded.', 'model');
     }
     if (!modelAllowed(groupPolicy, body.model)) throw modelNotAllowed(body.model);
@@ -63,6 +65,9 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       findingCounts: inspection.findingCounts,
     });
 
+    if (decision === 'block' && inspection.blockedBy.includes(BINARY_ATTACHMENT)) {
+      throw promptBlocked(['the request carries a binary attachment (image, PDF, audio), which cannot be inspected, and the policy blocks attachments for your group']);
+    }
     if (decision === 'block') {
       const reasons = inspection.blockedBy.length
         ? inspection.blockedBy.map((type) => `${type} detected and blocked by policy`)
@@ -77,6 +82,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       return;
     }
 
+    const knownSecrets = (await deps.heldCredentials?.()) ?? [];
     const forwardAt = deps.clock.monotonic();
     meta.overheadMs = forwardAt - req.receivedAt;
     const upstream = await api.provider(deps).call({
@@ -88,7 +94,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
 
     if (upstream.kind === 'json') {
       upstreamMs = deps.clock.monotonic() - forwardAt;
-      const masked = inspector.maskChatResponse(upstream.body, api.format);
+      const masked = inspector.maskChatResponse(upstream.body, api.format, { knownSecrets });
       maskedResponse = masked.body;
       const forCaller = mapStrings(masked.body, inspection.restore);
       meta.overheadMs = overheadSoFar() - upstreamMs;
@@ -107,7 +113,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       return;
     }
 
-    const result = await relayStream(api, deps, inspector, inspection, upstream.events, sink, recorder, meta, forwardAt, req.receivedAt);
+    const result = await relayStream(api, deps, inspector.chatStreamMasker(api.format, { knownSecrets }), inspection, upstream.events, sink, recorder, meta, forwardAt, req.receivedAt);
     const status = result.error ? statusForError(result.error) : 'completed';
     await recorder.finish(
       {
@@ -180,7 +186,7 @@ interface StreamResult {
 async function relayStream(
   api: ChatApi,
   deps: GatewayDeps,
-  inspector: Inspector,
+  masker: ChatStreamMasker,
   inspection: ChatInspection,
   events: AsyncIterable<string>,
   sink: ResponseSink,
@@ -189,7 +195,6 @@ async function relayStream(
   forwardAt: number,
   receivedAt: number,
 ): Promise<StreamResult> {
-  const masker = inspector.chatStreamMasker(api.format);
   const result: StreamResult = { responseFindings: [] };
   const emit = async (event: unknown) => {
     if (api.isEmpty(event)) return;
@@ -231,6 +236,16 @@ async function relayStream(
   }
   await sink.end().catch(() => undefined);
   return result;
+}
+
+/** A secret anywhere in a model id: the whole id, and each part between dashes, slashes, colons and dots. */
+function modelCarriesSecret(inspector: Inspector, model: string): boolean {
+  if (inspector.maskText(model).findings.length) return true;
+  const parts = model.split(/[-/:.@]/);
+  for (let i = 1; i < parts.length; i++) {
+    if (inspector.maskText(parts.slice(i).join('-')).findings.length) return true;
+  }
+  return false;
 }
 
 function statusForError(err: AirlockError): SessionStatus {

@@ -48,6 +48,8 @@ export interface GatewayAdapters {
   approvals?: { store: ApprovalStore; workflow: ApprovalWorkflow; publicBaseUrl?: string };
   /** Deepest JSON nesting a body may have (default lambdas/shared/json-depth.ts). */
   maxJsonDepth?: number;
+  /** The upstream credentials the gateway holds, masked by exact match in everything going back to a caller. */
+  heldCredentials?: () => Promise<string[]>;
   logger: AirlockLogger;
   clock: Clock;
   newId(): string;
@@ -70,6 +72,7 @@ export function composeGateway(a: GatewayAdapters): Gateway {
     ...(a.queries ? { queries: a.queries } : {}),
     ...(a.events ? { events: a.events } : {}),
     ...(a.maxJsonDepth !== undefined ? { maxJsonDepth: a.maxJsonDepth } : {}),
+    ...(a.heldCredentials ? { heldCredentials: a.heldCredentials } : {}),
     logger: a.logger,
     clock: a.clock,
     newId: a.newId,
@@ -154,7 +157,9 @@ export function composeNotifyStep(a: {
 }
 
 /** The InvokeUpstream step: the approved, masked request to the proxy's upstream, its answer masked. */
-export function composeInvokeStep(a: ApprovalRecordsDeps & { policy: Policy; providers: ChatProviders }): (input: { approvalId: string }) => Promise<{ transcriptSha256: string }> {
+export function composeInvokeStep(
+  a: ApprovalRecordsDeps & { policy: Policy; providers: ChatProviders; heldCredentials?: () => Promise<string[]> },
+): (input: { approvalId: string }) => Promise<{ transcriptSha256: string }> {
   const deps = { ...a, inspectorFor: inspectorsFor(a.policy) };
   return (input) => invokeApproved(deps, input);
 }

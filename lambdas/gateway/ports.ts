@@ -33,6 +33,8 @@ export interface GatewayDeps {
   maxJsonDepth?: number;
   /** The MCP gateway's upstreams and discovery settings. Unset: `/mcp` answers 503. */
   mcp?: McpDeps;
+  /** The upstream credentials the gateway holds: masked by exact match in everything that goes back to a caller. */
+  heldCredentials?: () => Promise<string[]>;
 }
 
 /** Everything the approval flow needs about a prompt the inspection sent to review. */

@@ -1,4 +1,4 @@
-import { awsProviders, awsRecords } from '../aws/adapters';
+import { awsProviders, awsRecords, heldCredentialsOf, upstreamKeys } from '../aws/adapters';
 import { loadBundledPolicy } from '../aws/bundled-policy';
 import { composeInvokeStep } from '../gateway/compose';
 import { readConfig } from '../shared/config';
@@ -6,4 +6,6 @@ import { readConfig } from '../shared/config';
 /** InvokeUpstream's function: the approved, masked request to the proxy's upstream, its answer masked. */
 const config = readConfig('approval-invoke-upstream');
 
-export const handler = composeInvokeStep({ ...awsRecords(config), policy: loadBundledPolicy(config), providers: awsProviders(config) });
+const keys = upstreamKeys(config);
+
+export const handler = composeInvokeStep({ ...awsRecords(config), policy: loadBundledPolicy(config), providers: awsProviders(config, keys), heldCredentials: heldCredentialsOf(keys) });

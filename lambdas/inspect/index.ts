@@ -18,3 +18,6 @@ export { DETECTORS } from './detectors/registry';
 export type { Detector, DetectedSpan } from './detectors/detector';
 export { RISK_RULES } from './risk/registry';
 export type { RiskRule, RiskSignal, RiskInput } from './risk/rule';
+export { BINARY_ATTACHMENT } from './inspector';
+export { GATEWAY_CREDENTIAL } from './engine/known-secrets';
+export { STRUCTURAL_FIELDS, OPAQUE_FIELDS } from './json/skip-list';

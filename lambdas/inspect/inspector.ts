@@ -10,8 +10,8 @@ import { wordList } from './detectors/custom/word-list';
 import { compileDetectors, type ActiveDetector, type CompiledDetectors } from './engine/compile';
 import { applyFindings, redact, type Replacement } from './engine/mask';
 import { KnownSecretStream, maskKnownSecrets, usableSecrets } from './engine/known-secrets';
-import { DetectorFailure, StreamingMasker } from './engine/text-masker';
-import { detectNormalised } from './engine/view-detect';
+import { detect, DetectorFailure, StreamingMasker } from './engine/text-masker';
+import { textView } from './engine/normalize';
 import { detectorAction, type GroupPolicy } from './policy';
 import { RISK_RULES } from './risk/registry';
 import { riskText, type RiskRule, type RiskText } from './risk/rule';
@@ -98,7 +98,7 @@ export function createInspector(gp: GroupPolicy, options: InspectorOptions = {})
 
 /** Detectors (on the text and its normalised view), then the gateway's own keys by exact match; a failing detector throws. */
 function maskTextWhole(set: CompiledDetectors, text: string, secrets: readonly string[], json: boolean, replace: Replacement = redact): MaskResult {
-  const d = detectNormalised(set, text, json);
+  const d = detect(set, text, json);
   if (d.failed.length) throw inspectionFailed(new DetectorFailure(d.failed, d.cause));
   const masked = applyFindings(text, d.findings, 0, text.length, replace);
   if (!secrets.length) return { masked, findings: d.findings };
@@ -177,13 +177,15 @@ function inspectJsonValue(
     text: (text, leaf) => {
       if (skip(leaf.path)) return text;
       const kind = kindOf(leaf.path);
-      texts.push(riskText(kind, text));
+      // One normalised view per text, shared by the detectors and the risk rules.
+      const view = textView(text);
+      texts.push(riskText(kind, text, false, view?.text ?? text));
       if (kind === 'user' && leaf.path[0] === 'messages') {
         const turn = userTurns.get(leaf.path[1]) ?? [];
         turn.push(text);
         userTurns.set(leaf.path[1], turn);
       }
-      const d = detectNormalised(set, text, leaf.json);
+      const d = detect(set, text, leaf.json, view);
       const path = dottedPath(leaf.path);
       for (const f of d.findings) findings.push({ ...f, path });
       if (d.failed.length) {

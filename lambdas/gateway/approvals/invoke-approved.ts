@@ -13,6 +13,8 @@ import { WorkflowError } from './workflow-error';
 export interface InvokeApprovedDeps extends ApprovalRecordsDeps {
   policy: Policy;
   inspectorFor(groupPolicy: GroupPolicy): Inspector;
+  /** The upstream credentials the gateway holds: masked by exact match in the approved answer too. */
+  heldCredentials?: () => Promise<string[]>;
   /** The OpenAI-compatible upstream, and the Anthropic one where configured: the proxy's providers. */
   providers: { openai: ChatProvider; anthropic?: ChatProvider };
 }
@@ -58,7 +60,8 @@ export async function invokeApproved(deps: InvokeApprovedDeps, input: { approval
   }
   const upstreamMs = deps.clock.monotonic() - started;
 
-  const masked = deps.inspectorFor(groupPolicy).maskChatResponse(answer, approval.format);
+  const knownSecrets = (await deps.heldCredentials?.()) ?? [];
+  const masked = deps.inspectorFor(groupPolicy).maskChatResponse(answer, approval.format, { knownSecrets });
   const findingCounts = withResponseFindings(approval.findingCounts, masked.findings);
   const usage = api.usageOf(answer);
   const stored = await records(() => deps.transcripts.put(exchangeTranscript(approval, held.transcript, masked.body, findingCounts)));

@@ -66,6 +66,7 @@ import { pypiToken } from './secrets/pypi-token';
 import { readmeKey } from './secrets/readme-key';
 import { rubygemsKey } from './secrets/rubygems-key';
 import { scalingoToken } from './secrets/scalingo-token';
+import { proseCredentials } from './secrets/prose-credentials';
 import { secretAssignment } from './secrets/secret-assignment';
 import { sendgridApiKey } from './secrets/sendgrid-api-key';
 import { sentryToken } from './secrets/sentry-token';
@@ -172,6 +173,7 @@ export const DETECTORS: Readonly<Record<string, Detector>> = Object.fromEntries(
     cliCredentials,
     plaidToken,
     secretAssignment,
+    proseCredentials,
     email,
     paymentCard,
     usSsn,

@@ -20,7 +20,21 @@ export function atTokenStart(text: string, at: number): boolean {
 export function atTokenBoundary(text: string, at: number): boolean {
   if (at === 0) return true;
   const c = text.charCodeAt(at - 1);
-  return !isWordCode(c) && c !== 46 && c !== 45 && c !== 47;
+  if (c === 47) return inUrl(text, at - 1);
+  return !isWordCode(c) && c !== 46 && c !== 45;
+}
+
+/**
+ * Whether `slash` is in the authority or path of a URL (`https://<token>@host`, `/v1/keys/<token>/`):
+ * a `scheme://` earlier in the same run of non-space characters. A file path's `/` is not.
+ */
+function inUrl(text: string, slash: number): boolean {
+  for (let i = slash; i >= 2 && slash - i < 256; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 34 || c === 39) return false;
+    if (c === 47 && text.charCodeAt(i - 1) === 47 && text.charCodeAt(i - 2) === 58) return true;
+  }
+  return false;
 }
 
 /** Scratch counts per UTF-16 code unit for `entropy`, left all zero between calls. */

@@ -88,8 +88,3 @@ export function textView(text: string): TextView | null {
   }
   return changed ? { text: out, start, end } : null;
 }
-
-/** Maps a span of the view back to the original text. */
-export function spanInOriginal(view: TextView, start: number, end: number): { start: number; end: number } {
-  return { start: view.start[start]!, end: view.end[end - 1]! };
-}

@@ -3,7 +3,8 @@ import type { Finding, StreamMasker } from '../types';
 import type { CompiledDetectors } from './compile';
 import { applyFindings, jsonSafe, redact, type Replacement } from './mask';
 import { resolve, safeCut } from './resolve';
-import { scan } from './scan';
+import { textView, type TextView } from './normalize';
+import { scanNormalised } from './view-detect';
 
 export class DetectorFailure extends Error {
   override readonly name = 'DetectorFailure';
@@ -22,22 +23,15 @@ export interface Detection {
   cause?: unknown;
 }
 
-/** Everything the detectors see in a whole text. */
-export function detect(set: CompiledDetectors, text: string, json = false): Detection {
-  const out = scan(set, text, 0, 0, true);
+/** Everything the detectors see in a whole text (and its normalised view, given when already computed). */
+export function detect(set: CompiledDetectors, text: string, json = false, view?: TextView | null): Detection {
+  const out = scanNormalised(set, text, 0, 0, true, view === undefined ? textView(text) : view);
   const findings = resolve(out.candidates, out.guards);
   return {
     findings: json ? jsonSafe(text, findings) : findings,
     failed: [...new Set(out.failures.map((f) => f.type))],
     cause: out.failures[0]?.error,
   };
-}
-
-/** Masks a whole text; a failing detector throws (the caller refuses the request, never passes it). */
-export function maskWhole(set: CompiledDetectors, text: string, replace: Replacement = redact, json = false): { masked: string; findings: Finding[] } {
-  const d = detect(set, text, json);
-  if (d.failed.length) throw inspectionFailed(new DetectorFailure(d.failed, d.cause));
-  return { masked: applyFindings(text, d.findings, 0, text.length, replace), findings: d.findings };
 }
 
 /**
@@ -89,7 +83,7 @@ export class StreamingMasker implements StreamMasker {
     const { set, buffer } = this;
     const committed = this.committed - this.base;
     if (!final && buffer.length - set.maxAnchor - set.maxBefore <= committed) return '';
-    const out = scan(set, buffer, Math.max(0, committed - set.maxLead), committed, final);
+    const out = scanNormalised(set, buffer, Math.max(0, committed - set.maxLead), committed, final);
     if (out.failures.length) throw inspectionFailed(new DetectorFailure([...new Set(out.failures.map((f) => f.type))], out.failures[0]?.error));
     let cut = final ? buffer.length : Math.min(out.pendingFrom, buffer.length);
     if (cut <= committed) return '';

@@ -17,7 +17,7 @@ const TEXT_TYPES = /^(?:text\/|application\/(?:json|[\w.+-]*\+json|ld\+json|x-nd
 
 export const isTextMediaType = (mediaType: string): boolean => TEXT_TYPES.test(mediaType);
 
-const DATA_URL = /^data:([\w.+\-/]*)((?:;[\w.+\-]+=[\w.+\-"]*)*)(;base64)?,/i;
+const DATA_URL = /^data:([\w.+/-]*)((?:;[\w.+-]+=[\w.+\-"]*)*)(;base64)?,/i;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /** Below this a string is ordinary text (ids, words); base64 blobs worth decoding are longer. */
 const MIN_BLOB_CHARS = 128;
@@ -51,6 +51,7 @@ function asText(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what marks decoded bytes as binary
   return /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text) ? undefined : text;
 }
 

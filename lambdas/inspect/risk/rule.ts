@@ -22,14 +22,14 @@ const SQL_COMMENT = /\/\*[\s\S]*?\*\//g;
  * confusables folded, percent-escapes decoded) with SQL block comments replaced by a space, so
  * `DROP/**\/DATABASE` and `DR\u200bOP` read as what a database would run.
  */
-export function riskView(text: string): string {
-  const view = textView(text)?.text ?? text;
+export function riskView(text: string, normalised: string = textView(text)?.text ?? text): string {
+  const view = normalised;
   return view.includes('/*') ? view.replace(SQL_COMMENT, ' ') : view;
 }
 
 /** A risk text from a slot: normalised, and the lower-case copy made once here. */
-export const riskText = (kind: SlotKind, text: string, joined = false): RiskText => {
-  const view = riskView(text);
+export const riskText = (kind: SlotKind, text: string, joined = false, normalised?: string): RiskText => {
+  const view = riskView(text, normalised);
   return { kind, text: view, lower: view.toLowerCase(), ...(joined ? { joined } : {}) };
 };
 

@@ -190,6 +190,15 @@ describe('JSON stream masking', () => {
     expect(JSON.stringify(out)).not.toContain(key.slice(4));
   });
 
+  it('masks a key hidden by a zero-width character, split across chunks', () => {
+    const hidden = key.slice(0, 10) + '\u200b' + key.slice(10);
+
+    const out = run('openai', [chunk({ content: `k ${hidden.slice(0, 6)}` }), chunk({ content: `${hidden.slice(6)} end` }), chunk({}, 'stop')]);
+
+    const text = out.map((e) => (e as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content ?? '').join('');
+    expect(text).toBe('k [REDACTED:github_token] end');
+  });
+
   it("masks the gateway's own key split across two chunks", () => {
     const upstreamKey = `gw-${p('inner', 'key')}-0123456789`;
 

@@ -40,6 +40,8 @@ describe('airlock scan', () => {
       masked: 'key [REDACTED:aws_access_key_id]',
       findings: [{ type: 'aws_access_key_id', category: 'secret', start: 4, end: 24 }],
       risk: { score: 20, decision: 'allow', reasons: [expect.objectContaining({ id: 'secret.aws_access_key_id' })] },
+      decision: 'allow',
+      blocked_by: [],
     });
     expect(lines[1]).toMatchObject({ id: 7, masked: 'DROP DATABASE prod;', findings: [], risk: { decision: 'review' } });
   });
@@ -68,6 +70,54 @@ describe('airlock scan', () => {
     expect(code).toBe(1);
     expect(err).toContain('line 1 is not valid JSON');
     expect(JSON.parse(out)).toMatchObject({ id: 'ok', masked: 'hi' });
+  });
+
+  describe('agrees with the gateway', () => {
+    const file = join(dir, 'groups.yaml');
+    writeFileSync(
+      file,
+      [
+        'version: 1',
+        'access:',
+        '  groups: [staff, contractors]',
+        'defaults:',
+        '  detectors:',
+        '    private_key: block',
+        'groups:',
+        '  contractors:',
+        '    detectors:',
+        '      secret: block',
+      ].join('\n') + '\n',
+    );
+
+    it('reports block for a private key, with the detector that blocked it', async () => {
+      const input = JSON.stringify({ id: 'k', text: fake.pemKey() }) + '\n';
+
+      const { code, out } = await run(['--jsonl', '--policy', file], input);
+
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toMatchObject({ id: 'k', decision: 'block', blocked_by: ['private_key'] });
+    });
+
+    it("decides for the groups given: a contractor's secret is blocked, a staff member's masked", async () => {
+      const input = JSON.stringify({ id: 's', text: `key ${key}` }) + '\n';
+
+      const staff = await run(['--jsonl', '--policy', file], input);
+      const contractor = await run(['--jsonl', '--policy', file, '--groups', 'contractors'], input);
+
+      expect(JSON.parse(staff.out)).toMatchObject({ decision: 'allow', blocked_by: [] });
+      expect(JSON.parse(contractor.out)).toMatchObject({ decision: 'block', blocked_by: ['aws_access_key_id'] });
+    });
+
+    it('prints a one-line risk summary on stderr in plain mode and exits 2 when the gateway would block', async () => {
+      const blocked = await run(['--policy', file], fake.pemKey());
+      const allowed = await run(['--policy', file], `key ${key}`);
+
+      expect(blocked.code).toBe(2);
+      expect(blocked.err).toMatch(/^airlock scan: block \(risk \d+; findings: private_key 1; blocked by private_key\)\n$/);
+      expect(allowed.code).toBe(0);
+      expect(allowed.err).toBe('airlock scan: allow (risk 20; findings: aws_access_key_id 1)\n');
+    });
   });
 
   it('refuses a chunk size that is not a positive integer', async () => {

@@ -19,8 +19,8 @@ export const email: Detector = {
     while (start > 0 && at - start < MAX_LOCAL && LOCAL_CHAR.test(text[start - 1]!)) start--;
     if (start === at || (start > 0 && LOCAL_CHAR.test(text[start - 1]!))) return null;
     if (text[start] === '.' || text[at - 1] === '.') return null;
-    // `scheme://user@host` and `user:password@host` are URL credentials, not addresses.
-    if (text[start - 1] === ':' || text[start - 1] === '/') return null;
+    // `scheme://user@host` and `user:password@host` are URL credentials, not addresses; `mailto:` is an address.
+    if ((text[start - 1] === ':' && !/mailto:$/i.test(text.slice(Math.max(0, start - 7), start))) || text[start - 1] === '/') return null;
     DOMAIN.lastIndex = at + 1;
     const m = DOMAIN.exec(text);
     if (!m || m[0].length > MAX_DOMAIN) return null;

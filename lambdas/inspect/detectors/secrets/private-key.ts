@@ -3,8 +3,9 @@ import { atTokenStart } from '../support';
 
 /** Longest PEM block searched for its END line; longer blocks are masked up to this length. */
 const MAX_BLOCK = 16_384;
-const HEADER = /-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----/y;
-const END = /-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
+// Any case: a lower-case header is still a key (and a way to slip one past a case-sensitive scanner).
+const HEADER = /-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----/iy;
+const END = /-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/gi;
 const BODY = /(?:[A-Za-z0-9+/=\s]|\\[nr])*/y;
 
 /**
@@ -16,6 +17,7 @@ export const privateKey: Detector = {
   category: 'secret',
   priority: 90,
   anchors: ['-----BEGIN '],
+  ignoreCase: true,
   reach: { before: 1, after: MAX_BLOCK },
   detect(text, at) {
     const header = headerEnd(text, at);

@@ -1,7 +1,8 @@
 import type { Detector } from '../detector';
 import { isPlaceholder } from '../support';
 
-const USERINFO = /([^\s:/@?#"'`<>]{0,64}):([^\s/@?#"'`<>]{1,128})@(?=[A-Za-z0-9[\]._-]{2,})/y;
+// The password runs to the authority's LAST `@` (as URL parsers read it): a raw `@` in a password stays inside.
+const USERINFO = /([^\s:/@?#"'`<>]{0,64}):([^\s/?#"'`<>]{1,128})@(?=[A-Za-z0-9[\]._-]{2,})/y;
 
 /**
  * Credentials in URLs and connection strings: `postgres://app:s3cret@db:5432/x`,
@@ -23,13 +24,11 @@ export const urlCredentials: Detector = {
     const start = at + 3;
     return { start, end: start + m[1]!.length + 1 + password.length };
   },
-  // Settled as soon as the authority ends or its `@` and host start are in: most URLs carry no user info.
+  // Settled as soon as the authority ends: a later `@` would move the end of the password.
   isOpen(text, at) {
     const limit = Math.min(text.length, at + this.reach.after);
     for (let i = at + 3; i < limit; i++) {
-      const c = text[i]!;
-      if (c === '@') return i + 3 > text.length;
-      if (/[\s/?#"'`<>]/.test(c)) return false;
+      if (/[\s/?#"'`<>]/.test(text[i]!)) return false;
     }
     return limit === text.length && text.length < at + this.reach.after;
   },
