@@ -147,6 +147,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       port: config.AIRLOCK_PORT,
       maxBodyBytes: config.AIRLOCK_MAX_BODY_BYTES,
       authenticate: (authorization) => verifier.verify(bearerToken(authorization)),
+      logger,
       renderErrors: { mcp: mcp.renderError },
       handlers: { proxy: gateway.app, mcp: mcp.app, 'approval-page': approvals.pages, 'approval-decide': approvals.pages },
       localOnly: [{ path: '/dev/login', methods: ['GET', 'POST'], handler: approvals.devLogin }],

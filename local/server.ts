@@ -5,6 +5,8 @@ import type { GatewayRequest, ResponseSink } from '../lambdas/gateway/http';
 import { sendError, sendJson } from '../lambdas/gateway/http';
 import { methodNotAllowed, routeNotFound, routeTable, ROUTES, type HttpMethod, type RouteSpec, type ServedBy } from '../lambdas/gateway/routes';
 import { payloadTooLarge, toAirlockError, type AirlockError } from '../lambdas/shared/errors';
+import { logSecurityEvent, tokenRefusal } from '../lambdas/auth/security-event';
+import type { AirlockLogger } from '../lambdas/shared/logger';
 import { httpResponseSink } from './http-sink';
 
 export type AppHandler = (req: GatewayRequest, sink: ResponseSink) => Promise<void>;
@@ -22,6 +24,8 @@ export interface LocalServerOptions {
   maxBodyBytes: number;
   /** Verifies the Authorization header; throws a 401 AirlockError when it is not acceptable. */
   authenticate(authorization: string | undefined): Promise<Principal>;
+  /** Where refused tokens are logged as security events, as the Lambda authorizer logs them. */
+  logger?: AirlockLogger;
   /** What serves the routes each function serves in AWS; here one process serves them all. */
   handlers: Partial<Record<ServedBy, AppHandler>>;
   /**
@@ -44,6 +48,17 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
   const table = routeTable([...(options.routes ?? ROUTES), ...localOnly.map((l) => l.spec)]);
   const handlerFor = (spec: RouteSpec): AppHandler | undefined =>
     localOnly.find((l) => l.spec.path === spec.path && l.spec.method === spec.method)?.route.handler ?? options.handlers[spec.servedBy];
+  const authenticate = async (incoming: IncomingMessage, route: string): Promise<Principal> => {
+    try {
+      return await options.authenticate(incoming.headers.authorization);
+    } catch (thrown) {
+      const err = toAirlockError(thrown);
+      if (err.status === 401 && options.logger) {
+        logSecurityEvent(options.logger, tokenRefusal(err, incoming.headers.authorization, { route, ...(incoming.socket.remoteAddress ? { sourceIp: incoming.socket.remoteAddress } : {}) }));
+      }
+      throw err;
+    }
+  };
   const server = createServer(async (incoming, res) => {
     const receivedAt = performance.now();
     const sink = httpResponseSink(res);
@@ -60,7 +75,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
       // A runtime built without that function (a test serving only the caller API) has no such route.
       if (!handler) throw routeNotFound(method, url.pathname, table);
       const route = { authenticated: match.spec.auth === 'bearer', handler };
-      const principal = route.authenticated ? await options.authenticate(incoming.headers.authorization) : undefined;
+      const principal = route.authenticated ? await authenticate(incoming, match.spec.path) : undefined;
       const body = await readBody(incoming, options.maxBodyBytes);
       const request: GatewayRequest = {
         method,

@@ -148,6 +148,18 @@ describe('chat completions through the local runtime (official openai client)', 
       await expect(bad.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 401, code: 'invalid_token' });
     });
 
+    it('logs a refused token as a security event with its reason class, never the token', async () => {
+      const forged = ['eyJhbGciOiJSUzI1NiJ9', Buffer.from(JSON.stringify({ iss: 'https://forger.example', sub: 'mallory' })).toString('base64url'), 'c2lnbmF0dXJlQ0FOQVJZ'].join('.');
+      const bad = new OpenAI({ baseURL: gateway.apiBaseUrl, apiKey: forged, maxRetries: 0 });
+
+      await expect(bad.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 401 });
+
+      const events = gateway.output().split('\n').filter((line) => line.includes('"security event"') && line.includes('forger.example'));
+      expect(events).toHaveLength(1);
+      expect(JSON.parse(events[0]!)).toMatchObject({ securityEvent: 'token_refused', code: 'invalid_token', issuer: 'https://forger.example', route: '/v1/chat/completions' });
+      expect(gateway.output()).not.toContain('c2lnbmF0dXJlQ0FOQVJZ');
+    });
+
     it('refuses a valid token without the llm-users group (403 forbidden)', async () => {
       const outsider = new OpenAI({ baseURL: gateway.apiBaseUrl, apiKey: await gateway.token('mallory', ['contractors']), maxRetries: 0 });
       await expect(outsider.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 403, code: 'forbidden' });
