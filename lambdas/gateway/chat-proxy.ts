@@ -11,6 +11,7 @@ import { parseJsonBody, type ChatRequest } from './chat-request';
 import { airlockHeaders, sendJson, SSE_HEADERS, type GatewayRequest, type ResponseSink } from './http';
 import { withResponseFindings } from './finding-counts';
 import type { GatewayDeps } from './ports';
+import { modelNotFoundWithChoices } from './models';
 import { SessionRecorder } from './session-recorder';
 import { callerFacingError } from './upstream-errors';
 
@@ -129,9 +130,10 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     deps.logger.info('session completed', { sessionId: recorder.id, route, decision, status, overheadMs: meta.overheadMs });
   } catch (thrown) {
     // Only an upstream refusal carries text to mask, and it can only come after the caller's policy resolved.
-    const err = callerWentAway(sink, thrown)
+    let err = callerWentAway(sink, thrown)
       ? clientDisconnected(thrown)
       : callerFacingError(toAirlockError(thrown), (text) => deps.inspectorFor(assertCanInvoke(principal, deps.policy)).maskText(text).masked);
+    if (err.code === 'model_not_found' && !sink.started) err = await modelNotFoundWithChoices(err, api.provider(deps), deps, principal, sink.signal);
     if (err.code === 'internal_error') deps.logger.error('unexpected error', { sessionId: recorder.id, error: errorForLog(thrown) });
     if (err.code === 'forbidden') logSecurityEvent(deps.logger, groupRefusal(err.code, { issuer: principal.issuer, sourceIp: sourceIpOf(req.headers), route }));
     // The record is finished whatever happens to the answer: a caller who leaves must not escape it.

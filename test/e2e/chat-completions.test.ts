@@ -191,10 +191,11 @@ describe('chat completions through the local runtime (official openai client)', 
       expect((await res.json()).error.code).toBe('payload_too_large');
     });
 
-    it('answers an unknown model with 404 model_not_found', async () => {
+    it('answers an unknown model with 404 model_not_found, naming the models this caller may use', async () => {
       await expect(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
         status: 404,
         code: 'model_not_found',
+        message: expect.stringMatching(/Models you may use: echo, echo-large\.$/),
       });
     });
 
