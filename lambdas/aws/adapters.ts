@@ -5,7 +5,6 @@ import { createTokenVerifier } from '../auth/verifier';
 import { verifierOptionsFromConfig } from '../auth/verifier-config';
 import type { ApprovalPagesAdapters, ChatProviders, GatewayAdapters } from '../gateway/compose';
 import type { ApprovalRecordsDeps } from '../gateway/approvals/ports';
-import type { McpDeps } from '../gateway/mcp/upstreams';
 import { signInPages } from '../gateway/approvals/sign-in-pages';
 import { systemClock } from '../gateway/ports';
 import { anthropicProvider } from '../providers/anthropic';
@@ -19,7 +18,6 @@ import { S3TranscriptStore } from '../store/s3-transcript-store';
 import { DynamoSessionQueries } from '../store/session-queries';
 import { SfnApprovalWorkflow } from './approval-services';
 import { loadBundledPolicy } from './bundled-policy';
-import { awsMcpDeps } from './mcp-upstreams';
 import { linkKeyFromSecret, upstreamKeyFromSecret } from './secrets';
 
 /**
@@ -136,22 +134,3 @@ export async function awsApprovalPagesAdapters(config: ConfigOf<'approval-page'>
 }
 
 export const awsTaskTokens = (config: { AIRLOCK_APPROVAL_TABLE: string }) => new DynamoTaskTokenStore({ tableName: config.AIRLOCK_APPROVAL_TABLE });
-
-/**
- * The MCP function's adapters: the records as the proxy keeps them (no chat upstream), and the
- * upstream MCP servers with the credentials Airlock holds for them in Secrets Manager.
- */
-export function awsMcpAdapters(config: ConfigOf<'mcp'>): Omit<GatewayAdapters, 'providers'> & { mcp: McpDeps } {
-  return {
-    policy: loadBundledPolicy(config),
-    sessions: new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS }),
-    transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
-    queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),
-    ...(config.AIRLOCK_EVENT_BUS_NAME ? { events: new EventBridgeSessionEvents({ eventBusName: config.AIRLOCK_EVENT_BUS_NAME }) } : {}),
-    maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
-    mcp: awsMcpDeps(config),
-    logger,
-    clock: systemClock,
-    newId: ulid,
-  };
-}

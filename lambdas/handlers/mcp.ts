@@ -1,4 +1,4 @@
-import { awsMcpAdapters } from '../aws/adapters';
+import { awsMcpAdapters } from '../aws/mcp-adapters';
 import { lambdaRuntime } from '../aws/lambda-stream';
 import { createProxyHandler } from '../aws/proxy-handler';
 import { composeMcpGateway } from '../gateway/compose-mcp';
