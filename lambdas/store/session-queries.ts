@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -8,6 +7,7 @@ import { SESSION_TABLE } from './schema';
 import { dayOf, fromSessionItem } from './session-item';
 import { toStoreError } from './store-error';
 import type { PageRequest, SessionFilter, SessionPage, SessionQueries, SessionRecord } from './types';
+import { decodeCursor, encodeCursor, filterFingerprint } from './search-cursor';
 
 export interface DynamoSessionQueriesOptions {
   tableName: string;
@@ -69,7 +69,7 @@ export class DynamoSessionQueries implements SessionQueries {
       throw invalidRequest(`limit must be an integer from 1 to ${MAX_LIMIT}.`, 'limit');
     }
     const fingerprint = filterFingerprint(filter);
-    const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor, fingerprint);
+    const cursor = page.cursor === undefined ? undefined : decodeCursor(cursorSchema, page.cursor, fingerprint);
     const plan = this.plan(filter, cursor);
     const conditions = filterConditions(filter, plan.index);
 
@@ -237,25 +237,4 @@ function startKeyOf(item: Record<string, unknown>, index: Index): Record<string,
 function isStartKeyOf(key: Record<string, string>, index: Index, partitionValue: string): boolean {
   const expected = [SESSION_TABLE.partitionKey, index.partitionKey, index.sortKey];
   return Object.keys(key).length === expected.length && expected.every((k) => k in key) && key[index.partitionKey] === partitionValue;
-}
-
-function filterFingerprint(filter: SessionFilter): string {
-  const fields: (keyof SessionFilter)[] = ['principal', 'issuer', 'group', 'client', 'model', 'decision', 'status', 'from', 'to', 'minRisk'];
-  const canonical = JSON.stringify(fields.map((f) => filter[f] ?? null));
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
-
-function decodeCursor(value: string, fingerprint: string): Cursor {
-  let cursor: Cursor;
-  try {
-    cursor = cursorSchema.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
-  } catch {
-    throw invalidRequest('The cursor is not valid.', 'cursor');
-  }
-  if (cursor.f !== fingerprint) throw invalidRequest('The cursor does not belong to this search.', 'cursor');
-  return cursor;
 }

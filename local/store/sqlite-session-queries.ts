@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import * as z from 'zod';
 import { invalidRequest } from '../../lambdas/shared/errors';
 import type { PageRequest, SessionFilter, SessionPage, SessionQueries, SessionRecord } from '../../lambdas/store/types';
 import { toLocalStoreError } from './sqlite-store-error';
+import { decodeCursor, encodeCursor, filterFingerprint } from '../../lambdas/store/search-cursor';
 
 export interface SqliteSessionQueriesOptions {
   db: DatabaseSync;
@@ -45,7 +45,7 @@ export class SqliteSessionQueries implements SessionQueries {
       throw invalidRequest(`limit must be an integer from 1 to ${MAX_LIMIT}.`, 'limit');
     }
     const fingerprint = filterFingerprint(filter);
-    const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor, fingerprint);
+    const cursor = page.cursor === undefined ? undefined : decodeCursor(cursorSchema, page.cursor, fingerprint);
     const { sql, params, from, to } = this.statement(filter, cursor);
     let rows: { record: string }[];
     try {
@@ -114,24 +114,4 @@ function timestampParam(value: string | undefined, param: 'from' | 'to'): string
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw invalidRequest(`${param} must be an ISO 8601 timestamp.`, param);
   return new Date(ms).toISOString();
-}
-
-function filterFingerprint(filter: SessionFilter): string {
-  const fields: (keyof SessionFilter)[] = ['principal', 'issuer', 'group', 'client', 'model', 'decision', 'status', 'from', 'to', 'minRisk'];
-  return createHash('sha256').update(JSON.stringify(fields.map((f) => filter[f] ?? null))).digest('base64url').slice(0, 16);
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
-
-function decodeCursor(value: string, fingerprint: string): Cursor {
-  let cursor: Cursor;
-  try {
-    cursor = cursorSchema.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
-  } catch {
-    throw invalidRequest('The cursor is not valid.', 'cursor');
-  }
-  if (cursor.f !== fingerprint) throw invalidRequest('The cursor does not belong to this search.', 'cursor');
-  return cursor;
 }

@@ -203,7 +203,7 @@ export async function html(sink: ResponseSink, status: number, body: string, hea
   await sink.end();
 }
 
-function safeDecode(s: string): string | undefined {
+export function safeDecode(s: string): string | undefined {
   try {
     return decodeURIComponent(s);
   } catch {

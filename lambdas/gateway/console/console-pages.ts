@@ -11,7 +11,7 @@ import { sessionView } from '../audit/get-session';
 import { searchSessions } from '../audit/list-sessions';
 import { replayFrames } from '../audit/replay-session';
 import { CONSOLE_HTML_HEADERS, signInPage } from '../approvals/approval-html';
-import type { PageHandler } from '../approvals/approval-pages';
+import { html, safeDecode, type PageHandler } from '../approvals/approval-pages';
 import { APPROVER_COOKIE, readCookie, setCookie } from '../approvals/approver-cookie';
 import type { GatewayRequest, ResponseSink } from '../http';
 import { sendJson } from '../http';
@@ -153,19 +153,9 @@ async function script(sink: ResponseSink): Promise<void> {
   await sink.end();
 }
 
-async function page(sink: ResponseSink, status: number, body: string, headers: Record<string, string> = {}): Promise<void> {
-  sink.start(status, { ...CONSOLE_HTML_HEADERS, ...headers });
-  await sink.write(body);
-  await sink.end();
-}
-
-function safeDecode(s: string): string | undefined {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return undefined;
-  }
-}
+/** An approval-style HTML answer with the console's CSP (its same-origin script and fetches). */
+const page = (sink: ResponseSink, status: number, body: string, headers: Record<string, string> = {}): Promise<void> =>
+  html(sink, status, body, { ...CONSOLE_HTML_HEADERS, ...headers });
 
 /** One handler for the approval functions: `/console…` to the console, everything else to the approval pages. */
 export function withConsole(consoleHandler: PageHandler, approvalHandler: PageHandler): PageHandler {
