@@ -176,8 +176,10 @@ describe('stream masker', () => {
     };
     run(50);
 
-    const small = Math.min(run(100), run(100), run(100));
-    const large = Math.min(run(400), run(400), run(400));
+    // The fastest of five runs each: on a shared machine a single run can be stretched by others' work.
+    const fastest = (copies: number) => Math.min(...Array.from({ length: 5 }, () => run(copies)));
+    const small = fastest(100);
+    const large = fastest(400);
 
     expect(large / small).toBeLessThan(10);
   });
