@@ -10,10 +10,9 @@ import { cachedSecret, type SecretsClient } from './secret-value';
 
 /** One Secrets Manager client per container, shared by every secret it reads. */
 export const secretsClient = new SecretsManagerClient({});
-const defaultClient = secretsClient;
 
 /** The secret holds the key as a plain string or as JSON `{ "apiKey": "…" }`. */
-export function upstreamKeyFromSecret(secretArn: string | undefined, client: SecretsClient = defaultClient): () => Promise<string | undefined> {
+export function upstreamKeyFromSecret(secretArn: string | undefined, client: SecretsClient = secretsClient): () => Promise<string | undefined> {
   if (!secretArn) return async () => undefined;
   return cachedSecret({
     client,
@@ -32,7 +31,7 @@ function upstreamKeyOf(secretString: string | undefined): string | undefined {
 }
 
 /** The approval-link key (at least 32 bytes), with the same bounded lifetime as upstream keys. */
-export function linkKeyFromSecret(secretArn: string, client: SecretsClient = defaultClient): () => Promise<Uint8Array> {
+export function linkKeyFromSecret(secretArn: string, client: SecretsClient = secretsClient): () => Promise<Uint8Array> {
   return cachedSecret({
     client,
     secretId: secretArn,
