@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type * as z from 'zod';
 import { invalidRequest } from '../shared/errors';
-import type { SessionFilter } from './types';
+import type { PageRequest, SessionFilter } from './types';
 
 /**
  * The opaque cursor of a session search, shared by every store engine: base64url JSON validated by
@@ -26,4 +26,19 @@ export function decodeCursor<C extends { f: string }>(schema: z.ZodType<C>, valu
   }
   if (cursor.f !== fingerprint) throw invalidRequest('The cursor does not belong to this search.', 'cursor');
   return cursor;
+}
+
+
+const DEFAULT_LIMIT = 50;
+/** The largest page a search returns; DynamoDB's own batch size is bounded by it too. */
+export const MAX_LIMIT = 1000;
+
+/** Where a page of a search starts, for every engine alike: the checked limit, the filter's fingerprint, and the decoded cursor if any. */
+export function pageStart<C extends { f: string }>(schema: z.ZodType<C>, filter: SessionFilter, page: PageRequest): { limit: number; fingerprint: string; cursor: C | undefined } {
+  const limit = page.limit ?? DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw invalidRequest(`limit must be an integer from 1 to ${MAX_LIMIT}.`, 'limit');
+  }
+  const fingerprint = filterFingerprint(filter);
+  return { limit, fingerprint, cursor: page.cursor === undefined ? undefined : decodeCursor(schema, page.cursor, fingerprint) };
 }

@@ -7,7 +7,7 @@ import { SESSION_TABLE } from './schema';
 import { dayOf, fromSessionItem } from './session-item';
 import { toStoreError } from './store-error';
 import type { PageRequest, SessionFilter, SessionPage, SessionQueries, SessionRecord } from './types';
-import { decodeCursor, encodeCursor, filterFingerprint } from './search-cursor';
+import { encodeCursor, MAX_LIMIT, pageStart } from './search-cursor';
 
 export interface DynamoSessionQueriesOptions {
   tableName: string;
@@ -29,8 +29,6 @@ interface Plan {
   to?: string;
 }
 
-const DEFAULT_LIMIT = 50;
-const MAX_LIMIT = 1000;
 /** With filters, DynamoDB's Limit counts items before filtering: read a little ahead. */
 const FILTERED_BATCH = 100;
 const DAY_MS = 86_400_000;
@@ -64,12 +62,7 @@ export class DynamoSessionQueries implements SessionQueries {
   }
 
   async listSessions(filter: SessionFilter, page: PageRequest = {}): Promise<SessionPage> {
-    const limit = page.limit ?? DEFAULT_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw invalidRequest(`limit must be an integer from 1 to ${MAX_LIMIT}.`, 'limit');
-    }
-    const fingerprint = filterFingerprint(filter);
-    const cursor = page.cursor === undefined ? undefined : decodeCursor(cursorSchema, page.cursor, fingerprint);
+    const { limit, fingerprint, cursor } = pageStart(cursorSchema, filter, page);
     const plan = this.plan(filter, cursor);
     const conditions = filterConditions(filter, plan.index);
 

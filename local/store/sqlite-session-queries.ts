@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { invalidRequest } from '../../lambdas/shared/errors';
 import type { PageRequest, SessionFilter, SessionPage, SessionQueries, SessionRecord } from '../../lambdas/store/types';
 import { toLocalStoreError } from './sqlite-store-error';
-import { decodeCursor, encodeCursor, filterFingerprint } from '../../lambdas/store/search-cursor';
+import { encodeCursor, pageStart } from '../../lambdas/store/search-cursor';
 
 export interface SqliteSessionQueriesOptions {
   db: DatabaseSync;
@@ -12,8 +12,6 @@ export interface SqliteSessionQueriesOptions {
   clock?: () => Date;
 }
 
-const DEFAULT_LIMIT = 50;
-const MAX_LIMIT = 1000;
 const DAY_MS = 86_400_000;
 
 /** Opaque to callers: the filter it belongs to, the last row returned (keyset), the resolved range. */
@@ -40,12 +38,7 @@ export class SqliteSessionQueries implements SessionQueries {
   }
 
   async listSessions(filter: SessionFilter, page: PageRequest = {}): Promise<SessionPage> {
-    const limit = page.limit ?? DEFAULT_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw invalidRequest(`limit must be an integer from 1 to ${MAX_LIMIT}.`, 'limit');
-    }
-    const fingerprint = filterFingerprint(filter);
-    const cursor = page.cursor === undefined ? undefined : decodeCursor(cursorSchema, page.cursor, fingerprint);
+    const { limit, fingerprint, cursor } = pageStart(cursorSchema, filter, page);
     const { sql, params, from, to } = this.statement(filter, cursor);
     let rows: { record: string }[];
     try {

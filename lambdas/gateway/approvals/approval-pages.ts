@@ -186,7 +186,8 @@ function alreadyDecided(sink: ResponseSink, current: ApprovalRequest, now: numbe
   return html(sink, expired ? 410 : 409, decidedPage(expired ? { ...current, status: 'expired' } : current));
 }
 
-async function signedInApprover(deps: ApprovalPagesDeps, req: GatewayRequest): Promise<Principal | undefined> {
+/** The approver signed in through the cookie, or undefined: the approval pages and the console share this one check. */
+export async function signedInApprover(deps: Pick<ApprovalPagesDeps, 'approvers'>, req: GatewayRequest): Promise<Principal | undefined> {
   const token = readCookie(req.headers.cookie, APPROVER_COOKIE);
   if (!token) return undefined;
   try {

@@ -11,8 +11,8 @@ import { sessionView } from '../audit/get-session';
 import { searchSessions } from '../audit/list-sessions';
 import { replayFrames } from '../audit/replay-session';
 import { CONSOLE_HTML_HEADERS, signInPage } from '../approvals/approval-html';
-import { html, safeDecode, type PageHandler } from '../approvals/approval-pages';
-import { APPROVER_COOKIE, readCookie, setCookie } from '../approvals/approver-cookie';
+import { html, safeDecode, signedInApprover, type PageHandler } from '../approvals/approval-pages';
+import { APPROVER_COOKIE, setCookie } from '../approvals/approver-cookie';
 import type { GatewayRequest, ResponseSink } from '../http';
 import { sendJson } from '../http';
 import { decisionLink } from './approval-links';
@@ -49,7 +49,7 @@ export function consolePages(deps: ConsoleDeps): PageHandler {
       if (method === 'POST' && (path === '/console/sign-out' || path === '/console/switch-user')) return await signOut(deps, base, sink, path.endsWith('switch-user'));
       if (method !== 'GET') return await page(sink, 405, consoleMessage(base, undefined, 'Not allowed', 'This page only answers GET.'), { allow: 'GET' });
 
-      const principal = await signedIn(deps, req);
+      const principal = await signedInApprover(deps, req);
       const replay = /^\/console\/sessions\/([^/]+)\/replay-frames$/.exec(path);
       if (!principal) {
         if (replay) return await sendJson(sink, 401, { error: { message: 'Sign in to the console first.', type: 'authentication_error', code: 'invalid_token', param: null } }, { 'cache-control': 'no-store' });
@@ -131,15 +131,6 @@ function viewerOf(deps: ConsoleDeps, principal: Principal): Viewer {
   };
 }
 
-async function signedIn(deps: ConsoleDeps, req: GatewayRequest): Promise<Principal | undefined> {
-  const token = readCookie(req.headers.cookie, APPROVER_COOKIE);
-  if (!token) return undefined;
-  try {
-    return await deps.approvers.verify(token);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Back to the same console page after sign-in, its search filters included. */
 function returnPath(req: GatewayRequest): string {
