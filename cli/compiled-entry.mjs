@@ -70,9 +70,12 @@ export async function compiledEntry() {
     ],
   });
   renameSync(temp, outfile);
-  // Bundles of earlier sources are never used again.
+  // Bundles of earlier sources are not used again; one a day old goes (a younger one may belong to
+  // another checkout sharing this node_modules, running now).
+  const dayAgo = Date.now() - 86_400_000;
   for (const name of readdirSync(outDir)) {
-    if (/^cli-[0-9a-f]{16}\.mjs$/.test(name) && join(outDir, name) !== outfile) rmSync(join(outDir, name), { force: true });
+    const path = join(outDir, name);
+    if (/^cli-[0-9a-f]{16}\.mjs$/.test(name) && path !== outfile && statSync(path).mtimeMs < dayAgo) rmSync(path, { force: true });
   }
   return outfile;
 }
