@@ -1,5 +1,6 @@
 import type { Detector } from '../detectors/detector';
 import type { DetectorAction } from '../types';
+import { anchorAutomaton, automatonAccepts, type AnchorAutomaton, type AnchorSpec } from './anchor-automaton';
 import { wordTrie } from './word-trie';
 
 /** A detector with the action policy gives it; guards protect spans (redaction markers, placeholders) instead of reporting them. */
@@ -9,26 +10,23 @@ export interface ActiveDetector {
   readonly guard: boolean;
 }
 
-/** Literal anchors found by one alternation regex; the longest anchor at a position names every shorter one too. */
+/**
+ * Every ASCII anchor of a detector set in one Aho–Corasick automaton (anchor-automaton.ts): one
+ * pass over the text whatever the number of anchors. `entries[i]` are the detectors to run where
+ * anchor i starts, without those a shorter anchor at the same position already runs.
+ */
+export interface AnchorPass {
+  readonly kind: 'anchors';
+  readonly automaton: AnchorAutomaton;
+  readonly entries: ReadonlyArray<readonly ActiveDetector[]>;
+}
+
+/** A few anchors, or anchors the automaton cannot take (a custom word list in another script), share one alternation regex. */
 export interface LiteralPass {
   readonly kind: 'literal';
   readonly regex: RegExp;
   readonly ignoreCase: boolean;
   readonly byMatch: ReadonlyMap<string, readonly ActiveDetector[]>;
-}
-
-/**
- * Lower-case-led anchors with a separator (`ghp_`, `xoxb-`, `sk_live_`, `dop_v1_`) are found from
- * their first separator: one cheap scan for `_ - . ~`, then a lookup on the two characters before
- * it. A regex alternation over a hundred such prefixes tries most positions of ordinary text and
- * is several times slower.
- */
-export interface SeparatorPass {
-  readonly kind: 'separator';
-  /** Matches a separator with the two characters before it, as some anchor has them. */
-  readonly regex: RegExp;
-  /** Key: two characters before the separator and the separator → anchors (with the separator's offset in them). */
-  readonly byKey: ReadonlyMap<number, ReadonlyArray<{ anchor: string; offset: number; entries: readonly ActiveDetector[] }>>;
 }
 
 export interface TriggerPass {
@@ -37,7 +35,7 @@ export interface TriggerPass {
   readonly entries: readonly ActiveDetector[];
 }
 
-export type Pass = LiteralPass | SeparatorPass | TriggerPass;
+export type Pass = AnchorPass | LiteralPass | TriggerPass;
 
 /** Detectors compiled for fast scanning. */
 export interface CompiledDetectors {
@@ -53,20 +51,14 @@ export interface CompiledDetectors {
   readonly maxLead: number;
 }
 
+/**
+ * Up to this many anchors (the guards' `[REDACTED:`) a regex finds them faster than the automaton:
+ * it skips ahead to a literal's rare first character instead of reading every character.
+ */
+const FEW_ANCHORS = 4;
+
 /** Longest text a trigger regex may read past its hit (its lookahead). */
 const TRIGGER_MAX = 16;
-const SEPARATORS = '_-.~';
-
-/** Where an anchor's first separator is, if the separator pass can find it (lower-case or digit first, two characters before). */
-function separatorOffset(anchor: string): number {
-  if (!/^[a-z0-9]/.test(anchor)) return -1;
-  for (let i = 0; i < anchor.length; i++) {
-    if (SEPARATORS.includes(anchor[i]!)) return i >= 2 && /[A-Za-z0-9]{2}/.test(anchor.slice(i - 2, i)) ? i : -1;
-  }
-  return -1;
-}
-
-export const separatorKey = (c1: number, c2: number, sep: number): number => (c1 * 65536 + c2) * 128 + sep;
 
 export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDetectors {
   const detectors = compilePasses(entries.filter((e) => !e.guard));
@@ -82,9 +74,9 @@ export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDe
 }
 
 function compilePasses(entries: readonly ActiveDetector[]): Omit<CompiledDetectors, 'all' | 'guardPasses'> {
-  const literal = new Map<string, ActiveDetector[]>();
-  const literalCi = new Map<string, ActiveDetector[]>();
-  const separated = new Map<string, ActiveDetector[]>();
+  const anchored = new Map<string, { spec: AnchorSpec; entries: ActiveDetector[] }>();
+  const fewOrOtherScript = new Map<string, ActiveDetector[]>();
+  const fewOrOtherScriptCi = new Map<string, ActiveDetector[]>();
   const passes: Pass[] = [];
   const triggers = new Map<string, { kind: 'trigger'; regex: RegExp; entries: ActiveDetector[] }>();
   let maxAnchor = TRIGGER_MAX;
@@ -108,22 +100,49 @@ function compilePasses(entries: readonly ActiveDetector[]): Omit<CompiledDetecto
     }
     for (const anchor of d.anchors ?? []) {
       maxAnchor = Math.max(maxAnchor, anchor.length);
-      if (d.ignoreCase) add(literalCi, anchor.toLowerCase(), entry);
-      else if (separatorOffset(anchor) >= 0) add(separated, anchor, entry);
-      else add(literal, anchor, entry);
+      const ignoreCase = d.ignoreCase === true;
+      if (!automatonAccepts(anchor)) {
+        if (ignoreCase) add(fewOrOtherScriptCi, anchor.toLowerCase(), entry);
+        else add(fewOrOtherScript, anchor, entry);
+        continue;
+      }
+      const text = ignoreCase ? anchor.toLowerCase() : anchor;
+      const key = `${ignoreCase ? 'i' : 's'}${text}`;
+      const slot = anchored.get(key) ?? { spec: { text, ignoreCase }, entries: [] };
+      if (!slot.entries.includes(entry)) slot.entries.push(entry);
+      anchored.set(key, slot);
     }
   }
-  // Anchors that start with an upper-case letter share one alternation (upper case is rare enough
-  // that it stays fast); the few others (`eyJ`, `://`, `@`, `-----BEGIN `) share a second one.
-  // Splitting by first character keeps each regex from trying every alternative at every letter.
-  const upper = new Map([...literal].filter(([anchor]) => /^[A-Z]/.test(anchor)));
-  const other = new Map([...literal].filter(([anchor]) => !upper.has(anchor)));
-  if (upper.size) passes.push(literalPass(upper, false));
-  if (other.size) passes.push(literalPass(other, false));
-  if (literalCi.size) passes.push(literalPass(literalCi, true));
-  if (separated.size) passes.push(separatorPass(separated));
+  if (anchored.size > FEW_ANCHORS) passes.push(anchorPass([...anchored.values()]));
+  else {
+    for (const { spec, entries: list } of anchored.values()) for (const e of list) add(spec.ignoreCase ? fewOrOtherScriptCi : fewOrOtherScript, spec.text, e);
+  }
+  if (fewOrOtherScript.size) passes.push(literalPass(fewOrOtherScript, false));
+  if (fewOrOtherScriptCi.size) passes.push(literalPass(fewOrOtherScriptCi, true));
   passes.push(...triggers.values());
   return { passes, maxAnchor, maxBefore, maxLead };
+}
+
+/**
+ * Where anchor P is a prefix of anchor A and every match of A is a match of P (P ignores case, or
+ * neither does), a detector of both already runs at P's hit: A's list leaves it out, so each
+ * detector runs once per position, as with a regex alternation that takes the longest anchor.
+ */
+function anchorPass(slots: ReadonlyArray<{ spec: AnchorSpec; entries: readonly ActiveDetector[] }>): AnchorPass {
+  const entries = slots.map(({ spec, entries: own }) =>
+    own.filter(
+      (entry) =>
+        !slots.some(
+          (p) =>
+            p.spec !== spec &&
+            p.spec.text.length < spec.text.length &&
+            (p.spec.ignoreCase || !spec.ignoreCase) &&
+            (p.spec.ignoreCase ? spec.text.toLowerCase() : spec.text).startsWith(p.spec.text) &&
+            p.entries.includes(entry),
+        ),
+    ),
+  );
+  return { kind: 'anchors', automaton: anchorAutomaton(slots.map((s) => s.spec)), entries };
 }
 
 function literalPass(table: Map<string, ActiveDetector[]>, ignoreCase: boolean): LiteralPass {
@@ -137,31 +156,4 @@ function literalPass(table: Map<string, ActiveDetector[]>, ignoreCase: boolean):
     byMatch.set(anchor, merged);
   }
   return { kind: 'literal', regex: new RegExp(wordTrie(anchors), ignoreCase ? 'gi' : 'g'), ignoreCase, byMatch };
-}
-
-function separatorPass(table: Map<string, ActiveDetector[]>): SeparatorPass {
-  const byKey = new Map<number, Array<{ anchor: string; offset: number; entries: readonly ActiveDetector[] }>>();
-  for (const [anchor, entries] of table) {
-    const offset = separatorOffset(anchor);
-    const key = separatorKey(anchor.charCodeAt(offset - 2), anchor.charCodeAt(offset - 1), anchor.charCodeAt(offset));
-    const list = byKey.get(key) ?? [];
-    list.push({ anchor, offset, entries });
-    byKey.set(key, list);
-  }
-  // Only the characters some anchor has before and at its separator: most separators in ordinary
-  // text (after a space, a dot after a word) are then skipped by the regex, not by a lookup.
-  const before2 = new Set<string>();
-  const before1 = new Set<string>();
-  const seps = new Set<string>();
-  for (const [anchor] of table) {
-    const offset = separatorOffset(anchor);
-    before2.add(anchor[offset - 2]!);
-    before1.add(anchor[offset - 1]!);
-    seps.add(anchor[offset]!);
-  }
-  return { kind: 'separator', regex: new RegExp(`${charClass(before2)}${charClass(before1)}${charClass(seps)}`, 'g'), byKey };
-}
-
-function charClass(chars: Set<string>): string {
-  return `[${[...chars].map((c) => c.replace(/[\]\\^-]/, '\\$&')).join('')}]`;
 }

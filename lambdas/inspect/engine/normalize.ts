@@ -1,10 +1,10 @@
-import unhomoglyph from 'unhomoglyph';
+import { CONFUSABLES_TO_ASCII } from './confusables';
 
 /**
  * A normalised view of a text for detectors and risk rules, with the map back to the original:
  * percent-escapes decoded, zero-width and other format characters (Unicode Cf) removed, NFKC
- * applied (full-width and compatibility forms) and confusables folded (Unicode's confusables table,
- * through the `unhomoglyph` package). View character i came from original [start[i], end[i]).
+ * applied (full-width and compatibility forms) and characters confusable with ASCII folded to it
+ * (Unicode's confusables table, see confusables.ts). View character i came from original [start[i], end[i]).
  */
 export interface TextView {
   text: string;
@@ -23,7 +23,7 @@ const folded = new Map<string, string>();
 function foldChar(ch: string): string {
   let out = folded.get(ch);
   if (out === undefined) {
-    out = FORMAT_CHAR.test(ch) ? '' : [...ch.normalize('NFKC')].map((c) => (c.charCodeAt(0) < 128 ? c : unhomoglyph(c))).join('');
+    out = FORMAT_CHAR.test(ch) ? '' : [...ch.normalize('NFKC')].map((c) => (c.charCodeAt(0) < 128 ? c : (CONFUSABLES_TO_ASCII.get(c) ?? c))).join('');
     if (folded.size < 20_000) folded.set(ch, out);
   }
   return out;

@@ -1,4 +1,4 @@
-import { separatorKey, type ActiveDetector, type CompiledDetectors, type Pass } from './compile';
+import { type ActiveDetector, type CompiledDetectors, type Pass } from './compile';
 
 export interface Candidate {
   readonly start: number;
@@ -45,18 +45,45 @@ export function scan(set: CompiledDetectors, text: string, from: number, minStar
   };
   runPasses(set.guardPasses, text, from, settledBelow, visit);
   const guards = out.guards;
+  const guardEnds = new Set(guards.map((g) => g.end));
   const outsideGuards = guards.length === 0 ? visit : (entry: ActiveDetector, at: number) => {
     for (const g of guards) if (g.start <= at && at < g.end) return;
+    if (guardEnds.has(at) && needsBoundary(entry, text, at)) return;
     visit(entry, at);
   };
   runPasses(set.passes, text, from, settledBelow, outsideGuards);
   return out;
 }
 
+/**
+ * Whether the detector finds a value at `at` only because of the word boundary before it. Right
+ * after a marker (`…]password Tr0ub4dor&3`) that boundary may be one masking made: in the original
+ * text a finding ended there in a letter or digit (`…6789password Tr0ub4dor&3`), and the detector
+ * found nothing. Rescanning masked text must not find more than the first pass did, so such a hit
+ * counts only if the detector also finds its value after a word character.
+ */
+function needsBoundary(entry: ActiveDetector, text: string, at: number): boolean {
+  const d = entry.detector;
+  if (at === 0) return false;
+  const start = Math.max(0, at - d.reach.before);
+  const glued = `${text.slice(start, at - 1)}x${text.slice(at, at + d.reach.after + 1)}`;
+  try {
+    return d.detect(glued, at - start) === null;
+  } catch {
+    return false;
+  }
+}
+
 type Visit = (entry: ActiveDetector, at: number) => void;
 
 function runPasses(passes: readonly Pass[], text: string, from: number, settledBelow: number, visit: Visit): void {
   for (const pass of passes) {
+    if (pass.kind === 'anchors') {
+      pass.automaton.scan(text, from, (anchor, at) => {
+        if (at < settledBelow) for (const entry of pass.entries[anchor]!) visit(entry, at);
+      });
+      continue;
+    }
     const re = pass.regex;
     re.lastIndex = from;
     if (pass.kind === 'literal') {
@@ -66,19 +93,6 @@ function runPasses(passes: readonly Pass[], text: string, from: number, settledB
         re.lastIndex = at + 1;
         const list = pass.byMatch.get(pass.ignoreCase ? m[0].toLowerCase() : m[0]);
         if (list) for (const entry of list) visit(entry, at);
-      }
-    } else if (pass.kind === 'separator') {
-      // test() rather than exec(): hits are frequent and need no match object; each ends at its separator.
-      while (re.test(text)) {
-        const sep = re.lastIndex - 1;
-        if (sep - 2 >= settledBelow) break;
-        const list = pass.byKey.get(separatorKey(text.charCodeAt(sep - 2), text.charCodeAt(sep - 1), text.charCodeAt(sep)));
-        if (!list) continue;
-        for (const { anchor, offset, entries } of list) {
-          const at = sep - offset;
-          if (at < from || at >= settledBelow || !text.startsWith(anchor, at)) continue;
-          for (const entry of entries) visit(entry, at);
-        }
       }
     } else {
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {

@@ -2,7 +2,7 @@ import type { SlotKind } from '../types';
 import type { GroupPolicy } from '../policy';
 import type { Finding } from '../types';
 import { textView } from '../engine/normalize';
-import { wordTrie } from '../engine/word-trie';
+import { anchorAutomaton } from '../engine/anchor-automaton';
 import type { CommandArgument } from '../commands/effect';
 
 export interface RiskText {
@@ -45,19 +45,16 @@ export const RISK_WORDS = [
 ] as const;
 export type RiskWord = (typeof RISK_WORDS)[number];
 
-const WORDS = new RegExp(wordTrie(RISK_WORDS), 'g');
+const WORDS = anchorAutomaton(RISK_WORDS.map((text) => ({ text, ignoreCase: true })));
 const found = new WeakMap<RiskText, Set<string>>();
 
 function wordsIn(t: RiskText): Set<string> {
   let set = found.get(t);
   if (!set) {
-    set = new Set();
-    WORDS.lastIndex = 0;
-    for (let m = WORDS.exec(t.lower); m !== null; m = WORDS.exec(t.lower)) {
-      set.add(m[0]);
-      WORDS.lastIndex = m.index + 1;
-    }
-    found.set(t, set);
+    const words = new Set<string>();
+    WORDS.scan(t.lower, 0, (word) => words.add(RISK_WORDS[word]!));
+    found.set(t, words);
+    set = words;
   }
   return set;
 }
