@@ -21,6 +21,16 @@ describe('detection gaps closed', () => {
     expect(masked).toContain(`[REDACTED:${type}]`);
   });
 
+  it.each([
+    ['an & inside a bare password', (v: string) => `DB_PASSWORD=${v.slice(0, 6)}&${v.slice(6)};next`, 'DB_PASSWORD=[REDACTED:generic_secret];next'],
+    ['an & that starts the next query parameter', (v: string) => `https://x.example/cb?token=${v}&user=bob`, 'https://x.example/cb?token=[REDACTED:generic_secret]&user=bob'],
+    ['a shell &&', (v: string) => `TOKEN=${v} && echo ok`, 'TOKEN=[REDACTED:generic_secret] && echo ok'],
+  ])('masks the whole value and nothing after it: %s', (_name, make, expected) => {
+    const value = `${chars(8)}9${chars(9)}`;
+
+    expect(ins.maskText(make(value)).masked).toBe(expected);
+  });
+
   it('blocks a PEM block with a lower-case header, as the policy says for private keys', () => {
     const pem = [p('-----begin rsa ', 'private key-----'), chars(64), chars(64), p('-----end rsa ', 'private key-----')].join('\n');
 

@@ -87,6 +87,17 @@ const QUOTE = /["'`]/;
 const CONTINUES = /^["'`\]]?[ \t=:,>\-.?|]/;
 const VALUE_END = /[\s"'`,;)}\]<>&|]/;
 const ELEMENT_END = /</;
+/** After `&`: what makes it a separator (`&&`, `&next=`, `&amp;`, a space, the end) rather than part of a password. */
+const SEPARATES = /[&\s]|[A-Za-z0-9_.\-\[\]]{1,64}=|amp;|$/y;
+/** How far past an `&` SEPARATES reads. */
+const AMPERSAND_LOOKAHEAD = 66;
+
+/** `&` ends a bare value only as a separator: `Tr0ub4dor&3xq` is one password, `a=1&b=2` two parameters. */
+function insideValue(text: string, at: number): boolean {
+  if (text[at] !== '&') return false;
+  SEPARATES.lastIndex = at + 1;
+  return !SEPARATES.test(text);
+}
 
 /** Where a value starts after a name, and how it is delimited. */
 interface ValueStart {
@@ -157,7 +168,7 @@ function extent(text: string, v: ValueStart): { start: number; end: number; comp
   const stop = v.mode === 'element' ? ELEMENT_END : VALUE_END;
   const limit = Math.min(text.length, v.pos + MAX_VALUE);
   let end = v.pos;
-  while (end < limit && !stop.test(text[end]!)) end++;
+  while (end < limit && (!stop.test(text[end]!) || (stop === VALUE_END && insideValue(text, end)))) end++;
   return { start: v.pos, end, complete: end - v.pos < MAX_VALUE };
 }
 
@@ -217,6 +228,8 @@ export const secretAssignment: Detector = {
       return !e.complete && e.end >= text.length && !/\s\S+\s/.test(text.slice(e.start, e.end));
     }
     // A bare value is open while its run reaches the end; an element value until its closing tag is in.
-    return v.mode === 'element' ? e.end + 2 > text.length : e.end >= text.length;
+    // (or ends at an `&` whose separator test could still change as text arrives).
+    if (v.mode === 'element') return e.end + 2 > text.length;
+    return e.end >= text.length || (text[e.end] === '&' && text.length - e.end <= AMPERSAND_LOOKAHEAD);
   },
 };
