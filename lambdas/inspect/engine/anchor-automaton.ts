@@ -16,9 +16,9 @@ export interface AnchorSpec {
 export interface AnchorAutomaton {
   /**
    * Calls `onHit(anchor, at)` for each occurrence of an anchor (its index in the list given to
-   * `anchorAutomaton`) starting at or after `from`, in the order the occurrences end.
+   * `anchorAutomaton`) starting in [from, to), in the order the occurrences end.
    */
-  scan(text: string, from: number, onHit: (anchor: number, at: number) => void): void;
+  scan(text: string, from: number, to: number, onHit: (anchor: number, at: number) => void): void;
 }
 
 const isAscii = (s: string): boolean => ![...s].some((c) => c.charCodeAt(0) > 127);
@@ -89,12 +89,13 @@ export function anchorAutomaton(anchors: readonly AnchorSpec[]): AnchorAutomaton
   const delta = Int32Array.from(edges, (next) => (ends[next]!.length ? ~(next * width) : next * width));
   const outputs = ends.map((list) => Int32Array.from(list));
   const lengths = anchors.map((a) => a.text.length);
+  const longest = Math.max(...lengths);
   const exact = anchors.map((a) => (a.ignoreCase || a.text.toLowerCase() === a.text.toUpperCase() ? undefined : a.text));
 
   return {
-    scan(text, from, onHit) {
+    scan(text, from, to, onHit) {
       let row = 0;
-      const n = text.length;
+      const n = Math.min(text.length, to + longest - 1);
       for (let i = from; i < n; i++) {
         const c = text.charCodeAt(i);
         row = delta[row + (c < 128 ? classOf[c]! : 0)]!;
@@ -104,6 +105,7 @@ export function anchorAutomaton(anchors: readonly AnchorSpec[]): AnchorAutomaton
         for (let o = 0; o < out.length; o++) {
           const anchor = out[o]!;
           const at = i - lengths[anchor]! + 1;
+          if (at >= to) continue;
           const mustEqual = exact[anchor];
           if (mustEqual !== undefined && !text.startsWith(mustEqual, at)) continue;
           onHit(anchor, at);

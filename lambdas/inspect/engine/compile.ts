@@ -47,6 +47,8 @@ export interface CompiledDetectors {
   readonly maxAnchor: number;
   /** Largest `reach.before` of any detector. */
   readonly maxBefore: number;
+  /** Largest `reach.after` of any detector: how far before a changed character a hit can still read it. */
+  readonly maxAfter: number;
   /** Largest distance from a hit to the start of its span: how far back a stream rescan starts. */
   readonly maxLead: number;
 }
@@ -69,6 +71,7 @@ export function compileDetectors(entries: readonly ActiveDetector[]): CompiledDe
     passes: detectors.passes,
     maxAnchor: Math.max(detectors.maxAnchor, guards.maxAnchor),
     maxBefore: Math.max(detectors.maxBefore, guards.maxBefore),
+    maxAfter: Math.max(detectors.maxAfter, guards.maxAfter),
     maxLead: Math.max(detectors.maxLead, guards.maxLead),
   };
 }
@@ -81,6 +84,7 @@ function compilePasses(entries: readonly ActiveDetector[]): Omit<CompiledDetecto
   const triggers = new Map<string, { kind: 'trigger'; regex: RegExp; entries: ActiveDetector[] }>();
   let maxAnchor = TRIGGER_MAX;
   let maxBefore = 0;
+  let maxAfter = 0;
   let maxLead = 0;
   const add = (table: Map<string, ActiveDetector[]>, key: string, entry: ActiveDetector) => {
     const list = table.get(key) ?? [];
@@ -90,6 +94,7 @@ function compilePasses(entries: readonly ActiveDetector[]): Omit<CompiledDetecto
   for (const entry of entries) {
     const d = entry.detector;
     maxBefore = Math.max(maxBefore, d.reach.before);
+    maxAfter = Math.max(maxAfter, d.reach.after);
     maxLead = Math.max(maxLead, d.reach.lead ?? (d.isOpen ? 32 : d.reach.after));
     if (d.trigger) {
       const flags = d.trigger.flags.includes('g') ? d.trigger.flags : `${d.trigger.flags}g`;
@@ -120,7 +125,7 @@ function compilePasses(entries: readonly ActiveDetector[]): Omit<CompiledDetecto
   if (fewOrOtherScript.size) passes.push(literalPass(fewOrOtherScript, false));
   if (fewOrOtherScriptCi.size) passes.push(literalPass(fewOrOtherScriptCi, true));
   passes.push(...triggers.values());
-  return { passes, maxAnchor, maxBefore, maxLead };
+  return { passes, maxAnchor, maxBefore, maxAfter, maxLead };
 }
 
 /**

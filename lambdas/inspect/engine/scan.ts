@@ -18,13 +18,15 @@ export interface ScanOutcome {
 }
 
 /**
- * Runs every detector at every hit position at or after `from`. With `final` false the text is a
+ * Runs every detector at every hit position in [from, to). With `final` false the text is a
  * stream buffer that may grow: hits whose result more text could change are left pending.
  */
-export function scan(set: CompiledDetectors, text: string, from: number, minStart: number, final: boolean): ScanOutcome {
+export function scan(set: CompiledDetectors, text: string, from: number, minStart: number, final: boolean, to = text.length): ScanOutcome {
   const out: ScanOutcome = { candidates: [], guards: [], pendingFrom: Infinity, failures: [] };
   const settledBelow = final ? Infinity : text.length - set.maxAnchor;
   if (!final) out.pendingFrom = Math.max(0, settledBelow - set.maxBefore);
+  // Hits at or past `to` are not this scan's (a window of the normalised view); past settledBelow they are not known yet.
+  const below = Math.min(settledBelow, to);
   const visit = (entry: ActiveDetector, at: number): void => {
     const d = entry.detector;
     if (!final && (d.isOpen ? d.isOpen(text, at) : at + d.reach.after > text.length)) {
@@ -43,7 +45,7 @@ export function scan(set: CompiledDetectors, text: string, from: number, minStar
       (entry.guard ? out.guards : out.candidates).push({ start: span.start, end: span.end, entry });
     }
   };
-  runPasses(set.guardPasses, text, from, settledBelow, visit);
+  runPasses(set.guardPasses, text, from, below, visit);
   const guards = out.guards;
   const guardEnds = new Set(guards.map((g) => g.end));
   const outsideGuards = guards.length === 0 ? visit : (entry: ActiveDetector, at: number) => {
@@ -51,7 +53,7 @@ export function scan(set: CompiledDetectors, text: string, from: number, minStar
     if (guardEnds.has(at) && needsBoundary(entry, text, at)) return;
     visit(entry, at);
   };
-  runPasses(set.passes, text, from, settledBelow, outsideGuards);
+  runPasses(set.passes, text, from, below, outsideGuards);
   return out;
 }
 
@@ -76,11 +78,11 @@ function needsBoundary(entry: ActiveDetector, text: string, at: number): boolean
 
 type Visit = (entry: ActiveDetector, at: number) => void;
 
-function runPasses(passes: readonly Pass[], text: string, from: number, settledBelow: number, visit: Visit): void {
+function runPasses(passes: readonly Pass[], text: string, from: number, limit: number, visit: Visit): void {
   for (const pass of passes) {
     if (pass.kind === 'anchors') {
-      pass.automaton.scan(text, from, (anchor, at) => {
-        if (at < settledBelow) for (const entry of pass.entries[anchor]!) visit(entry, at);
+      pass.automaton.scan(text, from, Math.min(limit, text.length), (anchor, at) => {
+        for (const entry of pass.entries[anchor]!) visit(entry, at);
       });
       continue;
     }
@@ -89,7 +91,7 @@ function runPasses(passes: readonly Pass[], text: string, from: number, settledB
     if (pass.kind === 'literal') {
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
         const at = m.index;
-        if (at >= settledBelow) break;
+        if (at >= limit) break;
         re.lastIndex = at + 1;
         const list = pass.byMatch.get(pass.ignoreCase ? m[0].toLowerCase() : m[0]);
         if (list) for (const entry of list) visit(entry, at);
@@ -97,7 +99,7 @@ function runPasses(passes: readonly Pass[], text: string, from: number, settledB
     } else {
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
         const at = m.index;
-        if (at >= settledBelow) break;
+        if (at >= limit) break;
         re.lastIndex = at + 1;
         for (const entry of pass.entries) visit(entry, at);
       }

@@ -2,19 +2,8 @@ import type { CompiledDetectors } from './compile';
 import { textView, type TextView } from './normalize';
 import { scan, type Candidate, type ScanOutcome } from './scan';
 
-/** The first view position whose character comes from at or after original offset `at`. */
-function viewIndex(view: TextView, at: number): number {
-  let lo = 0;
-  let hi = view.start.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (view.start[mid]! < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-const originalAt = (view: TextView, i: number, length: number): number => (i <= 0 ? 0 : i < view.start.length ? view.start[i]! : length);
+/** Where view position i starts in the original; a span at the view's start takes the characters the view dropped before it. */
+const originalAt = (view: TextView, i: number): number => (i <= 0 ? 0 : view.startOf(i));
 
 /**
  * `scan` over a text and over its normalised view (normalize.ts): a key hidden by a zero-width
@@ -32,18 +21,37 @@ export function scanNormalised(
 ): ScanOutcome {
   const direct = scan(set, text, from, minStart, final);
   if (!view) return direct;
-  const seen = scan(set, view.text, viewIndex(view, from), viewIndex(view, minStart), final);
   const candidates: Candidate[] = [...direct.candidates];
-  for (const c of seen.candidates) {
-    const start = originalAt(view, c.start, text.length);
-    const end = view.end[c.end - 1]!;
-    if (direct.candidates.some((d) => d.start < end && start < d.end)) continue;
-    candidates.push({ start, end, entry: c.entry });
+  const failures = [...direct.failures];
+  let pendingFrom = direct.pendingFrom;
+  const viewFrom = view.indexAt(from);
+  const viewMinStart = view.indexAt(minStart);
+  // Only hits that can read a changed character can find what the text itself did not: scan the
+  // view in windows around the changes (a detector reads `reach.before` back and `reach.after` on).
+  for (const [start, end] of viewWindows(view, set.maxAfter + set.maxAnchor, set.maxBefore + set.maxAnchor)) {
+    if (end <= viewFrom) continue;
+    const seen = scan(set, view.text, Math.max(viewFrom, start), viewMinStart, final, end);
+    for (const c of seen.candidates) {
+      const spanStart = originalAt(view, c.start);
+      const spanEnd = view.endOf(c.end - 1);
+      if (direct.candidates.some((d) => d.start < spanEnd && spanStart < d.end)) continue;
+      candidates.push({ start: spanStart, end: spanEnd, entry: c.entry });
+    }
+    failures.push(...seen.failures);
+    if (seen.pendingFrom !== Infinity) pendingFrom = Math.min(pendingFrom, originalAt(view, seen.pendingFrom));
   }
-  return {
-    candidates,
-    guards: direct.guards,
-    pendingFrom: Math.min(direct.pendingFrom, seen.pendingFrom === Infinity ? Infinity : originalAt(view, seen.pendingFrom, text.length)),
-    failures: [...direct.failures, ...seen.failures],
-  };
+  return { candidates, guards: direct.guards, pendingFrom, failures };
+}
+
+/** View ranges around the changes, `before` positions ahead of each and `after` past it, merged. */
+function viewWindows(view: TextView, before: number, after: number): Array<[number, number]> {
+  const windows: Array<[number, number]> = [];
+  for (const [start, end] of view.changes) {
+    const from = Math.max(0, start - before);
+    const to = Math.min(view.text.length, end + after + 1);
+    const last = windows[windows.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else windows.push([from, to]);
+  }
+  return windows;
 }

@@ -52,7 +52,7 @@ function wordsIn(t: RiskText): Set<string> {
   let set = found.get(t);
   if (!set) {
     const words = new Set<string>();
-    WORDS.scan(t.lower, 0, (word) => words.add(RISK_WORDS[word]!));
+    WORDS.scan(t.lower, 0, t.lower.length, (word) => words.add(RISK_WORDS[word]!));
     found.set(t, words);
     set = words;
   }

@@ -16,7 +16,7 @@ function naive(anchors: readonly AnchorSpec[], text: string, from: number): stri
 
 function found(anchors: readonly AnchorSpec[], text: string, from = 0): string[] {
   const hits: string[] = [];
-  anchorAutomaton(anchors).scan(text, from, (anchor, at) => hits.push(`${anchor}@${at}`));
+  anchorAutomaton(anchors).scan(text, from, text.length, (anchor, at) => hits.push(`${anchor}@${at}`));
   return hits.sort();
 }
 
