@@ -88,7 +88,7 @@ const CONTINUES = /^["'`\]]?[ \t=:,>\-.?|]/;
 const VALUE_END = /[\s"'`,;)}\]<>&|]/;
 const ELEMENT_END = /</;
 /** After `&`: what makes it a separator (`&&`, `&next=`, `&amp;`, a space, the end) rather than part of a password. */
-const SEPARATES = /[&\s]|[A-Za-z0-9_.\-\[\]]{1,64}=|amp;|$/y;
+const SEPARATES = /[&\s]|[A-Za-z0-9_.[\]-]{1,64}=|amp;|$/y;
 /** How far past an `&` SEPARATES reads. */
 const AMPERSAND_LOOKAHEAD = 66;
 
