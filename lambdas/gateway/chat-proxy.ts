@@ -1,6 +1,7 @@
 import type { ChatInspection, ChatStreamMasker, Finding, Inspector } from '../inspect/types';
 import { BINARY_ATTACHMENT } from '../inspect/inspector';
 import { assertCanInvoke } from '../auth/access';
+import type { Principal } from '../auth/principal';
 import { groupRefusal, logSecurityEvent, sourceIpOf } from '../auth/security-event';
 import { modelAllowed } from '../inspect/policy';
 import { AirlockError, clientDisconnected, inspectionFailed, invalidRequest, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
@@ -76,6 +77,9 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       throw promptBlocked(reasons);
     }
     if (decision === 'review') {
+      if (api.holdable === false) {
+        throw new AirlockError('approval_required', `This request needs human approval; approvals hold chat requests only (POST /v1/chat/completions, POST /v1/messages), so ${route} was not forwarded.`);
+      }
       if (!deps.approvals) {
         throw new AirlockError('approval_required', 'This prompt needs human approval, and no approval workflow is configured.');
       }
@@ -83,6 +87,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       return;
     }
 
+    if (api.limited !== false) await deps.limits?.admit(principal);
     const knownSecrets = (await deps.heldCredentials?.()) ?? [];
     const forwardAt = deps.clock.monotonic();
     meta.overheadMs = forwardAt - req.receivedAt;
@@ -100,6 +105,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       const forCaller = mapStrings(masked.body, inspection.restore);
       meta.overheadMs = overheadSoFar() - upstreamMs;
       await sendJson(sink, 200, forCaller, airlockHeaders(meta));
+      await spendTokens(deps, api, principal, api.usageOf(upstream.body));
       await recorder.finish(
         {
           status: 'completed',
@@ -114,7 +120,8 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       return;
     }
 
-    const result = await relayStream(api, deps, inspector.chatStreamMasker(api.format, { knownSecrets }), inspection, upstream.events, sink, recorder, meta, forwardAt, req.receivedAt);
+    const result = await relayStream(api, deps, inspector.jsonStreamMasker(api.streamFormat ?? api.format, { knownSecrets }), inspection, upstream.events, sink, recorder, meta, forwardAt, req.receivedAt);
+    await spendTokens(deps, api, principal, result.usage);
     const status = result.error ? statusForError(result.error) : 'completed';
     await recorder.finish(
       {
@@ -162,6 +169,12 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     );
     deps.logger.info('session refused', { sessionId: recorder.id, route, decision: meta.decision, code: err.code, httpStatus: err.status });
   }
+}
+
+/** The answer's tokens against the caller's day budgets (a route that spends none, token counting, is skipped). */
+async function spendTokens(deps: GatewayDeps, api: ChatApi, principal: Principal, usage: TokenUsage | undefined): Promise<void> {
+  if (!deps.limits || api.limited === false || !usage) return;
+  await deps.limits.spend(principal, usage.totalTokens ?? (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0));
 }
 
 /** Inspection must not fail open: an engine error refuses the request. */
