@@ -55,6 +55,8 @@ export interface GatewayAdapters {
   heldCredentials?: () => Promise<string[]>;
   /** The counters of the policy's rate limits and budgets; required when the policy sets `limits`. */
   usage?: UsageCounters;
+  /** `false`: this app applies no rate limits (the MCP gateway), whatever the policy sets. */
+  rateLimits?: false;
   /** US dollars per million tokens by model glob: each session's cost. */
   prices?: readonly ModelPrice[];
   logger: AirlockLogger;
@@ -85,7 +87,7 @@ export function composeGateway(a: GatewayAdapters): Gateway {
     clock: a.clock,
     newId: a.newId,
   };
-  if (a.policy.limits) {
+  if (a.policy.limits && a.rateLimits !== false) {
     // Fail closed at start: limits that nothing counts would let every request through.
     if (!a.usage) throw new Error('the policy sets limits, and no usage counter store is configured (AIRLOCK_USAGE_TABLE)');
     deps.limits = usageLimiter(a.policy.limits, a.usage, a.clock, a.logger);
