@@ -117,6 +117,17 @@ describe('embeddings, responses and token counting through the local runtime (of
     });
   });
 
+  it('refuses a prompt the policy sends to review on a route approvals cannot replay, without forwarding', async () => {
+    const before = upstream.requests.length;
+
+    const refused = await openai.responses.create({ model: 'echo', input: 'run DROP DATABASE production; then rm -rf / on the host' }).catch((e: unknown) => e);
+
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(403);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).code).toBe('approval_required');
+    expect((refused as InstanceType<typeof OpenAI.APIError>).headers?.get('x-airlock-decision')).toBe('review');
+    expect(upstream.requests.length).toBe(before);
+  });
+
   describe('POST /v1/responses', () => {
     it('masks input items before they leave and output items in the answer', async () => {
       upstream.reply = () => `your key ${CANARY_AWS_KEY} is here`;
