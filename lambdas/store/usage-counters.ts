@@ -1,8 +1,7 @@
-import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { toDocumentClient } from './dynamo-client';
 import { toStoreError } from './store-error';
-import { ensureTable } from './table-definition';
 
 /**
  * Counters of fixed windows (a caller's requests this minute, a group's tokens today), keyed by
@@ -20,19 +19,6 @@ export interface UsageCounters {
 
 /** The usage table: one item per counter, removed by TTL once its window is long past. */
 export const USAGE_TABLE = { partitionKey: 'id', ttlAttribute: 'expiresAt', valueAttribute: 'used' } as const;
-
-export function usageTableDefinition(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: USAGE_TABLE.partitionKey, AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: USAGE_TABLE.partitionKey, KeyType: 'HASH' }],
-  };
-}
-
-export async function createUsageTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await ensureTable(client, usageTableDefinition(tableName), USAGE_TABLE.ttlAttribute);
-}
 
 const NAMES = { '#id': USAGE_TABLE.partitionKey, '#used': USAGE_TABLE.valueAttribute, '#ttl': USAGE_TABLE.ttlAttribute };
 

@@ -3,7 +3,8 @@ import { DynamoApprovalStore, DynamoTaskTokenStore } from '../../lambdas/store/a
 import { createApprovalTable } from '../../lambdas/store/approval-table';
 import { toDocumentClient } from '../../lambdas/store/dynamo-client';
 import type { ApprovalRequest } from '../../lambdas/store/approval-types';
-import { createUsageTable, DynamoUsageCounters } from '../../lambdas/store/usage-counters';
+import { DynamoUsageCounters } from '../../lambdas/store/usage-counters';
+import { createUsageTable } from '../../lambdas/store/usage-table';
 import { localDynamoClient, startEmbeddedStores, type EmbeddedStores } from '../embedded-stores';
 import type { RuntimeStores } from './local-stores';
 

@@ -4,7 +4,8 @@ import { usageLimiter, type UsageLimiter } from '../../../lambdas/gateway/usage/
 import type { LimitsPolicy } from '../../../lambdas/inspect/limits-policy';
 import { AirlockError } from '../../../lambdas/shared/errors';
 import type { AirlockLogger } from '../../../lambdas/shared/logger';
-import { createUsageTable, DynamoUsageCounters, type UsageCounters } from '../../../lambdas/store/usage-counters';
+import { DynamoUsageCounters, type UsageCounters } from '../../../lambdas/store/usage-counters';
+import { createUsageTable } from '../../../lambdas/store/usage-table';
 import { localDynamoClient } from '../../../local/embedded-stores';
 import { openLocalDatabase } from '../../../local/store/sqlite-database';
 import { SqliteUsageCounters } from '../../../local/store/sqlite-usage-counters';
