@@ -76,10 +76,12 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
         : inspection.risk.reasons.map((r) => r.message);
       throw promptBlocked(reasons);
     }
+    if (decision === 'review' && api.holdable === false) {
+      throw new AirlockError('approval_required', `This request needs human approval; approvals hold chat requests only (POST /v1/chat/completions, POST /v1/messages), so ${route} was not forwarded.`);
+    }
+    // A held request counts like a forwarded one: the limit is on requests made, whatever their decision.
+    if (api.limited !== false) await deps.limits?.admit(principal);
     if (decision === 'review') {
-      if (api.holdable === false) {
-        throw new AirlockError('approval_required', `This request needs human approval; approvals hold chat requests only (POST /v1/chat/completions, POST /v1/messages), so ${route} was not forwarded.`);
-      }
       if (!deps.approvals) {
         throw new AirlockError('approval_required', 'This prompt needs human approval, and no approval workflow is configured.');
       }
@@ -87,7 +89,6 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       return;
     }
 
-    if (api.limited !== false) await deps.limits?.admit(principal);
     const knownSecrets = (await deps.heldCredentials?.()) ?? [];
     const forwardAt = deps.clock.monotonic();
     meta.overheadMs = forwardAt - req.receivedAt;

@@ -180,7 +180,7 @@ function inspectJsonValue(
       // One normalised view per text, shared by the detectors and the risk rules.
       const view = textView(text);
       texts.push(riskText(kind, text, false, view?.text ?? text));
-      if (kind === 'user' && leaf.path[0] === 'messages') {
+      if (kind === 'user' && (leaf.path[0] === 'messages' || leaf.path[0] === 'input')) {
         const turn = userTurns.get(leaf.path[1]) ?? [];
         turn.push(text);
         userTurns.set(leaf.path[1], turn);

@@ -1,4 +1,4 @@
-import { parsePolicy } from '../../../lambdas/inspect';
+import { chatKindOf } from '../../../lambdas/inspect/json/chat-kinds';
 import { fake, inspector } from './fixtures';
 
 const at = { item_id: 'msg_1', output_index: 0, content_index: 0 };
@@ -60,20 +60,24 @@ describe('Responses API stream masker', () => {
   });
 });
 
-describe('policy limits', () => {
-  const base = 'version: 1\naccess: { groups: [llm-users] }\n';
+describe('Responses API input items', () => {
+  it('weighs each input item by its role or as the tool call or tool output it is', () => {
+    const body = {
+      model: 'gpt-4o',
+      instructions: 'be brief',
+      input: [
+        { role: 'developer', content: 'rules' },
+        { role: 'user', content: [{ type: 'input_text', text: 'question' }] },
+        { type: 'function_call', call_id: 'c1', name: 'lookup', arguments: '{"q":"x"}' },
+        { type: 'function_call_output', call_id: 'c1', output: 'result' },
+        { role: 'assistant', content: [{ type: 'output_text', text: 'answer' }] },
+      ],
+    };
+    const kindOf = chatKindOf(body, 'openai');
 
-  it('reads requests per minute and tokens per day per principal and per group', () => {
-    const policy = parsePolicy(`${base}limits:\n  principal: { requests_per_minute: 60 }\n  groups:\n    ci: { tokens_per_day: 100000, requests_per_minute: 600 }\n`);
-
-    expect(policy.limits).toEqual({ principal: { requests_per_minute: 60 }, groups: { ci: { tokens_per_day: 100000, requests_per_minute: 600 } } });
-  });
-
-  it.each([
-    ['limits:\n  principal: { requests_per_minute: 0 }\n', 'limits.principal.requests_per_minute: too small'],
-    ['limits:\n  groups:\n    ci: {}\n', 'limits.groups.ci: expected requests_per_minute, tokens_per_day or both'],
-    ['limits:\n  groups:\n    ci: { tokens_per_hour: 5 }\n', "limits.groups.ci: unknown key 'tokens_per_hour'"],
-  ])('refuses %j naming the path and the reason', (yaml, message) => {
-    expect(() => parsePolicy(base + yaml)).toThrow(message);
+    expect([kindOf(['instructions']), kindOf(['input', 0, 'content']), kindOf(['input', 1, 'content', 0, 'text'])]).toEqual(['system', 'system', 'user']);
+    expect([kindOf(['input', 2, 'arguments']), kindOf(['input', 3, 'output']), kindOf(['input', 4, 'content', 0, 'text'])]).toEqual(['tool_call', 'tool_result', 'assistant']);
+    expect(chatKindOf({ input: 'plain text' }, 'openai')(['input'])).toBe('user');
+    expect(chatKindOf({ input: ['one', 'two'] }, 'openai')(['input', 1])).toBe('user');
   });
 });
