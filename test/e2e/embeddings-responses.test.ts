@@ -267,6 +267,28 @@ describe('embeddings, responses and token counting through the local runtime (of
       }
     });
 
+    it('admits exactly the limit on the embedded SQLite store too', async () => {
+      const embedded = await startGatewayProcess({ AIRLOCK_UPSTREAM_URL: upstream.url, AIRLOCK_POLICY: join(dir, 'policy.yaml'), AIRLOCK_LOCAL_STORES: 'embedded' });
+      try {
+        const intoMinute = Date.now() % 60_000;
+        if (intoMinute > 50_000) await new Promise((r) => setTimeout(r, 60_500 - intoMinute));
+        const client = new OpenAI({ baseURL: embedded.apiBaseUrl, apiKey: await embedded.token('bob', ['llm-users', 'burst']), maxRetries: 0 });
+
+        const statuses = await Promise.all(
+          Array.from({ length: 9 }, (_, i) =>
+            client.responses.create({ model: 'echo', input: `request ${i}` }).then(
+              () => 200,
+              (e: unknown) => (e as InstanceType<typeof OpenAI.APIError>).status,
+            ),
+          ),
+        );
+
+        expect(statuses.sort()).toEqual([200, 200, 200, 200, 429, 429, 429, 429, 429]);
+      } finally {
+        await embedded.stop();
+      }
+    }, 60_000);
+
     it('refuses once the day budget is spent by the tokens the upstream reported', async () => {
       const client = new OpenAI({ baseURL: gateway.apiBaseUrl, apiKey: await gateway.token('dora', ['llm-users', 'frugal']), maxRetries: 0 });
 
