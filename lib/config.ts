@@ -28,6 +28,8 @@ import { parsePolicy } from '../lambdas/inspect/policy-yaml';
  *   upstreamUrl              OpenAI-compatible upstream base URL (default https://api.openai.com/v1); its key
  *                            lives in the Secrets Manager secret the stack creates
  *   anthropicUrl             optional Anthropic Messages upstream (e.g. https://api.anthropic.com/v1); adds a second secret
+ *   prices                   price table for session costs: [{ model: glob, input_per_million, output_per_million }]
+ *                            in US dollars, first match wins (the shape of AIRLOCK_PRICES); summed by /v1/airlock/usage
  *   oidcIssuers              trusted OIDC issuers besides Cognito: [{ issuer, audience, groupsClaim?, jwksUri?,
  *                            groups?, groupMappings? }], the shape of AIRLOCK_OIDC_ISSUERS
  *   cognitoGroupMappings     groups for Cognito tokens without `cognito:groups` (client credentials), the shape of
@@ -122,6 +124,9 @@ export const deployConfigSchema = z
       .default({}),
     upstreamUrl: z.url({ protocol: /^https?$/ }).default('https://api.openai.com/v1'),
     anthropicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    prices: z
+      .array(z.object({ model: z.string().min(1), input_per_million: z.number().nonnegative(), output_per_million: z.number().nonnegative() }).strict())
+      .default([]),
     oidcIssuers: z.array(oidcIssuer).default([]),
     cognitoGroupMappings: z.array(groupMapping).default([{ when: { scope: 'airlock/invoke' }, groups: ['llm-users'] }]),
     hostedUiDomainPrefix: z

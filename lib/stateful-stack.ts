@@ -10,6 +10,7 @@ import { ApprovalStorage } from './constructs/approval-storage';
 import { DataKey } from './constructs/data-key';
 import { SessionStorage } from './constructs/session-storage';
 import { UpstreamSecrets } from './constructs/upstream-secrets';
+import { UsageStorage } from './constructs/usage-storage';
 import { defaultDomainPrefix, UserDirectory } from './constructs/user-directory';
 
 /** What the stateless stack receives from the stateful one. */
@@ -17,6 +18,8 @@ export interface StatefulResources {
   key: Key;
   sessionTable: Table;
   approvalTable: Table;
+  /** Counters of the policy's rate limits and budgets. */
+  usageTable: Table;
   transcriptBucket: Bucket;
   upstreamSecret: Secret;
   anthropicSecret?: Secret;
@@ -52,6 +55,7 @@ export class StatefulStack extends Stack {
       objectLock: config.objectLock,
     });
     const approvals = new ApprovalStorage(this, 'Approvals', { key: dataKey.key, removalPolicy });
+    const usage = new UsageStorage(this, 'Usage', { key: dataKey.key, removalPolicy });
     const secrets = new UpstreamSecrets(this, 'UpstreamSecrets', {
       key: dataKey.key,
       removalPolicy,
@@ -69,6 +73,7 @@ export class StatefulStack extends Stack {
       key: dataKey.key,
       sessionTable: storage.table,
       approvalTable: approvals.table,
+      usageTable: usage.table,
       transcriptBucket: storage.transcripts,
       upstreamSecret: secrets.openai,
       ...(secrets.anthropic ? { anthropicSecret: secrets.anthropic } : {}),
@@ -86,5 +91,6 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TranscriptBucketName', { value: storage.transcripts.bucketName });
     new CfnOutput(this, 'SessionTableName', { value: storage.table.tableName });
     new CfnOutput(this, 'ApprovalTableName', { value: approvals.table.tableName });
+    new CfnOutput(this, 'UsageTableName', { value: usage.table.tableName });
   }
 }

@@ -78,6 +78,7 @@ export class StatelessStack extends Stack {
       environment: {
         AIRLOCK_UPSTREAM_URL: config.upstreamUrl,
         ...(config.anthropicUrl ? { AIRLOCK_ANTHROPIC_URL: config.anthropicUrl } : {}),
+        ...(config.prices.length ? { AIRLOCK_PRICES: JSON.stringify(config.prices) } : {}),
         AIRLOCK_MAX_BODY_BYTES: String(config.maxBodyBytes),
         AIRLOCK_SESSION_TTL_DAYS: String(config.sessionTtlDays),
         AIRLOCK_PUBLIC_BASE_URL: publicBaseUrl,

@@ -37,6 +37,12 @@ interface ChatBody {
   stream_options?: { include_usage?: boolean } | null;
 }
 
+/** What the echo reads of an embeddings, responses or count_tokens request. */
+interface EchoRequestBody extends ChatBody {
+  input?: unknown;
+  encoding_format?: string;
+}
+
 export interface EchoUpstream {
   url: string;
   /** Bodies (raw text) of every request received, in order. */
@@ -92,6 +98,25 @@ export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Prom
     const path = (req.url ?? '').split('?')[0]!.replace(/^\/v1/, '');
     if (req.method === 'GET' && path === '/models') {
       return json(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'echo' })) });
+    }
+    if (req.method === 'POST' && (path === '/embeddings' || path === '/responses' || path === '/messages/count_tokens')) {
+      const anthropic = path === '/messages/count_tokens';
+      let parsed: EchoRequestBody;
+      try {
+        parsed = JSON.parse(body) as EchoRequestBody;
+      } catch {
+        return json(res, 400, { error: { message: 'invalid JSON', type: 'invalid_request_error', code: null } });
+      }
+      if (!parsed.model || !models.includes(parsed.model)) {
+        return anthropic
+          ? json(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'model not found' } })
+          : json(res, 404, { error: { message: 'model not found', type: 'invalid_request_error', code: 'model_not_found' } });
+      }
+      if (state.script) return scripted(res, state.script, parsed.stream === true, path === '/responses');
+      if (path === '/embeddings') return json(res, 200, embeddingList(parsed));
+      if (anthropic) return json(res, 200, { input_tokens: Math.ceil(JSON.stringify(parsed.messages ?? []).length / 4) });
+      const text = state.reply({ ...parsed, messages: responseInputAsMessages(parsed.input) });
+      return parsed.stream ? streamResponse(res, parsed, text, state) : json(res, 200, responseObject(parsed, text, 'completed'));
     }
     if (req.method === 'POST' && path === '/messages') {
       let parsed: ChatBody & { max_tokens?: number };
@@ -213,14 +238,77 @@ async function streamAnthropic(res: ServerResponse, body: ChatBody, text: string
   res.end();
 }
 
-function scripted(res: ServerResponse, script: EchoScript, stream: boolean, anthropic: boolean) {
+/** One vector per input, derived from the input's length; base64 (little-endian float32) when asked, as the OpenAI SDK does by default. */
+function embeddingList(body: EchoRequestBody) {
+  const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  const data = inputs.map((input, index) => {
+    const size = JSON.stringify(input ?? '').length;
+    const vector = [size / 100, 0.5, -0.25, 1];
+    const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+    return { object: 'embedding', index, embedding };
+  });
+  const tokens = Math.ceil(JSON.stringify(body.input ?? '').length / 4);
+  return { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } };
+}
+
+/** Responses API input (text or input items) as chat messages, for the echo's reply. */
+function responseInputAsMessages(input: unknown): ChatBody['messages'] {
+  if (typeof input === 'string') return [{ role: 'user', content: input }];
+  if (!Array.isArray(input)) return [];
+  return input.map((item: { role?: string; content?: unknown }) => ({
+    role: item?.role ?? 'user',
+    content: Array.isArray(item?.content) ? item.content.map((p: { text?: unknown }) => ({ text: String(p?.text ?? '') })) : item?.content,
+  }));
+}
+
+function responseObject(body: EchoRequestBody, text: string, status: 'in_progress' | 'completed') {
+  const inputTokens = Math.ceil(JSON.stringify(body.input ?? '').length / 4);
+  const outputTokens = Math.ceil(text.length / 4);
+  const done = status === 'completed';
+  return {
+    id: 'resp_echo',
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status,
+    model: body.model,
+    output: done ? [{ id: 'msg_echo', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] }] : [],
+    usage: done ? { input_tokens: inputTokens, output_tokens: outputTokens, total_tokens: inputTokens + outputTokens } : null,
+  };
+}
+
+/** The Responses API's typed stream: created, item and part added, text deltas, the done events, completed. */
+async function streamResponse(res: ServerResponse, body: EchoRequestBody, text: string, state: EchoUpstream) {
+  const options = state.chunking;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  let sequence = 0;
+  const send = (event: { type: string } & Record<string, unknown>) => res.write(`event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequence++ })}\n\n`);
+  const at = { item_id: 'msg_echo', output_index: 0, content_index: 0 };
+  send({ type: 'response.created', response: responseObject(body, '', 'in_progress') });
+  send({ type: 'response.output_item.added', output_index: 0, item: { id: 'msg_echo', type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+  send({ type: 'response.content_part.added', ...at, part: { type: 'output_text', text: '', annotations: [] } });
+  const pieces = options.chunkChars ? (text.match(new RegExp(`[\\s\\S]{1,${options.chunkChars}}`, 'g')) ?? []) : text.split(/(?<=\s)/);
+  for (const piece of pieces) {
+    if (options.chunkDelayMs) await new Promise((r) => setTimeout(r, options.chunkDelayMs));
+    if (res.destroyed) return;
+    send({ type: 'response.output_text.delta', ...at, delta: piece, logprobs: [] });
+  }
+  send({ type: 'response.output_text.done', ...at, text, logprobs: [] });
+  send({ type: 'response.content_part.done', ...at, part: { type: 'output_text', text, annotations: [] } });
+  const done = responseObject(body, text, 'completed');
+  send({ type: 'response.output_item.done', output_index: 0, item: done.output[0] });
+  send({ type: 'response.completed', response: done });
+  res.end();
+}
+
+/** `typedEvents`: each event gets an `event:` line with its type and there is no `[DONE]` (Anthropic, the Responses API). */
+function scripted(res: ServerResponse, script: EchoScript, stream: boolean, typedEvents: boolean) {
   if (!stream || !script.events) return json(res, 200, script.json ?? {});
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   for (const event of script.events) {
-    const type = anthropic && event && typeof event === 'object' && 'type' in event ? `event: ${String(event.type)}\n` : '';
+    const type = typedEvents && event && typeof event === 'object' && 'type' in event ? `event: ${String(event.type)}\n` : '';
     res.write(`${type}data: ${JSON.stringify(event)}\n\n`);
   }
-  res.end(anthropic ? undefined : 'data: [DONE]\n\n');
+  res.end(typedEvents ? undefined : 'data: [DONE]\n\n');
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {

@@ -132,7 +132,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       publicBaseUrl: () => config.AIRLOCK_PUBLIC_BASE_URL ?? baseUrl,
     });
     closers.push(approvals.close);
-    const gateway = composeGateway({ ...records, approvals: approvals.gate, maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH, newId: ulid });
+    const gateway = composeGateway({
+      ...records,
+      approvals: approvals.gate,
+      maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
+      usage: stores.usage,
+      ...(config.AIRLOCK_PRICES ? { prices: config.AIRLOCK_PRICES } : {}),
+      newId: ulid,
+    });
     const mcp = composeMcpGateway({
       ...records,
       maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,

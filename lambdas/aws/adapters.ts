@@ -15,6 +15,7 @@ import { DynamoApprovalStore, DynamoTaskTokenStore } from '../store/approval-sto
 import { DynamoSessionStore } from '../store/dynamo-session-store';
 import { EventBridgeApprovalEvents, EventBridgeSessionEvents } from '../store/eventbridge-session-events';
 import { S3TranscriptStore } from '../store/s3-transcript-store';
+import { DynamoUsageCounters } from '../store/usage-counters';
 import { DynamoSessionQueries } from '../store/session-queries';
 import { SfnApprovalWorkflow } from './approval-services';
 import { loadBundledPolicy } from './bundled-policy';
@@ -93,6 +94,8 @@ export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
     queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),
     ...(config.AIRLOCK_EVENT_BUS_NAME ? { events: new EventBridgeSessionEvents({ eventBusName: config.AIRLOCK_EVENT_BUS_NAME }) } : {}),
     ...(approvals ? { approvals } : {}),
+    ...(config.AIRLOCK_USAGE_TABLE ? { usage: new DynamoUsageCounters({ tableName: config.AIRLOCK_USAGE_TABLE }) } : {}),
+    ...(config.AIRLOCK_PRICES ? { prices: config.AIRLOCK_PRICES } : {}),
     logger,
     clock: systemClock,
     newId: ulid,

@@ -1,4 +1,4 @@
-import type { ChatFormat } from '../inspect/types';
+import type { ChatFormat, StreamFormat } from '../inspect/types';
 import type { ChatProvider } from '../providers/types';
 import type { AirlockError } from '../shared/errors';
 import type { TokenUsage } from '../store/types';
@@ -29,6 +29,15 @@ export interface ChatApi {
   isEmpty(event: unknown): boolean;
   /** Token usage from a complete answer or from one stream event. */
   usageOf(body: unknown): TokenUsage | undefined;
+  /** The stream events' format, when it is not the chat format's own (the Responses API's typed events). */
+  streamFormat?: StreamFormat;
+  /**
+   * `false`: the approval workflow cannot replay this route's requests (it replays chat requests), so
+   * a `review` decision refuses the request instead of holding it.
+   */
+  holdable?: false;
+  /** `false`: the route spends no tokens and does not count against rate limits and budgets (token counting). */
+  limited?: false;
 }
 
 export const numberOr = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);

@@ -1,6 +1,7 @@
 import type { ChatInspection, ChatStreamMasker, Finding, Inspector } from '../inspect/types';
 import { BINARY_ATTACHMENT } from '../inspect/inspector';
 import { assertCanInvoke } from '../auth/access';
+import type { Principal } from '../auth/principal';
 import { groupRefusal, logSecurityEvent, sourceIpOf } from '../auth/security-event';
 import { modelAllowed } from '../inspect/policy';
 import { AirlockError, clientDisconnected, inspectionFailed, invalidRequest, modelNotAllowed, promptBlocked, toAirlockError, upstreamError } from '../shared/errors';
@@ -75,6 +76,11 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
         : inspection.risk.reasons.map((r) => r.message);
       throw promptBlocked(reasons);
     }
+    if (decision === 'review' && api.holdable === false) {
+      throw new AirlockError('approval_required', `This request needs human approval; approvals hold chat requests only (POST /v1/chat/completions, POST /v1/messages), so ${route} was not forwarded.`);
+    }
+    // A held request counts like a forwarded one: the limit is on requests made, whatever their decision.
+    if (api.limited !== false) await deps.limits?.admit(principal);
     if (decision === 'review') {
       if (!deps.approvals) {
         throw new AirlockError('approval_required', 'This prompt needs human approval, and no approval workflow is configured.');
@@ -100,6 +106,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       const forCaller = mapStrings(masked.body, inspection.restore);
       meta.overheadMs = overheadSoFar() - upstreamMs;
       await sendJson(sink, 200, forCaller, airlockHeaders(meta));
+      await spendTokens(deps, api, principal, api.usageOf(upstream.body));
       await recorder.finish(
         {
           status: 'completed',
@@ -114,7 +121,8 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       return;
     }
 
-    const result = await relayStream(api, deps, inspector.chatStreamMasker(api.format, { knownSecrets }), inspection, upstream.events, sink, recorder, meta, forwardAt, req.receivedAt);
+    const result = await relayStream(api, deps, inspector.jsonStreamMasker(api.streamFormat ?? api.format, { knownSecrets }), inspection, upstream.events, sink, recorder, meta, forwardAt, req.receivedAt);
+    await spendTokens(deps, api, principal, result.usage);
     const status = result.error ? statusForError(result.error) : 'completed';
     await recorder.finish(
       {
@@ -162,6 +170,12 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     );
     deps.logger.info('session refused', { sessionId: recorder.id, route, decision: meta.decision, code: err.code, httpStatus: err.status });
   }
+}
+
+/** The answer's tokens against the caller's day budgets (a route that spends none, token counting, is skipped). */
+async function spendTokens(deps: GatewayDeps, api: ChatApi, principal: Principal, usage: TokenUsage | undefined): Promise<void> {
+  if (!deps.limits || api.limited === false || !usage) return;
+  await deps.limits.spend(principal, usage.totalTokens ?? (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0));
 }
 
 /** Inspection must not fail open: an engine error refuses the request. */

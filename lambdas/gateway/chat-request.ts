@@ -25,8 +25,13 @@ const chatRequest = z.looseObject({
   tools: z.array(z.looseObject({ type: z.string() })).optional(),
 });
 
-/** What the gateway relies on in any chat request; the rest passes through. */
-export type ChatRequest = z.infer<typeof chatRequest> | z.infer<typeof anthropicRequest>;
+/** What the gateway relies on in any request it inspects (chat, embeddings, responses, token counts); the rest passes through. */
+export type ChatRequest =
+  | z.infer<typeof chatRequest>
+  | z.infer<typeof anthropicRequest>
+  | z.infer<typeof embeddingsRequest>
+  | z.infer<typeof responsesRequest>
+  | z.infer<typeof countTokensRequest>;
 
 const anthropicContent = z.union([z.string(), z.array(contentPart)], { error: 'expected a string or an array of content blocks' });
 
@@ -38,6 +43,28 @@ const anthropicRequest = z.looseObject({
   stream: z.boolean().optional(),
   tools: z.array(z.looseObject({ name: z.string() })).optional(),
 });
+
+const notStreamed = (what: string) => z.literal(false, { error: `${what} cannot be streamed; leave 'stream' out` }).optional();
+
+/** OpenAI Embeddings: a string, a list of strings, or token arrays (numbers: nothing to inspect, they pass as they are). */
+const embeddingsRequest = z.looseObject({
+  model: modelId,
+  input: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number().int()).min(1), z.array(z.array(z.number().int())).min(1)], {
+    error: 'expected a string, an array of strings, an array of tokens, or an array of token arrays',
+  }),
+  stream: notStreamed('embeddings'),
+});
+
+/** OpenAI Responses: `input` as text or a list of input items; everything else passes through, inspected. */
+const responsesRequest = z.looseObject({
+  model: modelId,
+  input: z.union([z.string(), z.array(z.looseObject({}))], { error: 'expected a string or an array of input items' }).optional(),
+  instructions: z.string().nullable().optional(),
+  stream: z.boolean().optional(),
+});
+
+/** Anthropic token counting: a Messages request without `max_tokens`, never streamed. */
+const countTokensRequest = anthropicRequest.omit({ max_tokens: true }).extend({ stream: notStreamed('token counts') });
 
 export function parseJsonBody(body: string, maxDepth = DEFAULT_MAX_JSON_DEPTH): unknown {
   if (body.trim() === '') throw invalidRequest('The request body is empty; expected a JSON object.');
@@ -75,4 +102,23 @@ export function validate<T>(schema: z.ZodType<T>, raw: unknown): T {
 
 function formatPath(path: PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}
+
+const objectBody = (raw: unknown): void => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidRequest('The request body must be a JSON object.');
+};
+
+export function validateEmbeddingsRequest(raw: unknown): ChatRequest {
+  objectBody(raw);
+  return validate(embeddingsRequest, raw);
+}
+
+export function validateResponsesRequest(raw: unknown): ChatRequest {
+  objectBody(raw);
+  return validate(responsesRequest, raw);
+}
+
+export function validateCountTokensRequest(raw: unknown): ChatRequest {
+  objectBody(raw);
+  return validate(countTokensRequest, raw);
 }

@@ -29,7 +29,8 @@ const NO_CHAT_UPSTREAM: ChatProvider = {
 };
 
 export function composeMcpGateway(a: Omit<GatewayAdapters, 'providers'> & { providers?: GatewayAdapters['providers']; mcp: McpDeps }): McpGateway {
-  const { deps } = composeGateway({ ...a, providers: a.providers ?? { openai: NO_CHAT_UPSTREAM } });
+  // Tool calls spend no LLM tokens: the policy's rate limits and budgets cover the LLM routes only.
+  const { deps } = composeGateway({ ...a, providers: a.providers ?? { openai: NO_CHAT_UPSTREAM }, rateLimits: false });
   deps.mcp = a.mcp;
   return {
     deps,

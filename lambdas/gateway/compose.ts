@@ -7,6 +7,7 @@ import type { ChatProvider } from '../providers/types';
 import type { AirlockLogger } from '../shared/logger';
 import type { ApprovalStore, TaskTokenStore } from '../store/approval-types';
 import type { SessionQueries, SessionStore, TranscriptStore } from '../store/types';
+import type { UsageCounters } from '../store/usage-counters';
 import { ApprovalService } from './approvals/approval-gate';
 import type { ApprovalEventPublisher } from './approvals/approval-events';
 import { approvalPages, type PageHandler } from './approvals/approval-pages';
@@ -21,6 +22,8 @@ import type { GatewayRequest, ResponseSink } from './http';
 import { cachedInspectorFactory } from './inspector-cache';
 import type { Clock, GatewayDeps, SessionEventPublisher } from './ports';
 import { createGatewayApp } from './router';
+import type { ModelPrice } from './usage/prices';
+import { usageLimiter } from './usage/usage-limits';
 
 /**
  * The one composition root. The Lambda entry points and the local runtime hand in adapters (stores,
@@ -50,6 +53,12 @@ export interface GatewayAdapters {
   maxJsonDepth?: number;
   /** The upstream credentials the gateway holds, masked by exact match in everything going back to a caller. */
   heldCredentials?: () => Promise<string[]>;
+  /** The counters of the policy's rate limits and budgets; required when the policy sets `limits`. */
+  usage?: UsageCounters;
+  /** `false`: this app applies no rate limits (the MCP gateway), whatever the policy sets. */
+  rateLimits?: false;
+  /** US dollars per million tokens by model glob: each session's cost. */
+  prices?: readonly ModelPrice[];
   logger: AirlockLogger;
   clock: Clock;
   newId(): string;
@@ -73,10 +82,16 @@ export function composeGateway(a: GatewayAdapters): Gateway {
     ...(a.events ? { events: a.events } : {}),
     ...(a.maxJsonDepth !== undefined ? { maxJsonDepth: a.maxJsonDepth } : {}),
     ...(a.heldCredentials ? { heldCredentials: a.heldCredentials } : {}),
+    ...(a.prices?.length ? { prices: a.prices } : {}),
     logger: a.logger,
     clock: a.clock,
     newId: a.newId,
   };
+  if (a.policy.limits && a.rateLimits !== false) {
+    // Fail closed at start: limits that nothing counts would let every request through.
+    if (!a.usage) throw new Error('the policy sets limits, and no usage counter store is configured (AIRLOCK_USAGE_TABLE)');
+    deps.limits = usageLimiter(a.policy.limits, a.usage, a.clock, a.logger);
+  }
   if (a.approvals) {
     deps.approvals = new ApprovalService({
       approvals: a.approvals.store,

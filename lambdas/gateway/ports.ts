@@ -8,6 +8,8 @@ import type { ChatRequest } from './chat-request';
 import type { AirlockResponseMeta, GatewayRequest, ResponseSink } from './http';
 import type { McpDeps } from './mcp/upstreams';
 import type { SessionRecorder } from './session-recorder';
+import type { ModelPrice } from './usage/prices';
+import type { UsageLimiter } from './usage/usage-limits';
 
 /** Everything a gateway use case reaches outside itself. Lambda, the local runtime and tests each build one. */
 export interface GatewayDeps {
@@ -35,6 +37,10 @@ export interface GatewayDeps {
   mcp?: McpDeps;
   /** The upstream credentials the gateway holds: masked by exact match in everything that goes back to a caller. */
   heldCredentials?: () => Promise<string[]>;
+  /** The policy's rate limits and budgets. Unset: the policy sets none. */
+  limits?: UsageLimiter;
+  /** The price table (AIRLOCK_PRICES): each session's cost. Unset: no costs. */
+  prices?: readonly ModelPrice[];
 }
 
 /** Everything the approval flow needs about a prompt the inspection sent to review. */

@@ -6,12 +6,16 @@ import { approvalsInbox } from './audit/approvals-inbox';
 import { getSession } from './audit/get-session';
 import { listSessions } from './audit/list-sessions';
 import { replaySession } from './audit/replay-session';
+import { usageSummary } from './audit/usage-summary';
 import { chatCompletions } from './chat-completions';
+import { countTokens } from './count-tokens';
+import { embeddings } from './embeddings';
 import { health } from './health';
 import { sendError, type GatewayRequest, type ResponseSink } from './http';
 import { anthropicMessages } from './messages';
 import { listModels } from './models';
 import type { GatewayDeps } from './ports';
+import { responses } from './responses';
 import { methodNotAllowed, routeNotFound, routeTable, ROUTES, type RouteSpec, type ServedBy } from './routes';
 
 /** A use case behind a route; `params` holds the `{name}` segments of the route's path. */
@@ -21,12 +25,16 @@ export type RouteHandler = (deps: GatewayDeps, req: GatewayRequest, sink: Respon
 export const PROXY_USE_CASES: Record<string, RouteHandler> = {
   'POST /v1/chat/completions': chatCompletions,
   'POST /v1/messages': anthropicMessages,
+  'POST /v1/messages/count_tokens': countTokens,
+  'POST /v1/embeddings': embeddings,
+  'POST /v1/responses': responses,
   'GET /v1/models': listModels,
   'GET /v1/airlock/sessions': listSessions,
   'GET /v1/airlock/sessions/{id}': getSession,
   'GET /v1/airlock/sessions/{id}/replay': replaySession,
   'GET /v1/airlock/approvals': approvalsInbox,
   'GET /v1/airlock/requests/{id}': requestStatusRoute,
+  'GET /v1/airlock/usage': usageSummary,
   'GET /health': health,
 };
 

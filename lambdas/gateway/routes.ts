@@ -58,12 +58,16 @@ const consolePage = (method: HttpMethod, path: string, servedBy: ServedBy = 'app
 export const ROUTES: readonly RouteSpec[] = [
   caller('POST', '/v1/chat/completions'),
   caller('POST', '/v1/messages'),
+  caller('POST', '/v1/messages/count_tokens'),
+  caller('POST', '/v1/embeddings'),
+  caller('POST', '/v1/responses'),
   caller('GET', '/v1/models'),
   caller('GET', '/v1/airlock/sessions'),
   caller('GET', '/v1/airlock/sessions/{id}'),
   caller('GET', '/v1/airlock/sessions/{id}/replay'),
   caller('GET', '/v1/airlock/approvals'),
   caller('GET', '/v1/airlock/requests/{id}'),
+  caller('GET', '/v1/airlock/usage'),
   // The MCP gateway, a function of its own: the SQL and shell parsers stay out of the chat proxy's bundle.
   { path: '/mcp', method: 'POST', auth: 'bearer', servedBy: 'mcp', stream: true, rawBody: true },
   { path: '/mcp', method: 'GET', auth: 'bearer', servedBy: 'mcp', stream: true, rawBody: true },

@@ -2,12 +2,15 @@ import type { Principal } from '../auth/principal';
 import { recordUnavailable } from '../shared/errors';
 import { errorForLog, type AirlockLogger } from '../shared/logger';
 import type { SessionRecord, SessionStore, SessionUpdate, Transcript, TranscriptEvent, TranscriptStore } from '../store/types';
+import { sessionCost, type ModelPrice } from './usage/prices';
 
 export interface RecorderDeps {
   sessions: SessionStore;
   transcripts: TranscriptStore;
   logger: AirlockLogger;
   events?: { publish(record: SessionRecord): Promise<void> };
+  /** The price table: a session with usage gets its cost. */
+  prices?: readonly ModelPrice[];
 }
 
 /**
@@ -75,6 +78,8 @@ export class SessionRecorder {
    */
   async finish(fields: SessionUpdate, content: Pick<Transcript, 'request' | 'response' | 'error'>): Promise<SessionRecord> {
     const record: SessionRecord = { ...this.base, ...fields, updatedAt: new Date().toISOString() };
+    const cost = sessionCost(this.deps.prices ?? [], record.model, record.usage);
+    if (cost !== undefined) record.costUsd = cost;
     const transcript: Transcript = {
       version: 1,
       sessionId: record.id,

@@ -17,7 +17,6 @@ import { RISK_RULES } from './risk/registry';
 import { riskText, type RiskRule, type RiskText } from './risk/rule';
 import { assessRisk } from './risk/score';
 import type {
-  ChatFormat,
   DetectorAction,
   Finding,
   Inspector,
@@ -28,6 +27,7 @@ import type {
   MaskResult,
   RiskReason,
   SlotKind,
+  StreamFormat,
   StreamMasker,
 } from './types';
 
@@ -69,7 +69,7 @@ export function createInspector(gp: GroupPolicy, options: InspectorOptions = {})
   const maskJson = (value: unknown, opts: MaskJsonOptions = {}) => maskJsonValue(set, value, usableSecrets(opts.knownSecrets));
   const inspectJson = (value: unknown, opts: JsonInspectOptions = {}) =>
     inspectJsonValue(set, gp, rules, reversible, blockAttachments, value, opts.kindOf ?? (() => 'user'), () => false);
-  const jsonStreamMasker = (format: ChatFormat, opts: MaskJsonOptions = {}) => {
+  const jsonStreamMasker = (format: StreamFormat, opts: MaskJsonOptions = {}) => {
     const secrets = usableSecrets(opts.knownSecrets);
     return createJsonStreamMasker(format, {
       channel: (json) => channelMasker(set, json, secrets),
@@ -180,7 +180,7 @@ function inspectJsonValue(
       // One normalised view per text, shared by the detectors and the risk rules.
       const view = textView(text);
       texts.push(riskText(kind, text, false, view?.text ?? text));
-      if (kind === 'user' && leaf.path[0] === 'messages') {
+      if (kind === 'user' && (leaf.path[0] === 'messages' || leaf.path[0] === 'input')) {
         const turn = userTurns.get(leaf.path[1]) ?? [];
         turn.push(text);
         userTurns.set(leaf.path[1], turn);

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { DETECTORS } from './detectors/registry';
 import { RISK_RULES } from './risk/registry';
+import { limitsPolicySchema, type LimitsPolicy } from './limits-policy';
 import { mcpPolicySchema, type McpPolicy } from './mcp-policy';
 import type { DetectorAction } from './types';
 
@@ -124,6 +125,8 @@ const policySchema = z
     groups: z.record(z.string(), partialGroupPolicySchema).default({}),
     /** MCP gateway: per-tool rules and how tool arguments are parsed (mcp-policy.ts). */
     mcp: mcpPolicySchema.optional(),
+    /** Requests per minute and tokens per day per caller and per group (limits-policy.ts). */
+    limits: limitsPolicySchema.optional(),
   })
   .strict();
 
@@ -133,6 +136,7 @@ export interface Policy {
   defaults: GroupPolicy;
   groups: Record<string, PartialGroupPolicy>;
   mcp?: McpPolicy;
+  limits?: LimitsPolicy;
 }
 
 export class PolicyError extends Error {
@@ -164,7 +168,7 @@ export function policyFromObject(raw: unknown, source = 'policy'): Policy {
     assertDetectorNames(merged, override.detectors ?? {}, `groups.${name}`, source);
     assertSignalNames(merged, override.risk?.signals ?? {}, `groups.${name}`, source);
   }
-  return { version: 1, access: p.access, defaults, groups: p.groups, ...(p.mcp ? { mcp: p.mcp } : {}) };
+  return { version: 1, access: p.access, defaults, groups: p.groups, ...(p.mcp ? { mcp: p.mcp } : {}), ...(p.limits ? { limits: p.limits } : {}) };
 }
 
 /**

@@ -7,6 +7,8 @@ export type Category = 'secret' | 'pii' | 'custom';
 export type DetectorAction = 'mask' | 'block' | 'off';
 export type Decision = 'allow' | 'review' | 'block';
 export type ChatFormat = 'openai' | 'anthropic';
+/** Stream event formats the JSON stream masker knows: the chat formats and the OpenAI Responses API's typed events. */
+export type StreamFormat = ChatFormat | 'openai-responses';
 /** Where a text sits in a message; risk rules weigh some places differently (tool definitions, tool calls). */
 export type SlotKind = 'system' | 'user' | 'assistant' | 'tool_result' | 'tool_call' | 'tool_definition' | 'other';
 /** Keys and array indexes from the root of a JSON value to one of its leaves. */
@@ -108,8 +110,8 @@ export interface Inspector {
   inspectJson(value: unknown, options?: JsonInspectOptions): JsonInspection;
   /** Masks any JSON value going back to a caller (answers, MCP tool results, upstream error bodies). */
   maskJson(value: unknown, options?: MaskJsonOptions): { value: unknown; findings: Finding[] };
-  /** Masks a stream of JSON events of a format ('openai' chat chunks, 'anthropic' message events). */
-  jsonStreamMasker(format: ChatFormat, options?: MaskJsonOptions): ChatStreamMasker;
+  /** Masks a stream of JSON events of a format ('openai' chat chunks, 'anthropic' message events, 'openai-responses' events). */
+  jsonStreamMasker(format: StreamFormat, options?: MaskJsonOptions): ChatStreamMasker;
   /** Masks and scores a chat request body: `inspectJson` with the chat body's slot kinds. */
   inspectChat(body: unknown, format: ChatFormat): ChatInspection;
   /** Masks a complete (non-streamed) chat response body: `maskJson`. */

@@ -115,6 +115,15 @@ const mcpUpstream = z
 
 export type McpUpstreamConfig = z.infer<typeof mcpUpstream>;
 
+/** A row of the price table: a model glob (`gpt-4o*`) and US dollars per million input and output tokens; the first match prices a session. */
+const modelPrice = z
+  .object({
+    model: z.string().min(1),
+    input_per_million: z.number().nonnegative(),
+    output_per_million: z.number().nonnegative(),
+  })
+  .strict();
+
 /**
  * Every setting, defined once. A function's schema (below) picks the settings it reads and makes
  * the ones it cannot run without required, so a missing one fails at cold start with its name,
@@ -175,6 +184,10 @@ const SETTINGS = {
   }),
   /** EventBridge bus (name or ARN) that receives each finished session's metadata. Unset: no events. */
   AIRLOCK_EVENT_BUS_NAME: z.string().optional(),
+  /** The usage table: counters of the policy's rate limits and budgets (required when the policy sets `limits`). */
+  AIRLOCK_USAGE_TABLE: z.string().min(1),
+  /** JSON array of prices [{ model, input_per_million, output_per_million }]: each session's cost, summed by /v1/airlock/usage. */
+  AIRLOCK_PRICES: jsonList('AIRLOCK_PRICES', modelPrice),
   /** Local runtime: listening port and data directory. */
   AIRLOCK_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   AIRLOCK_DATA_DIR: z.string().default('.airlock'),
@@ -210,7 +223,7 @@ const APPROVER_PAGES = [...IDENTITY, 'AIRLOCK_APPROVER_SIGN_IN', 'AIRLOCK_APPROV
 export const FUNCTION_CONFIG = {
   proxy: settings(
     ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_PUBLIC_BASE_URL', ...UPSTREAMS],
-    [...ANTHROPIC_UPSTREAM, 'AIRLOCK_EVENT_BUS_NAME', 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_STATE_MACHINE_ARN'],
+    [...ANTHROPIC_UPSTREAM, 'AIRLOCK_EVENT_BUS_NAME', 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_STATE_MACHINE_ARN', 'AIRLOCK_USAGE_TABLE', 'AIRLOCK_PRICES'],
   ),
   authorizer: settings(IDENTITY),
   'approval-notify': settings([...RECORDS, 'AIRLOCK_APPROVAL_TOPIC_ARN', 'AIRLOCK_APPROVAL_LINK_SECRET_ARN', 'AIRLOCK_PUBLIC_BASE_URL']),
@@ -227,7 +240,7 @@ export const FUNCTION_CONFIG = {
   'session-sweep': settings(['AIRLOCK_SESSION_TABLE', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_SWEEP_AFTER_SECONDS']),
   local: settings(
     ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_LOCAL_STORES', 'AIRLOCK_LOCAL_SYNC', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', 'AIRLOCK_MCP_EXAMPLE', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
-    ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_API_KEY', 'AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_API_KEY', 'AIRLOCK_PUBLIC_BASE_URL'],
+    ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_API_KEY', 'AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_API_KEY', 'AIRLOCK_PUBLIC_BASE_URL', 'AIRLOCK_PRICES'],
   ),
 } as const;
 

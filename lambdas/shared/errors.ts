@@ -34,6 +34,8 @@ export const ERROR_CATALOGUE = {
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
   payload_too_large: { status: 413, type: 'invalid_request_error' },
   upstream_rate_limited: { status: 429, type: 'rate_limit_error' },
+  // The policy's requests-per-minute or tokens-per-day limit for the caller or one of its groups; carries Retry-After.
+  rate_limited: { status: 429, type: 'rate_limit_error' },
   // nginx's "client closed request": only ever recorded, the caller is gone.
   client_disconnected: { status: 499, type: 'invalid_request_error' },
   internal_error: { status: 500, type: 'server_error' },
@@ -44,6 +46,8 @@ export const ERROR_CATALOGUE = {
   inspection_failed: { status: 503, type: 'server_error' },
   approval_unavailable: { status: 503, type: 'server_error' },
   audit_unavailable: { status: 503, type: 'server_error' },
+  // The usage counters cannot be read or written: a limited request is refused, not let through.
+  limits_unavailable: { status: 503, type: 'server_error' },
   auth_unavailable: { status: 503, type: 'server_error' },
   upstream_timeout: { status: 504, type: 'upstream_error' },
 } as const satisfies Record<string, { status: number; type: ErrorType; passesUpstreamStatus?: true }>;

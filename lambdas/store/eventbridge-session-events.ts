@@ -36,6 +36,7 @@ export interface SessionEventDetail {
   risk?: { score: number; reasonIds: string[] };
   findingCounts: Record<string, number>;
   usage?: SessionRecord['usage'];
+  costUsd?: number;
   timings?: SessionRecord['timings'];
   transcript?: { key: string; sha256?: string };
   approval?: { approver?: string; decision?: string; decidedAt?: string };
@@ -60,6 +61,7 @@ export function sessionEventDetail(record: SessionRecord): SessionEventDetail {
   if (record.errorCode !== undefined) detail.errorCode = record.errorCode;
   if (record.risk) detail.risk = { score: record.risk.score, reasonIds: record.risk.reasons.map((r) => r.id) };
   if (record.usage) detail.usage = { ...record.usage };
+  if (record.costUsd !== undefined) detail.costUsd = record.costUsd;
   if (record.timings) detail.timings = { ...record.timings };
   if (record.transcriptKey) detail.transcript = { key: record.transcriptKey, ...(record.transcriptSha256 ? { sha256: record.transcriptSha256 } : {}) };
   if (record.approval) {

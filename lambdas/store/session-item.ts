@@ -42,6 +42,7 @@ const recordFields = {
   usage: z
     .object({ promptTokens: count.optional(), completionTokens: count.optional(), totalTokens: count.optional() })
     .optional(),
+  costUsd: z.number().nonnegative().optional(),
   timings: z
     .object({
       overheadMs: z.number().nonnegative().optional(),

@@ -62,6 +62,8 @@ export interface SessionRecord {
   risk?: { score: number; reasons: RiskReason[] };
   findingCounts: Record<string, number>;
   usage?: TokenUsage;
+  /** US dollars, from the usage and the price table (AIRLOCK_PRICES); unset without a price for the model. */
+  costUsd?: number;
   timings?: SessionTimings;
   transcriptKey?: string;
   transcriptSha256?: string;

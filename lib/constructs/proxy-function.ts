@@ -12,7 +12,7 @@ export interface ProxyFunctionProps {
   /** Where every finished session's metadata goes (a SIEM subscribes with rules on this bus). */
   sessionEvents: IEventBus;
   /** What the stack decides (upstream URLs, limits, the public URL); the stateful resources' names are added here. */
-  environment: Omit<FunctionEnvironment<'proxy'>, 'AIRLOCK_SESSION_TABLE' | 'AIRLOCK_TRANSCRIPT_BUCKET' | 'AIRLOCK_UPSTREAM_SECRET_ARN' | 'AIRLOCK_ANTHROPIC_SECRET_ARN' | 'AIRLOCK_EVENT_BUS_NAME'>;
+  environment: Omit<FunctionEnvironment<'proxy'>, 'AIRLOCK_SESSION_TABLE' | 'AIRLOCK_USAGE_TABLE' | 'AIRLOCK_TRANSCRIPT_BUCKET' | 'AIRLOCK_UPSTREAM_SECRET_ARN' | 'AIRLOCK_ANTHROPIC_SECRET_ARN' | 'AIRLOCK_EVENT_BUS_NAME'>;
   functionDefaults: Pick<AirlockFunctionProps, 'policyPath' | 'logRetention' | 'logRemovalPolicy'>;
 }
 
@@ -20,7 +20,8 @@ export interface ProxyFunctionProps {
 const TRANSCRIPT_PREFIX = 'transcripts/';
 
 /**
- * The streaming proxy serving every `/v1/*` route. It may read and write the session table, put
+ * The streaming proxy serving every `/v1/*` route. It may read and write the session table, update
+ * and read the usage counters, put
  * and get transcript objects, read the upstream secrets, use the data key for those, and publish
  * session events to its bus: nothing else.
  */
@@ -29,7 +30,7 @@ export class ProxyFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ProxyFunctionProps) {
     super(scope, id);
-    const { sessionTable, transcriptBucket, upstreamSecret, anthropicSecret, key } = props.stateful;
+    const { sessionTable, usageTable, transcriptBucket, upstreamSecret, anthropicSecret, key } = props.stateful;
     this.function = new AirlockFunction(this, 'Proxy', {
       ...props.functionDefaults,
       handler: 'proxy',
@@ -39,6 +40,7 @@ export class ProxyFunction extends Construct {
       environment: {
         ...props.environment,
         AIRLOCK_SESSION_TABLE: sessionTable.tableName,
+        AIRLOCK_USAGE_TABLE: usageTable.tableName,
         AIRLOCK_TRANSCRIPT_BUCKET: transcriptBucket.bucketName,
         AIRLOCK_UPSTREAM_SECRET_ARN: upstreamSecret.secretArn,
         ...(anthropicSecret ? { AIRLOCK_ANTHROPIC_SECRET_ARN: anthropicSecret.secretArn } : {}),
@@ -48,6 +50,8 @@ export class ProxyFunction extends Construct {
     const role = this.function.role;
 
     sessionTable.grantReadWriteData(role);
+    // The rate limits' counters: a conditional UpdateItem to take a slot or add tokens, a GetItem to read a budget.
+    role.addToPrincipalPolicy(new PolicyStatement({ sid: 'UsageCounters', actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], resources: [usageTable.tableArn] }));
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'TranscriptObjects',

@@ -3,10 +3,13 @@ import { DynamoApprovalStore, DynamoTaskTokenStore } from '../../lambdas/store/a
 import { createApprovalTable } from '../../lambdas/store/approval-table';
 import { toDocumentClient } from '../../lambdas/store/dynamo-client';
 import type { ApprovalRequest } from '../../lambdas/store/approval-types';
+import { DynamoUsageCounters } from '../../lambdas/store/usage-counters';
+import { createUsageTable } from '../../lambdas/store/usage-table';
 import { localDynamoClient, startEmbeddedStores, type EmbeddedStores } from '../embedded-stores';
 import type { RuntimeStores } from './local-stores';
 
 const APPROVAL_TABLE_NAME = 'airlock-approvals';
+const USAGE_TABLE_NAME = 'airlock-usage';
 
 /**
  * `airlock serve --stores aws-compatible`: dynalite and s3rver on loopback behind the very
@@ -17,6 +20,7 @@ export async function startAwsCompatibleStores(options: { dataDir?: string; ttlD
   const dynamo = localDynamoClient(embedded.dynamoEndpoint);
   try {
     await createApprovalTable(dynamo, APPROVAL_TABLE_NAME);
+    await createUsageTable(dynamo, USAGE_TABLE_NAME);
   } catch (err) {
     dynamo.destroy();
     await embedded.close();
@@ -31,6 +35,7 @@ export async function startAwsCompatibleStores(options: { dataDir?: string; ttlD
     transcripts: embedded.transcripts,
     approvals,
     taskTokens: new DynamoTaskTokenStore({ tableName: APPROVAL_TABLE_NAME, client: dynamo }),
+    usage: new DynamoUsageCounters({ tableName: USAGE_TABLE_NAME, client: dynamo }),
     // The approval table has no status index (AWS never needs one); a local scan at start-up is fine.
     async unfinishedApprovals() {
       const ids: string[] = [];

@@ -2,11 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApprovalRequest, ApprovalStore, TaskTokenStore } from '../../lambdas/store/approval-types';
 import type { SessionQueries, SessionStore, TranscriptStore } from '../../lambdas/store/types';
+import type { UsageCounters } from '../../lambdas/store/usage-counters';
 import { FileTranscriptStore, MemoryTranscriptStore } from './file-transcript-store';
 import { SqliteApprovalStore, SqliteTaskTokenStore } from './sqlite-approval-store';
 import { openLocalDatabase, type LocalSyncMode } from './sqlite-database';
 import { SqliteSessionQueries } from './sqlite-session-queries';
 import { SqliteSessionStore } from './sqlite-session-store';
+import { SqliteUsageCounters } from './sqlite-usage-counters';
 
 /** Every store the local runtime records through, whichever engine is behind them. */
 export interface RuntimeStores {
@@ -15,6 +17,8 @@ export interface RuntimeStores {
   transcripts: TranscriptStore;
   approvals: ApprovalStore;
   taskTokens: TaskTokenStore;
+  /** The rate limits' and budgets' counters. */
+  usage: UsageCounters;
   /** Approvals whose workflow has not ended (`pending`, `approved`): a restarted runtime resumes them. */
   unfinishedApprovals(): Promise<ApprovalRequest[]>;
   /** One line for the banner: where the records are. */
@@ -44,6 +48,7 @@ export async function openEmbeddedSqliteStores(options: EmbeddedSqliteStoresOpti
   db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(nowSeconds);
   db.prepare('DELETE FROM approvals WHERE expires_at < ?').run(nowSeconds);
   db.prepare('DELETE FROM task_tokens WHERE expires_at < ?').run(nowSeconds);
+  db.prepare('DELETE FROM usage_counters WHERE expires_at < ?').run(nowSeconds);
   let closed = false;
   return {
     sessions,
@@ -53,6 +58,7 @@ export async function openEmbeddedSqliteStores(options: EmbeddedSqliteStoresOpti
     ...(transcriptFiles ? { transcriptFiles } : {}),
     approvals,
     taskTokens: new SqliteTaskTokenStore({ db }),
+    usage: new SqliteUsageCounters(db),
     unfinishedApprovals: async () => approvals.unfinished(),
     describe: options.dataDir ? `SQLite ${path}, transcripts in ${join(options.dataDir, 'transcripts')}` : 'in memory (SQLite :memory:, nothing on disk)',
     close: async () => {

@@ -83,6 +83,7 @@ describe('least privilege', () => {
         '*',
         'SessionTable.Arn',
         'SessionTable.Arn/index/*',
+        'UsageTable.Arn',
         'TranscriptBucket.Arn/transcripts/*',
         'DataKey.Arn',
         'UpstreamApiKeySecret',
@@ -102,6 +103,8 @@ describe('least privilege', () => {
     expect(on('UpstreamApiKeySecret')).toEqual(['secretsmanager:GetSecretValue']);
     expect(statements.filter((s) => s.resources.some((r) => r.startsWith('SessionEvents'))).flatMap((s) => s.actions)).toEqual(['events:PutEvents']);
     expect(on('SessionTable.Arn').every((a) => a.startsWith('dynamodb:'))).toBe(true);
+    // The usage counters: a conditional update to count, a read to check a budget; no scan, no delete.
+    expect(on('UsageTable.Arn').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(on('DataKey.Arn').every((a) => a.startsWith('kms:'))).toBe(true);
   });
 

@@ -8,6 +8,7 @@ const PINNED_LOGICAL_IDS = {
   DataKey: 'AWS::KMS::Key',
   SessionTable: 'AWS::DynamoDB::Table',
   ApprovalTable: 'AWS::DynamoDB::Table',
+  UsageTable: 'AWS::DynamoDB::Table',
   TranscriptBucket: 'AWS::S3::Bucket',
   AccessLogBucket: 'AWS::S3::Bucket',
   UpstreamApiKeySecret: 'AWS::SecretsManager::Secret',
@@ -21,7 +22,7 @@ const PINNED_LOGICAL_IDS = {
 };
 
 /** Resources holding data or identities: kept when the stack is deleted or the resource replaced. */
-const RETAINED = ['DataKey', 'SessionTable', 'ApprovalTable', 'TranscriptBucket', 'AccessLogBucket', 'UpstreamApiKeySecret', 'UserPool'];
+const RETAINED = ['DataKey', 'SessionTable', 'ApprovalTable', 'UsageTable', 'TranscriptBucket', 'AccessLogBucket', 'UpstreamApiKeySecret', 'UserPool'];
 
 describe('stateful stack', () => {
   let template: Template;

@@ -184,10 +184,12 @@ describe('stateless stack', () => {
           'AIRLOCK_TRANSCRIPT_BUCKET',
           'AIRLOCK_UPSTREAM_SECRET_ARN',
           'AIRLOCK_UPSTREAM_URL',
+          'AIRLOCK_USAGE_TABLE',
           'NODE_OPTIONS',
         ].sort(),
       );
       expect(JSON.stringify(env.AIRLOCK_SESSION_TABLE)).toMatch(/ExportsOutputRefSessionTable/);
+      expect(JSON.stringify(env.AIRLOCK_USAGE_TABLE)).toMatch(/ExportsOutputRefUsageTable/);
       expect(JSON.stringify(env.AIRLOCK_TRANSCRIPT_BUCKET)).toMatch(/ExportsOutputRefTranscriptBucket/);
       expect(JSON.stringify(env.AIRLOCK_UPSTREAM_SECRET_ARN)).toMatch(/ExportsOutputRefUpstreamApiKeySecret/);
 

@@ -34,16 +34,18 @@ export function chatKindOf(body: unknown, _format: ChatFormat): (path: JsonPath)
     if (typeof top !== 'string') return 'user';
     if (SYSTEM_FIELDS.has(top)) return 'system';
     if (TOOL_DEFINITION_FIELDS.has(top)) return 'tool_definition';
-    if (USER_FIELDS.has(top)) return 'user';
-    if (top !== 'messages' || !isObj(body) || !Array.isArray(body.messages)) return 'other';
-    let node: unknown = body.messages[path[1] as number];
+    // Responses API input items are turns like chat messages (a role, or a tool call or its output).
+    const turns = top === 'messages' || (top === 'input' && isObj(body) && Array.isArray(body.input));
+    if (USER_FIELDS.has(top) && !turns) return 'user';
+    if (!turns || !isObj(body) || !Array.isArray(body[top])) return 'other';
+    let node: unknown = (body[top] as unknown[])[path[1] as number];
     const kind = isObj(node) ? roleKind(node.role) : 'user';
     for (let s = 2; s < path.length && node !== undefined; s++) {
       const step = path[s]!;
       if (typeof step === 'string' && TOOL_CALL_KEYS.has(step)) return 'tool_call';
       if (isObj(node)) {
-        if (node.type === 'tool_use' || node.type === 'server_tool_use' || node.type === 'mcp_tool_use') return 'tool_call';
-        if (node.type === 'tool_result' || (typeof node.type === 'string' && node.type.endsWith('_tool_result'))) return 'tool_result';
+        if (node.type === 'tool_use' || node.type === 'server_tool_use' || node.type === 'mcp_tool_use' || node.type === 'function_call' || node.type === 'custom_tool_call') return 'tool_call';
+        if (node.type === 'tool_result' || (typeof node.type === 'string' && (node.type.endsWith('_tool_result') || node.type.endsWith('_call_output')))) return 'tool_result';
         node = node[step as string];
       } else if (Array.isArray(node)) node = node[step as number];
       else break;

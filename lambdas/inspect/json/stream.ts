@@ -1,4 +1,4 @@
-import type { ChatFormat, ChatStreamMasker, Finding, JsonPath } from '../types';
+import type { ChatStreamMasker, Finding, JsonPath, StreamFormat } from '../types';
 import { dottedPath } from './walk';
 import { isEnumValue, JSON_TEXT_FIELDS, STRUCTURAL_FIELDS } from './skip-list';
 
@@ -28,9 +28,12 @@ interface Channel {
   steps: Step[];
   /** Anthropic: the delta type the channel's text goes back out in. */
   deltaType?: string;
+  /** Responses: the channel's last delta event without its delta, the shape held text goes back out in. */
+  shell?: Obj;
 }
 
-export function createJsonStreamMasker(format: ChatFormat, parts: StreamParts): ChatStreamMasker {
+export function createJsonStreamMasker(format: StreamFormat, parts: StreamParts): ChatStreamMasker {
+  if (format === 'openai-responses') return new ResponsesStreamMasker(parts);
   return format === 'openai' ? new OpenAIStreamMasker(parts) : new AnthropicStreamMasker(parts);
 }
 
@@ -262,3 +265,54 @@ const withoutDelta = (event: Obj): Obj => {
   const { delta: _delta, ...rest } = event;
   return rest;
 };
+
+/**
+ * OpenAI Responses API events (`response.output_text.delta`, `response.function_call_arguments.delta`,
+ * `response.reasoning_summary_text.delta`, and delta events nobody has heard of): the string `delta`
+ * of a `*.delta` event is a channel per event kind, output item and part. Its held text goes out in
+ * an extra delta event just before the matching `*.done` event, the item's `response.output_item.done`
+ * or the response's final event. Every other event and field (the `response` and `item` snapshots,
+ * `*.done` texts) is masked whole, so a done text equals the masked deltas joined.
+ */
+class ResponsesStreamMasker extends Channels implements ChatStreamMasker {
+  push(event: unknown): unknown[] {
+    if (!isObj(event) || typeof event.type !== 'string') return [this.snapshot(event, [])];
+    const type = event.type;
+    if (type.endsWith('.delta') && typeof event.delta === 'string') {
+      const key = responsesChannelKey(type.slice(0, -'.delta'.length), event);
+      const { delta, ...rest } = event;
+      const shell = this.snapshot(rest, []) as Obj;
+      const c = this.channel(key, () => ({ path: dottedPath(['output', String(event.output_index ?? 0), type]), steps: [] }), type.includes('arguments'));
+      c.shell = shell;
+      return [{ ...shell, delta: c.masker.push(delta) }];
+    }
+    const flushed: unknown[] = type.endsWith('.done') ? this.flushKeys((key) => key === responsesChannelKey(type.slice(0, -'.done'.length), event)) : [];
+    if (type === 'response.output_item.done') flushed.push(...this.flushKeys((key) => key.split('|')[1] === String(event.output_index ?? '')));
+    if (RESPONSE_FINAL_EVENTS.has(type) || type === 'error') flushed.push(...this.end());
+    return [...flushed, this.snapshot(event, [])];
+  }
+
+  end(): unknown[] {
+    return this.flushKeys(() => true);
+  }
+
+  /** Ends the channels whose key passes, each into one delta event shaped like the channel's last one. */
+  private flushKeys(which: (key: string) => boolean): Obj[] {
+    const out: Obj[] = [];
+    for (const [key, c] of [...this.open.entries()]) {
+      if (!which(key)) continue;
+      const text = this.close(key);
+      if (text) out.push({ ...c.shell, delta: text });
+    }
+    return out;
+  }
+}
+
+/** The events that end a response: every channel still open is flushed before them. */
+const RESPONSE_FINAL_EVENTS = new Set(['response.completed', 'response.failed', 'response.incomplete', 'response.cancelled']);
+
+/** A delta channel: the event kind (without `.delta`/`.done`), its output item and its part within it. */
+function responsesChannelKey(kind: string, event: Obj): string {
+  const part = event.content_index ?? event.summary_index ?? '';
+  return `${kind}|${String(event.output_index ?? '')}|${String(event.item_id ?? '')}|${String(part)}`;
+}
