@@ -5,7 +5,9 @@ import { ecdsaDerToJose } from './ecdsa-signature';
 
 /** The two KMS calls the signer makes; a KMSClient by default. */
 export interface KmsSigningClient {
-  send(command: GetPublicKeyCommand | SignCommand): Promise<{ PublicKey?: Uint8Array; KeySpec?: string; KeyUsage?: string; Signature?: Uint8Array }>;
+  send(
+    command: GetPublicKeyCommand | SignCommand,
+  ): Promise<{ PublicKey?: Uint8Array; KeySpec?: string; CustomerMasterKeySpec?: string; KeyUsage?: string; Signature?: Uint8Array }>;
 }
 
 /**
@@ -20,8 +22,10 @@ export function kmsCallTokenSigner(options: { keyId: string; client?: KmsSigning
 
   const readPublicKey = async (): Promise<{ kid: string; jwk: PublicJwk }> => {
     const out = await client.send(new GetPublicKeyCommand({ KeyId: options.keyId }));
-    if (out.KeySpec !== 'ECC_NIST_P256' || out.KeyUsage !== 'SIGN_VERIFY' || !out.PublicKey) {
-      throw new Error(`KMS key ${options.keyId} must be an ECC_NIST_P256 SIGN_VERIFY key (it is ${out.KeySpec ?? 'unknown'} / ${out.KeyUsage ?? 'unknown'})`);
+    // CustomerMasterKeySpec: the older name of KeySpec, which KMS still returns (and some emulators only).
+    const spec = out.KeySpec ?? out.CustomerMasterKeySpec;
+    if (spec !== 'ECC_NIST_P256' || out.KeyUsage !== 'SIGN_VERIFY' || !out.PublicKey) {
+      throw new Error(`KMS key ${options.keyId} must be an ECC_NIST_P256 SIGN_VERIFY key (it is ${spec ?? 'unknown'} / ${out.KeyUsage ?? 'unknown'})`);
     }
     const jwk = p256PublicJwk(createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' }));
     return { kid: jwkThumbprint(jwk), jwk };
