@@ -2,6 +2,8 @@ import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { ecdsaDerToJose } from '../../../lambdas/aws/ecdsa-signature';
 import { kmsCallTokenSigner, type KmsSigningClient } from '../../../lambdas/aws/kms-call-token-signer';
+import { awsMcpDeps } from '../../../lambdas/aws/mcp-upstreams';
+import { readConfig } from '../../../lambdas/shared/config';
 import { mintCallToken } from '../../../lambdas/gateway/mcp/call-tokens';
 
 describe('DER to JOSE ECDSA signatures (what KMS returns → what JWS needs)', () => {
@@ -67,5 +69,26 @@ describe('KMS call-token signer faults', () => {
     await expect(signer.publicKey()).rejects.toThrow('KMS key alias/wrong must be an ECC_NIST_P256 SIGN_VERIFY key (it is RSA_2048 / SIGN_VERIFY)');
     await expect(signer.publicKey()).rejects.toThrow(/ECC_NIST_P256/);
     expect(reads).toBe(2);
+  });
+});
+
+describe('MCP function wiring of per-call tokens', () => {
+  const env = (extra: Record<string, string> = {}) => ({
+    AIRLOCK_SESSION_TABLE: 't',
+    AIRLOCK_TRANSCRIPT_BUCKET: 'b',
+    AIRLOCK_PUBLIC_BASE_URL: 'https://airlock.example.com/prod',
+    AIRLOCK_MCP_UPSTREAMS: JSON.stringify([{ name: 'db', url: 'https://db-mcp.example.com/mcp', groups: ['llm-users'], credential: { mode: 'per-call-token' } }]),
+    ...extra,
+  });
+
+  it('refuses to start with a per-call-token upstream but no signing key, naming the setting', () => {
+    expect(() => awsMcpDeps(readConfig('mcp', env()))).toThrow('MCP upstream db: per-call tokens need the signing key (AIRLOCK_MCP_CALL_TOKEN_KEY_ARN)');
+  });
+
+  it('wires the KMS signer (JWKS and upstream tokens) once the key is configured', () => {
+    const deps = awsMcpDeps(readConfig('mcp', env({ AIRLOCK_MCP_CALL_TOKEN_KEY_ARN: 'arn:aws:kms:eu-west-1:111122223333:key/k' })));
+
+    expect(deps.callTokenSigner?.alg).toBe('ES256');
+    expect(deps.upstreams.map((u) => u.name)).toEqual(['db']);
   });
 });
