@@ -48,7 +48,9 @@ export class CallTokenKey extends Construct {
       pendingWindow: Duration.days(30),
       removalPolicy: props.removalPolicy,
       policy: new PolicyDocument({
-        statements: [new PolicyStatement({ sid: 'KeyAdministration', principals: [new AccountRootPrincipal()], actions: KEY_ADMINISTRATION, resources: ['*'] })],
+        statements: [
+          new PolicyStatement({ sid: 'KeyAdministration', principals: [new AccountRootPrincipal()], actions: KEY_ADMINISTRATION, resources: ['*'] }),
+        ],
       }),
     });
     pinLogicalId(this.key, 'McpCallTokenKey');

@@ -32,7 +32,9 @@ describe('per-call tokens: Airlock mints one for every forwarded tool call, the 
     signer = await loadOrCreateCallTokenKey(join(gateway.env().AIRLOCK_DATA_DIR!, 'mcp-call-token-key.json'));
     client = new Client({ name: 'e2e-agent', version: '1.0.0' });
     await client.connect(
-      new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${await gateway.token('alice', ['llm-users'])}` } } }),
+      new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${await gateway.token('alice', ['llm-users'])}` } },
+      }),
     );
   }, 60_000);
 

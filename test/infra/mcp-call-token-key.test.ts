@@ -5,7 +5,12 @@ const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:airlock
 const CONFIG = {
   ...TEST_CONFIG,
   mcpUpstreams: [
-    { name: 'db', url: 'https://db-mcp.internal.example.com/mcp', groups: ['llm-users'], credential: { mode: 'per-call-token', audience: 'urn:example:db', lifetimeSeconds: 120 } },
+    {
+      name: 'db',
+      url: 'https://db-mcp.internal.example.com/mcp',
+      groups: ['llm-users'],
+      credential: { mode: 'per-call-token', audience: 'urn:example:db', lifetimeSeconds: 120 },
+    },
     { name: 'ops', url: 'https://ops-mcp.internal.example.com/mcp', groups: ['ops'], credential: { secretArn: SECRET_ARN } },
   ],
 };
@@ -22,7 +27,8 @@ describe('per-call token signing key in AWS', () => {
     resources = template.toJSON().Resources as Resources;
   });
 
-  const mcpFunction = () => Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.AIRLOCK_MCP_UPSTREAMS)!;
+  const mcpFunction = () =>
+    Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.AIRLOCK_MCP_UPSTREAMS)!;
   const mcpRoleId = () => mcpFunction()[1].Properties.Role['Fn::GetAtt'][0] as string;
 
   it('is an ECC_NIST_P256 signing key under a pinned logical ID, retained by default', () => {
@@ -37,7 +43,9 @@ describe('per-call token signing key in AWS', () => {
   it('lets only the MCP function sign: in the key policy (no kms:* for anyone) and in that role’s policy alone', () => {
     const keyPolicy = statementsOf(resources.McpCallTokenKey!.Properties.KeyPolicy);
     const signers = keyPolicy.filter((s) => s.Action.some((a: string) => a === 'kms:Sign' || a === 'kms:*' || a === 'kms:Sign*'));
-    const iamSigners = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.PolicyDocument).includes('kms:Sign'));
+    const iamSigners = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.PolicyDocument).includes('kms:Sign'),
+    );
 
     expect(keyPolicy.flatMap((s) => s.Action)).not.toContain('kms:*');
     expect(signers).toHaveLength(1);
@@ -64,7 +72,9 @@ describe('per-call token signing key in AWS', () => {
   });
 
   it('publishes the JWKS without a token, and names its URL in an output', () => {
-    const resourceIds = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ApiGateway::Resource' && r.Properties.PathPart === 'jwks.json').map(([id]) => id);
+    const resourceIds = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::ApiGateway::Resource' && r.Properties.PathPart === 'jwks.json')
+      .map(([id]) => id);
     const methods = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && resourceIds.includes(r.Properties.ResourceId?.Ref));
 
     expect(methods.map((m) => [m.Properties.HttpMethod, m.Properties.AuthorizationType])).toEqual([['GET', 'NONE']]);
@@ -86,7 +96,11 @@ describe('per-call token signing key in AWS', () => {
   it('refuses a lifetime over five minutes and a per-call-token credential with a secret', () => {
     const upstream = CONFIG.mcpUpstreams[0]!;
 
-    expect(() => synthAirlock({ ...TEST_CONFIG, mcpUpstreams: [{ ...upstream, credential: { mode: 'per-call-token', lifetimeSeconds: 301 } }] })).toThrow(/mcpUpstreams/);
-    expect(() => synthAirlock({ ...TEST_CONFIG, mcpUpstreams: [{ ...upstream, credential: { mode: 'per-call-token', secretArn: SECRET_ARN } }] })).toThrow(/mcpUpstreams/);
+    expect(() => synthAirlock({ ...TEST_CONFIG, mcpUpstreams: [{ ...upstream, credential: { mode: 'per-call-token', lifetimeSeconds: 301 } }] })).toThrow(
+      /mcpUpstreams/,
+    );
+    expect(() => synthAirlock({ ...TEST_CONFIG, mcpUpstreams: [{ ...upstream, credential: { mode: 'per-call-token', secretArn: SECRET_ARN } }] })).toThrow(
+      /mcpUpstreams/,
+    );
   });
 });

@@ -41,7 +41,10 @@ export function callTokenCredential(options: CallTokenCredentialOptions): (messa
 }
 
 /** The per-call-token credential of a registered upstream: `aud` its URL, 60 s, `Authorization: Bearer`, unless it says otherwise. */
-export function callTokenCredentialFor(upstream: Pick<McpUpstreamConfig, 'url' | 'credential'>, minter: CallTokenMinter): (message: OutgoingUpstreamMessage) => Promise<UpstreamCredential> {
+export function callTokenCredentialFor(
+  upstream: Pick<McpUpstreamConfig, 'url' | 'credential'>,
+  minter: CallTokenMinter,
+): (message: OutgoingUpstreamMessage) => Promise<UpstreamCredential> {
   const c = upstream.credential;
   const header = c?.header ?? 'authorization';
   const scheme = c?.scheme ?? (header.toLowerCase() === 'authorization' ? 'Bearer' : undefined);

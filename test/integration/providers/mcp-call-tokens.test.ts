@@ -30,7 +30,9 @@ describe('MCP upstream client with per-call tokens (the example upstream verifyi
     });
     await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', () => r()));
     issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
-    upstream = await startExampleMcpUpstream({ callTokens: { issuer: () => issuer, jwksUrl: () => `${issuer}${JWKS_PATH}`, audience: () => 'urn:airlock:test-db' } });
+    upstream = await startExampleMcpUpstream({
+      callTokens: { issuer: () => issuer, jwksUrl: () => `${issuer}${JWKS_PATH}`, audience: () => 'urn:airlock:test-db' },
+    });
   });
   afterAll(async () => {
     await upstream.close();
@@ -60,7 +62,12 @@ describe('MCP upstream client with per-call tokens (the example upstream verifyi
     expect(result.isError).toBeFalsy();
     expect(tokens.map((t) => t.mcp_method)).toEqual(expect.arrayContaining(['initialize', 'notifications/initialized', 'tools/list', 'tools/call']));
     expect(tokens.filter((t) => t.mcp_method !== 'tools/call').every((t) => t.sub === 'airlock' && t.act === undefined)).toBe(true);
-    expect(tokens.find((t) => t.mcp_method === 'tools/call')).toMatchObject({ sub: 'carol', aud: 'urn:airlock:test-db', tool: 'list_tables', airlock_session: CALL.sessionId });
+    expect(tokens.find((t) => t.mcp_method === 'tools/call')).toMatchObject({
+      sub: 'carol',
+      aud: 'urn:airlock:test-db',
+      tool: 'list_tables',
+      airlock_session: CALL.sessionId,
+    });
     expect(new Set(tokens.map((t) => t.jti)).size).toBe(tokens.length);
     expect(tokens.every((t) => t.exp! - t.iat! === 30)).toBe(true);
   });
@@ -70,7 +77,9 @@ describe('MCP upstream client with per-call tokens (the example upstream verifyi
     const before = upstream.verifiedTokens.length;
 
     await Promise.all(
-      ['dave', 'erin', 'frank'].map((sub, i) => client.callTool('run_sql', { sql: `SELECT ${i} AS n` }, undefined, { ...CALL, caller: { ...CALL.caller, sub } })),
+      ['dave', 'erin', 'frank'].map((sub, i) =>
+        client.callTool('run_sql', { sql: `SELECT ${i} AS n` }, undefined, { ...CALL, caller: { ...CALL.caller, sub } }),
+      ),
     );
     await client.close();
 

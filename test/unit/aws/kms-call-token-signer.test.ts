@@ -45,14 +45,17 @@ describe('KMS call-token signer faults', () => {
     const client: KmsSigningClient = {
       async send(command) {
         sent.push(command.constructor.name);
-        if (command instanceof GetPublicKeyCommand) return { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', PublicKey: publicKey.export({ format: 'der', type: 'spki' }) };
+        if (command instanceof GetPublicKeyCommand)
+          return { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', PublicKey: publicKey.export({ format: 'der', type: 'spki' }) };
         if (command instanceof SignCommand) throw Object.assign(new Error('User is not authorized to perform: kms:Sign'), { name: 'AccessDeniedException' });
         throw new Error('unexpected command');
       },
     };
     const signer = kmsCallTokenSigner({ keyId: 'arn:aws:kms:eu-west-1:111122223333:key/test', client });
 
-    await expect(mintCallToken({ signer, issuer: () => 'https://airlock.example.com' }, { audience: 'db', lifetimeSeconds: 60, method: 'initialize' })).rejects.toThrow(/kms:Sign/);
+    await expect(
+      mintCallToken({ signer, issuer: () => 'https://airlock.example.com' }, { audience: 'db', lifetimeSeconds: 60, method: 'initialize' }),
+    ).rejects.toThrow(/kms:Sign/);
     expect(sent).toEqual(['GetPublicKeyCommand', 'SignCommand']);
   });
 
@@ -77,7 +80,9 @@ describe('MCP function wiring of per-call tokens', () => {
     AIRLOCK_SESSION_TABLE: 't',
     AIRLOCK_TRANSCRIPT_BUCKET: 'b',
     AIRLOCK_PUBLIC_BASE_URL: 'https://airlock.example.com/prod',
-    AIRLOCK_MCP_UPSTREAMS: JSON.stringify([{ name: 'db', url: 'https://db-mcp.example.com/mcp', groups: ['llm-users'], credential: { mode: 'per-call-token' } }]),
+    AIRLOCK_MCP_UPSTREAMS: JSON.stringify([
+      { name: 'db', url: 'https://db-mcp.example.com/mcp', groups: ['llm-users'], credential: { mode: 'per-call-token' } },
+    ]),
     ...extra,
   });
 

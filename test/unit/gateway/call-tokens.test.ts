@@ -14,16 +14,29 @@ const callRequest = (overrides: Partial<CallTokenRequest> = {}): CallTokenReques
   audience: AUDIENCE,
   lifetimeSeconds: 60,
   method: 'tools/call',
-  call: { tool: 'run_sql', arguments: { sql: 'SELECT 1', limit: 5 }, caller: { sub: 'alice', issuer: 'https://idp.example.com' }, sessionId: '01JZ0000000000000000000000' },
+  call: {
+    tool: 'run_sql',
+    arguments: { sql: 'SELECT 1', limit: 5 },
+    caller: { sub: 'alice', issuer: 'https://idp.example.com' },
+    sessionId: '01JZ0000000000000000000000',
+  },
   ...overrides,
 });
 
 describe('per-call token minting', () => {
   let dir: string;
   let signer: CallTokenSigner;
-  const mint = (request: CallTokenRequest, ids = ['jti-1']) => mintCallToken({ signer, issuer: () => ISSUER, now: () => NOW, newId: () => ids.shift()! }, request);
+  const mint = (request: CallTokenRequest, ids = ['jti-1']) =>
+    mintCallToken({ signer, issuer: () => ISSUER, now: () => NOW, newId: () => ids.shift()! }, request);
   const verify = async (token: string) =>
-    (await jwtVerify(token, createLocalJWKSet(await callTokenJwks(signer)), { issuer: ISSUER, audience: AUDIENCE, currentDate: new Date(NOW + 1000), typ: 'airlock-mcp+jwt' })).payload;
+    (
+      await jwtVerify(token, createLocalJWKSet(await callTokenJwks(signer)), {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        currentDate: new Date(NOW + 1000),
+        typ: 'airlock-mcp+jwt',
+      })
+    ).payload;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'airlock-call-tokens-'));
@@ -92,7 +105,9 @@ describe('per-call token minting', () => {
 
     const [a, b] = await Promise.all([mintCallToken(minter, callRequest()), mintCallToken(minter, callRequest())]);
 
-    expect((await jwtVerify(a, createLocalJWKSet(await callTokenJwks(signer)))).payload.jti).not.toBe((await jwtVerify(b, createLocalJWKSet(await callTokenJwks(signer)))).payload.jti);
+    expect((await jwtVerify(a, createLocalJWKSet(await callTokenJwks(signer)))).payload.jti).not.toBe(
+      (await jwtVerify(b, createLocalJWKSet(await callTokenJwks(signer)))).payload.jti,
+    );
   });
 });
 

@@ -1,7 +1,9 @@
 import { readConfig } from '../../../lambdas/shared/config';
 
-const upstreams = (credential: Record<string, unknown>) => JSON.stringify([{ name: 'db', url: 'https://db-mcp.example.com/mcp', groups: ['llm-users'], credential }]);
-const read = (credential: Record<string, unknown>) => readConfig('local', { AIRLOCK_MCP_UPSTREAMS: upstreams(credential) }).AIRLOCK_MCP_UPSTREAMS[0]!.credential;
+const upstreams = (credential: Record<string, unknown>) =>
+  JSON.stringify([{ name: 'db', url: 'https://db-mcp.example.com/mcp', groups: ['llm-users'], credential }]);
+const read = (credential: Record<string, unknown>) =>
+  readConfig('local', { AIRLOCK_MCP_UPSTREAMS: upstreams(credential) }).AIRLOCK_MCP_UPSTREAMS[0]!.credential;
 
 describe('MCP upstream credential modes (AIRLOCK_MCP_UPSTREAMS)', () => {
   it('keeps a credential without a mode static, as before', () => {
