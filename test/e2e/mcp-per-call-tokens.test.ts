@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -5,7 +7,9 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { decodeProtectedHeader } from 'jose';
 import { argumentsSha256 } from '../../lambdas/gateway/mcp/canonical-arguments';
 import { JWKS_PATH, mintCallToken, type CallTokenRequest, type CallTokenSigner } from '../../lambdas/gateway/mcp/call-tokens';
+import { readConfig } from '../../lambdas/shared/config';
 import { loadOrCreateCallTokenKey } from '../../local/call-token-key';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { startExampleMcpUpstream, type ExampleMcpUpstream } from '../../local/example-mcp-upstream';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 
@@ -191,6 +195,43 @@ describe('per-call tokens: Airlock mints one for every forwarded tool call, the 
 
     it('carries the kid of the published key in its header', async () => {
       expect(decodeProtectedHeader(await mint(callRequest()))).toEqual({ alg: 'ES256', typ: 'airlock-mcp+jwt', kid: (await signer.publicKey()).kid });
+    });
+  });
+});
+
+describe('npm start with AIRLOCK_MCP_EXAMPLE_CREDENTIAL=per-call-token', () => {
+  let dataDir: string;
+  let runtime: LocalRuntime;
+  let client: Client;
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'airlock-call-token-runtime-'));
+    const config = readConfig('local', { AIRLOCK_PORT: '0', AIRLOCK_DATA_DIR: dataDir, AIRLOCK_MCP_EXAMPLE_CREDENTIAL: 'per-call-token' });
+    runtime = await startLocalRuntime({ config, persist: false, logger: quiet });
+    client = new Client({ name: 'e2e-agent', version: '1.0.0' });
+    const token = await runtime.devIssuer.mint({ sub: 'dana', groups: ['llm-users'] });
+    await client.connect(new StreamableHTTPClientTransport(new URL(runtime.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  }, 60_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await runtime?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('registers the example upstream without a static credential; it verifies the runtime’s tokens against the runtime’s own JWKS', async () => {
+    const result = await client.callTool({ name: 'db.list_tables', arguments: {} });
+
+    expect(result.isError).toBeFalsy();
+    expect(text(result)).toContain('customers');
+    expect(runtime.exampleMcp!.token).toBeUndefined();
+    expect(runtime.exampleMcp!.verifiedTokens.find((c) => c.mcp_method === 'tools/call')).toMatchObject({
+      iss: runtime.baseUrl,
+      aud: runtime.exampleMcp!.url,
+      sub: 'dana',
+      tool: 'list_tables',
+      args_sha256: argumentsSha256({}),
     });
   });
 });
