@@ -9,6 +9,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   startup: async () => (await import('./startup')).runStartupBench(),
   'fault-run': async () => (await import('./fault-run')).runFaultRun(),
   mcp: async () => (await import('./mcp-overhead')).runMcpOverheadBench(),
+  'mcp-tokens': async () => (await import('./mcp-call-tokens')).runMcpCallTokenBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

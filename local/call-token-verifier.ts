@@ -52,8 +52,13 @@ export function callTokenVerifier(options: CallTokenVerifierOptions): CallTokenV
   /** jti → exp (seconds). */
   const seen = new Map<string, number>();
 
+  // Oldest first (insertion order); stops at the first live one, so a check costs O(expired), not
+  // O(remembered). A longer-lived token ahead of shorter ones only keeps those a little longer (≤ 5 min).
   const forgetExpired = (nowSeconds: number) => {
-    for (const [jti, exp] of seen) if (exp + tolerance < nowSeconds) seen.delete(jti);
+    for (const [jti, exp] of seen) {
+      if (exp + tolerance >= nowSeconds) return;
+      seen.delete(jti);
+    }
   };
 
   return {
