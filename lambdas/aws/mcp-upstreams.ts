@@ -4,6 +4,7 @@ import type { CallTokenMinter } from '../gateway/mcp/call-tokens';
 import { callTokenCredentialFor, usesCallTokens } from '../gateway/mcp/call-token-credential';
 import { mcpUpstreamClient, type McpUpstreamOptions } from '../providers/mcp-upstream';
 import type { ConfigOf, McpUpstreamConfig } from '../shared/config';
+import { logger } from '../shared/logger';
 import { cachedSecret } from './secret-value';
 import { kmsCallTokenSigner } from './kms-call-token-signer';
 import { secretsClient } from './secrets';
@@ -37,7 +38,7 @@ function upstreamCredential(upstream: McpUpstreamConfig, minter: CallTokenMinter
   if (!upstream.credential) return {};
   if (!usesCallTokens(upstream)) return { credential: secretCredential(upstream) };
   if (!minter) throw new Error(`MCP upstream ${upstream.name}: per-call tokens need the signing key (AIRLOCK_MCP_CALL_TOKEN_KEY_ARN)`);
-  return { messageCredential: callTokenCredentialFor(upstream, minter) };
+  return { messageCredential: callTokenCredentialFor(upstream, minter, logger) };
 }
 
 /** The upstream's credential, with the same bounded lifetime as every other secret (a rotation is seen within a minute). */

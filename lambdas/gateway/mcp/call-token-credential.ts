@@ -1,4 +1,5 @@
 import type { McpUpstreamConfig } from '../../shared/config';
+import { errorForLog, type AirlockLogger } from '../../shared/logger';
 import { DEFAULT_CALL_TOKEN_LIFETIME_SECONDS, mintCallToken, type CallTokenMinter } from './call-tokens';
 import type { OutgoingUpstreamMessage, UpstreamCredential } from './upstreams';
 
@@ -40,21 +41,35 @@ export function callTokenCredential(options: CallTokenCredentialOptions): (messa
   };
 }
 
-/** The per-call-token credential of a registered upstream: `aud` its URL, 60 s, `Authorization: Bearer`, unless it says otherwise. */
+/**
+ * The per-call-token credential of a registered upstream: `aud` its URL, 60 s, `Authorization: Bearer`,
+ * unless it says otherwise. A token that cannot be minted (KMS refusing, throttling) is logged by its
+ * error name only, and the request is not sent.
+ */
 export function callTokenCredentialFor(
-  upstream: Pick<McpUpstreamConfig, 'url' | 'credential'>,
+  upstream: Pick<McpUpstreamConfig, 'url' | 'credential'> & { name?: string },
   minter: CallTokenMinter,
+  logger?: Pick<AirlockLogger, 'error'>,
 ): (message: OutgoingUpstreamMessage) => Promise<UpstreamCredential> {
   const c = upstream.credential;
   const header = c?.header ?? 'authorization';
   const scheme = c?.scheme ?? (header.toLowerCase() === 'authorization' ? 'Bearer' : undefined);
-  return callTokenCredential({
+  const credential = callTokenCredential({
     minter,
     audience: c?.audience ?? upstream.url,
     lifetimeSeconds: c?.lifetimeSeconds ?? DEFAULT_CALL_TOKEN_LIFETIME_SECONDS,
     header,
     ...(scheme ? { scheme } : {}),
   });
+  if (!logger) return credential;
+  return async (message) => {
+    try {
+      return await credential(message);
+    } catch (err) {
+      logger.error('mcp per-call token could not be minted', { upstream: upstream.name, method: message.method, error: errorForLog(err) });
+      throw err;
+    }
+  };
 }
 
 /** Whether an upstream is registered for per-call tokens. */

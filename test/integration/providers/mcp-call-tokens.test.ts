@@ -40,13 +40,14 @@ describe('MCP upstream client with per-call tokens (the example upstream verifyi
     await rm(dir, { recursive: true, force: true });
   });
 
-  const clientWith = (s: CallTokenSigner, header?: string) =>
+  const clientWith = (s: CallTokenSigner, header?: string, logger?: { error(message: string, extra: object): void }) =>
     mcpUpstreamClient({
       url: upstream.url,
       timeoutMs: 10_000,
       messageCredential: callTokenCredentialFor(
         { url: upstream.url, credential: { mode: 'per-call-token', header: header ?? 'authorization', audience: 'urn:airlock:test-db', lifetimeSeconds: 30 } },
         { signer: s, issuer: () => issuer },
+        logger,
       ),
     });
 
@@ -105,8 +106,13 @@ describe('MCP upstream client with per-call tokens (the example upstream verifyi
   });
 
   it('fails closed when the signer fails: no request without a token', async () => {
-    const broken: CallTokenSigner = { alg: 'ES256', publicKey: () => signer.publicKey(), sign: () => Promise.reject(new Error('KMS throttled')) };
-    const client = clientWith(broken);
+    const broken: CallTokenSigner = {
+      alg: 'ES256',
+      publicKey: () => signer.publicKey(),
+      sign: () => Promise.reject(Object.assign(new Error('KMS throttled'), { name: 'ThrottlingException' })),
+    };
+    const logged: Array<[string, object]> = [];
+    const client = clientWith(broken, undefined, { error: (message, extra) => logged.push([message, extra]) });
     const before = upstream.verifiedTokens.length;
 
     const failure = await client.listTools().catch((e: unknown) => e);
@@ -115,6 +121,7 @@ describe('MCP upstream client with per-call tokens (the example upstream verifyi
     expect(failure).toBeInstanceOf(McpUpstreamError);
     expect(((failure as McpUpstreamError).cause as Error).message).toBe('KMS throttled');
     expect(upstream.verifiedTokens.length).toBe(before);
+    expect(logged[0]).toEqual(['mcp per-call token could not be minted', { method: 'initialize', error: { name: 'ThrottlingException' } }]);
   });
 
   it('is refused by the upstream when the token travels in a header the upstream does not read', async () => {
