@@ -20,7 +20,7 @@ export interface ExampleMcpUpstream {
   token: string | undefined;
   /** Every SQL text received, in order (what the upstream really saw). */
   readonly received: string[];
-  /** The claims of every per-call token it accepted, in order. */
+  /** The claims of the per-call tokens it accepted, in order (the last thousand). */
   readonly verifiedTokens: CallTokenClaims[];
   db: DatabaseSync;
   close(): Promise<void>;
@@ -41,6 +41,8 @@ const FIRST = ['Emma', 'Liam', 'Olivia', 'Noah', 'Ava', 'Lucas', 'Mia', 'Ethan',
 const LAST = ['Schneider', 'Martin', 'Johnson', 'García', 'Rossi', 'Dubois', 'Novak', 'Andersson', 'Kowalski', 'Murphy', 'Silva', 'Jensen', 'Brown', 'Moreau', 'Fischer', 'Walsh', 'Costa', 'Meyer'];
 const DOMAINS = ['gmail.com', 'outlook.com', 'yahoo.com', 'proton.me', 'icloud.com', 'gmx.de', 'web.de', 'hotmail.co.uk'];
 const CITIES = ['Berlin', 'Lyon', 'Dublin', 'Porto', 'Malmö', 'Kraków', 'Leeds', 'Bologna'];
+
+const MAX_KEPT_CLAIMS = 1000;
 
 const pick = <T>(list: readonly T[]): T => list[randomInt(list.length)]!;
 
@@ -118,6 +120,7 @@ export async function startExampleMcpUpstream(options: ExampleMcpUpstreamOptions
       const message = body !== undefined && typeof body === 'object' && !Array.isArray(body) ? (body as ReceivedMessage & { id?: unknown }) : undefined;
       try {
         verifiedTokens.push(await verifier.verify(req.headers.authorization, message));
+        if (verifiedTokens.length > MAX_KEPT_CLAIMS) verifiedTokens.shift();
       } catch (err) {
         unauthorized(res, err instanceof CallTokenRefused ? err.message : 'the token could not be verified', message?.id ?? null);
         return;

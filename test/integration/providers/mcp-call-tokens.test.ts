@@ -8,6 +8,7 @@ import { callTokenCredentialFor } from '../../../lambdas/gateway/mcp/call-token-
 import { callTokenJwks, JWKS_PATH, type CallTokenSigner } from '../../../lambdas/gateway/mcp/call-tokens';
 import { McpUpstreamError } from '../../../lambdas/gateway/mcp/upstreams';
 import { mcpUpstreamClient } from '../../../lambdas/providers/mcp-upstream';
+import type { AirlockLogger } from '../../../lambdas/shared/logger';
 import { loadOrCreateCallTokenKey } from '../../../local/call-token-key';
 import { startExampleMcpUpstream, type ExampleMcpUpstream } from '../../../local/example-mcp-upstream';
 
@@ -40,7 +41,7 @@ describe('MCP upstream client with per-call tokens (the example upstream verifyi
     await rm(dir, { recursive: true, force: true });
   });
 
-  const clientWith = (s: CallTokenSigner, header?: string, logger?: { error(message: string, extra: object): void }) =>
+  const clientWith = (s: CallTokenSigner, header?: string, logger?: Pick<AirlockLogger, 'error'>) =>
     mcpUpstreamClient({
       url: upstream.url,
       timeoutMs: 10_000,
@@ -112,7 +113,10 @@ describe('MCP upstream client with per-call tokens (the example upstream verifyi
       sign: () => Promise.reject(Object.assign(new Error('KMS throttled'), { name: 'ThrottlingException' })),
     };
     const logged: Array<[string, object]> = [];
-    const client = clientWith(broken, undefined, { error: (message, extra) => logged.push([message, extra]) });
+    const client = clientWith(broken, undefined, { error: (message: string, extra: object) => void logged.push([message, extra]) } as Pick<
+      AirlockLogger,
+      'error'
+    >);
     const before = upstream.verifiedTokens.length;
 
     const failure = await client.listTools().catch((e: unknown) => e);
