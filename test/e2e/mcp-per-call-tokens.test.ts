@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose';
 import { argumentsSha256 } from '../../lambdas/gateway/mcp/canonical-arguments';
 import { JWKS_PATH, mintCallToken, type CallTokenRequest, type CallTokenSigner } from '../../lambdas/gateway/mcp/call-tokens';
 import { readConfig } from '../../lambdas/shared/config';
@@ -180,6 +180,34 @@ describe('per-call tokens: Airlock mints one for every forwarded tool call, the 
       expect(otherTool.body.error!.message).toMatch(/another tool/);
       expect(otherMessage.status).toBe(401);
       expect(otherMessage.body.error!.message).toMatch(/another message/);
+    });
+
+    it('refuses a token signed by a key that is not in the JWKS, and one crafted to live longer than five minutes', async () => {
+      const otherDir = await mkdtemp(join(tmpdir(), 'airlock-other-key-'));
+      const otherKey = await loadOrCreateCallTokenKey(join(otherDir, 'key.json'));
+      const forged = await mintCallToken({ signer: otherKey, issuer: () => base }, callRequest());
+      // Crafted with jose and the gateway's own private key: everything valid except the lifetime.
+      const keyFile = JSON.parse(await readFile(join(gateway.env().AIRLOCK_DATA_DIR!, 'mcp-call-token-key.json'), 'utf8')) as { privateJwk: JWK };
+      const now = Math.floor(Date.now() / 1000);
+      const longLived = await new SignJWT({ act: { sub: 'airlock' }, mcp_method: 'tools/call', tool: 'run_sql', args_sha256: argumentsSha256({ sql: SQL }) })
+        .setProtectedHeader({ alg: 'ES256', typ: 'airlock-mcp+jwt', kid: (await signer.publicKey()).kid })
+        .setIssuer(base)
+        .setAudience(upstream.url)
+        .setSubject('mallory')
+        .setJti('crafted-1')
+        .setIssuedAt(now)
+        .setNotBefore(now)
+        .setExpirationTime(now + 3600)
+        .sign(await importJWK(keyFile.privateJwk, 'ES256'));
+
+      const unknownKey = await post(forged);
+      const tooLong = await post(longLived);
+      await rm(otherDir, { recursive: true, force: true });
+
+      expect(unknownKey.status).toBe(401);
+      expect(unknownKey.body.error!.message).toMatch(/unknown key/);
+      expect(tooLong.status).toBe(401);
+      expect(tooLong.body.error!.message).toMatch(/lifetime exceeds 5 minutes/);
     });
 
     it('refuses a request without a token', async () => {
