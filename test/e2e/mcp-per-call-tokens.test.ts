@@ -17,6 +17,8 @@ const text = (result: unknown): string => ((result as CallToolResult).content ??
 
 describe('per-call tokens: Airlock mints one for every forwarded tool call, the example upstream verifies it', () => {
   let upstream: ExampleMcpUpstream;
+  /** Expects another audience than Airlock sends it: every token is refused. */
+  let strict: ExampleMcpUpstream;
   let gateway: GatewayProcess;
   /** The gateway's base URL: the tokens' `iss`, the JWKS under it. */
   let base = '';
@@ -26,10 +28,14 @@ describe('per-call tokens: Airlock mints one for every forwarded tool call, the 
   beforeAll(async () => {
     // The upstream learns the gateway's URL once it listens; it reads the JWKS URL on first use.
     upstream = await startExampleMcpUpstream({ callTokens: { issuer: () => base, jwksUrl: () => `${base}${JWKS_PATH}` } });
+    strict = await startExampleMcpUpstream({ callTokens: { issuer: () => base, jwksUrl: () => `${base}${JWKS_PATH}`, audience: () => 'urn:example:strict' } });
     gateway = await startGatewayProcess({
       AIRLOCK_LOCAL_STORES: 'embedded',
       AIRLOCK_MCP_EXAMPLE: 'off',
-      AIRLOCK_MCP_UPSTREAMS: JSON.stringify([{ name: 'db', url: upstream.url, groups: ['llm-users'], credential: { mode: 'per-call-token' } }]),
+      AIRLOCK_MCP_UPSTREAMS: JSON.stringify([
+        { name: 'db', url: upstream.url, groups: ['llm-users'], credential: { mode: 'per-call-token' } },
+        { name: 'strict', url: strict.url, groups: ['llm-users'], credential: { mode: 'per-call-token' } },
+      ]),
     });
     base = gateway.apiBaseUrl.replace(/\/v1$/, '');
     // The key the gateway signs with, from its data directory: the tests below mint tokens the upstream trusts.
@@ -46,6 +52,7 @@ describe('per-call tokens: Airlock mints one for every forwarded tool call, the 
     await client?.close();
     await gateway?.stop();
     await upstream?.close();
+    await strict?.close();
   });
 
   const toolCallTokens = () => upstream.verifiedTokens.filter((c) => c.mcp_method === 'tools/call');
@@ -94,6 +101,15 @@ describe('per-call tokens: Airlock mints one for every forwarded tool call, the 
       const [first, second] = toolCallTokens().slice(before);
       expect(first!.args_sha256).toBe(second!.args_sha256);
       expect(first!.jti).not.toBe(second!.jti);
+    });
+
+    it('answers the agent a JSON-RPC error when the upstream refuses the token, and the upstream runs nothing', async () => {
+      const failure = await client.callTool({ name: 'strict.run_sql', arguments: { sql: 'DELETE FROM customers WHERE id = 1' } }).catch((e: unknown) => e);
+
+      expect(failure).toMatchObject({ code: -32004 });
+      expect(String((failure as Error).message)).toContain('Upstream "strict" is unavailable.');
+      expect(strict.received).toEqual([]);
+      expect(strict.verifiedTokens).toEqual([]);
     });
 
     it('publishes the signing key at the JWKS URL, without a token, under the kid the tokens carry', async () => {
