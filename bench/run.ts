@@ -10,6 +10,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   'fault-run': async () => (await import('./fault-run')).runFaultRun(),
   mcp: async () => (await import('./mcp-overhead')).runMcpOverheadBench(),
   scan: async () => (await import('./scan-cli')).runScanCliBench(),
+  'mcp-tokens': async () => (await import('./mcp-call-tokens')).runMcpCallTokenBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -16,8 +16,9 @@ commands:
   sessions list|show ID|replay ID [filters] [--json]
                                 search, read and replay recorded sessions (auditors, or your own);
                                 \`airlock sessions --help\` lists the filters
-  mcp-example [--port N]        run the example SQLite MCP upstream alone (credential from
-                                AIRLOCK_MCP_EXAMPLE_TOKEN)
+  mcp-example [--port N] [--call-token-issuer URL [--call-token-audience AUD]]
+                                run the example SQLite MCP upstream alone (credential from
+                                AIRLOCK_MCP_EXAMPLE_TOKEN, or Airlock's per-call tokens verified)
 
 \`airlock <command> --help\` describes a command; \`airlock --version\` prints the version.
 `;

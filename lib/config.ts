@@ -43,7 +43,8 @@ import { parsePolicy } from '../lambdas/inspect/policy-yaml';
  *   throttle                 stage-wide API throttling `{ rateLimit, burstLimit }` (default 50 requests/s, burst 100)
  *   mcpUpstreams             MCP gateway upstreams (Streamable HTTP): [{ name, url, groups, credential?: { secretArn,
  *                            header?, scheme? } }]; the credential is a Secrets Manager secret the deployer creates
- *                            (a plain string); `/mcp` is deployed only when at least one upstream is set (docs/mcp.md)
+ *                            (a plain string), or `{ mode: "per-call-token", audience?, lifetimeSeconds? }`: a JWT per
+ *                            call signed by a KMS key the stack creates, verified at the JWKS URL (docs/mcp.md)
  */
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -74,12 +75,29 @@ const mcpUpstream = z
     url: z.url({ protocol: /^https$/ }),
     groups: z.array(z.string().min(1)).min(1),
     credential: z
-      .object({
-        secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/, 'a Secrets Manager secret ARN'),
-        header: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
-        scheme: z.string().optional(),
-      })
-      .strict()
+      .union(
+        [
+          z
+            .object({
+              mode: z.literal('static').optional(),
+              secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/, 'a Secrets Manager secret ARN'),
+              header: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
+              scheme: z.string().optional(),
+            })
+            .strict(),
+          // A JWT per request, signed by the stack's KMS signing key (docs/mcp.md, "Per-call tokens").
+          z
+            .object({
+              mode: z.literal('per-call-token'),
+              audience: z.string().min(1).optional(),
+              lifetimeSeconds: z.number().int().min(1).max(300).optional(),
+              header: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
+              scheme: z.string().optional(),
+            })
+            .strict(),
+        ],
+        { error: 'expected { secretArn, header?, scheme? } or { mode: "per-call-token", audience?, lifetimeSeconds? (1-300), header?, scheme? }' },
+      )
       .optional(),
   })
   .strict();

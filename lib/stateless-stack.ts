@@ -9,6 +9,7 @@ import { AuditEvents } from './constructs/audit-events';
 import { GatewayApi } from './constructs/gateway-api';
 import { GatewayIdentity } from './constructs/gateway-identity';
 import { Observability } from './constructs/observability';
+import { CallTokenKey } from './constructs/call-token-key';
 import { McpFunction } from './constructs/mcp-function';
 import { ProxyFunction } from './constructs/proxy-function';
 import { SessionSweep } from './constructs/session-sweep';
@@ -85,10 +86,16 @@ export class StatelessStack extends Stack {
       },
     });
     this.api.addRoutes(routesServedBy('proxy'), this.proxy.function.fn);
+    // Per-call tokens are short-lived and the key holds no data, so it lives with the function that signs:
+    // its key policy can then name that function's role.
+    const callTokenKey = config.mcpUpstreams.some((u) => u.credential?.mode === 'per-call-token')
+      ? new CallTokenKey(this, 'McpCallTokenKey', { alias: `alias/${config.namePrefix}-${config.stage}-mcp-call-tokens`, removalPolicy: config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN })
+      : undefined;
     this.mcp = new McpFunction(this, 'Mcp', {
       stateful,
       sessionEvents,
       upstreams: config.mcpUpstreams,
+      ...(callTokenKey ? { callTokenKey } : {}),
       functionDefaults,
       environment: {
         ...this.identity.environment,
@@ -141,6 +148,9 @@ export class StatelessStack extends Stack {
 
     new CfnOutput(this, 'ApiBaseUrl', { value: `${publicBaseUrl}/v1`, description: 'OpenAI-compatible base URL for clients' });
     if (this.mcp) new CfnOutput(this, 'McpUrl', { value: `${publicBaseUrl}/mcp`, description: 'MCP gateway (Streamable HTTP) for agents' });
+    if (callTokenKey) {
+      new CfnOutput(this, 'McpCallTokenJwksUrl', { value: `${publicBaseUrl}/.well-known/jwks.json`, description: `Upstream MCP servers verify per-call tokens (iss ${publicBaseUrl}) with these keys` });
+    }
     new CfnOutput(this, 'ApproverClientId', { value: approverClient.userPoolClientId });
     new CfnOutput(this, 'ApprovalStateMachineArn', { value: this.approvals.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ApproverTopicArn', { value: this.approvals.topic.topicArn, description: 'Approval requests (e-mail subscriptions from approverEmails)' });

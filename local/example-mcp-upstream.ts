@@ -1,30 +1,37 @@
 import { randomInt } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import * as z from 'zod';
+import { callTokenVerifier, CallTokenRefused, type CallTokenClaims, type CallTokenVerifierOptions, type ReceivedMessage } from './call-token-verifier';
 
 /**
  * The example upstream MCP server `npm start` registers as `db`: the official SDK over an in-memory
  * SQLite database (node:sqlite) with a seeded `customers` table of fake people (names, e-mails on
  * ordinary domains, Luhn-valid card numbers made at start). It runs SQL as told: guarding it is
- * Airlock's job. It requires the bearer credential it is started with, as a real one would.
+ * Airlock's job. It requires the bearer credential it is started with, as a real one would, or,
+ * started with `callTokens`, a valid per-call token from Airlock on every request (call-token-verifier.ts).
  */
 export interface ExampleMcpUpstream {
   url: string;
-  /** The credential callers must send (Airlock holds it). */
-  token: string;
+  /** The static credential callers must send (Airlock holds it); undefined when it verifies per-call tokens. */
+  token: string | undefined;
   /** Every SQL text received, in order (what the upstream really saw). */
   readonly received: string[];
+  /** The claims of the per-call tokens it accepted, in order (the last thousand). */
+  readonly verifiedTokens: CallTokenClaims[];
   db: DatabaseSync;
   close(): Promise<void>;
 }
 
 export interface ExampleMcpUpstreamOptions {
   port?: number;
-  token: string;
+  /** The static credential required. */
+  token?: string;
+  /** Instead: per-call tokens verified against Airlock's JWKS URL; `aud` must be this upstream's URL unless `audience` says otherwise. */
+  callTokens?: Omit<CallTokenVerifierOptions, 'audience'> & { audience?: () => string };
   rows?: number;
   /** Called with each SQL text received. */
   onSql?: (sql: string) => void;
@@ -34,6 +41,8 @@ const FIRST = ['Emma', 'Liam', 'Olivia', 'Noah', 'Ava', 'Lucas', 'Mia', 'Ethan',
 const LAST = ['Schneider', 'Martin', 'Johnson', 'García', 'Rossi', 'Dubois', 'Novak', 'Andersson', 'Kowalski', 'Murphy', 'Silva', 'Jensen', 'Brown', 'Moreau', 'Fischer', 'Walsh', 'Costa', 'Meyer'];
 const DOMAINS = ['gmail.com', 'outlook.com', 'yahoo.com', 'proton.me', 'icloud.com', 'gmx.de', 'web.de', 'hotmail.co.uk'];
 const CITIES = ['Berlin', 'Lyon', 'Dublin', 'Porto', 'Malmö', 'Kraków', 'Leeds', 'Bologna'];
+
+const MAX_KEPT_CLAIMS = 1000;
 
 const pick = <T>(list: readonly T[]): T => list[randomInt(list.length)]!;
 
@@ -92,10 +101,30 @@ export async function startExampleMcpUpstream(options: ExampleMcpUpstreamOptions
   const db = new DatabaseSync(':memory:');
   seed(db, options.rows ?? 25);
   const received: string[] = [];
+  const verifiedTokens: CallTokenClaims[] = [];
+  if (!options.token && !options.callTokens) throw new Error('the example MCP upstream needs a credential to require: token or callTokens');
+  let url = '';
+  const verifier = options.callTokens && callTokenVerifier({ ...options.callTokens, audience: options.callTokens.audience ?? (() => url) });
+  const unauthorized = (res: ServerResponse, reason: string, id: unknown = null) =>
+    res
+      .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': `Bearer error="invalid_token", error_description="${reason}"` })
+      .end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32001, message: `Unauthorized: ${reason}` } }));
+
   const server: Server = createServer(async (req, res) => {
-    if (req.headers.authorization !== `Bearer ${options.token}`) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Unauthorized' } }));
+    if (!verifier && req.headers.authorization !== `Bearer ${options.token}`) {
+      unauthorized(res, 'a valid bearer credential is required');
       return;
+    }
+    const body = req.method === 'POST' ? await readJson(req) : undefined;
+    if (verifier) {
+      const message = body !== undefined && typeof body === 'object' && !Array.isArray(body) ? (body as ReceivedMessage & { id?: unknown }) : undefined;
+      try {
+        verifiedTokens.push(await verifier.verify(req.headers.authorization, message));
+        if (verifiedTokens.length > MAX_KEPT_CLAIMS) verifiedTokens.shift();
+      } catch (err) {
+        unauthorized(res, err instanceof CallTokenRefused ? err.message : 'the token could not be verified', message?.id ?? null);
+        return;
+      }
     }
     if (req.method !== 'POST') {
       res.writeHead(405, { allow: 'POST' }).end();
@@ -108,7 +137,6 @@ export async function startExampleMcpUpstream(options: ExampleMcpUpstreamOptions
       void transport.close();
       void mcp.close();
     });
-    const body = await readJson(req);
     if (body === undefined) {
       res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } }));
       return;
@@ -123,10 +151,12 @@ export async function startExampleMcpUpstream(options: ExampleMcpUpstreamOptions
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
+  url = `http://127.0.0.1:${port}/mcp`;
   return {
-    url: `http://127.0.0.1:${port}/mcp`,
+    url,
     token: options.token,
     received,
+    verifiedTokens,
     db,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { McpUpstream } from '../lambdas/gateway/mcp/upstreams';
+import { JWKS_PATH, type CallTokenMinter } from '../lambdas/gateway/mcp/call-tokens';
+import { callTokenCredentialFor, usesCallTokens } from '../lambdas/gateway/mcp/call-token-credential';
 import { mcpUpstreamClient } from '../lambdas/providers/mcp-upstream';
 import type { McpUpstreamConfig } from '../lambdas/shared/config';
 import { startExampleMcpUpstream, type ExampleMcpUpstream } from './example-mcp-upstream';
@@ -10,22 +12,42 @@ export const EXAMPLE_UPSTREAM_NAME = 'db';
 
 /**
  * The local runtime's MCP upstreams: those configured (credentials from an environment variable or
- * a file), and unless switched off or a configured one takes the name, the example SQLite upstream
- * with a credential made at start.
+ * a file, or per-call tokens signed with the local key), and unless switched off or a configured
+ * one takes the name, the example SQLite upstream with a credential made at start (or verifying
+ * per-call tokens against the runtime's JWKS URL).
  */
 export async function localMcpUpstreams(options: {
   configured: readonly McpUpstreamConfig[];
   example: boolean;
   exampleGroups: readonly string[];
+  /** `per-call-token`: the example verifies Airlock's per-call tokens instead of a static credential. */
+  exampleCredential?: 'static' | 'per-call-token';
   timeoutMs: number;
   env: Record<string, string | undefined>;
+  /** Mints per-call tokens (the local key file) for upstreams registered with `credential.mode: per-call-token`. */
+  callTokens: CallTokenMinter;
 }): Promise<{ upstreams: McpUpstream[]; example?: ExampleMcpUpstream }> {
   const upstreams = options.configured.map((cfg) => ({
     name: cfg.name,
     groups: cfg.groups,
-    client: mcpUpstreamClient({ url: cfg.url, timeoutMs: options.timeoutMs, credential: localCredential(cfg, options.env) }),
+    client: mcpUpstreamClient({
+      url: cfg.url,
+      timeoutMs: options.timeoutMs,
+      ...(usesCallTokens(cfg) ? { messageCredential: callTokenCredentialFor(cfg, options.callTokens) } : { credential: localCredential(cfg, options.env) }),
+    }),
   }));
   if (!options.example || upstreams.some((u) => u.name === EXAMPLE_UPSTREAM_NAME)) return { upstreams };
+  if (options.exampleCredential === 'per-call-token') {
+    const issuer = () => options.callTokens.issuer();
+    const example = await startExampleMcpUpstream({ callTokens: { issuer, jwksUrl: () => `${issuer()}${JWKS_PATH}` } });
+    const registration = { url: example.url, credential: { mode: 'per-call-token', header: 'authorization' } as const };
+    upstreams.push({
+      name: EXAMPLE_UPSTREAM_NAME,
+      groups: [...options.exampleGroups],
+      client: mcpUpstreamClient({ url: example.url, timeoutMs: options.timeoutMs, messageCredential: callTokenCredentialFor(registration, options.callTokens) }),
+    });
+    return { upstreams, example };
+  }
   const token = randomBytes(24).toString('base64url');
   const example = await startExampleMcpUpstream({ token });
   upstreams.push({

@@ -16,6 +16,7 @@ import { logger as defaultLogger, type AirlockLogger } from '../lambdas/shared/l
 import { lockDataDir } from './data-dir-lock';
 import { startEchoUpstream, type EchoUpstream, type EchoUpstreamOptions } from './echo-upstream';
 import { loadOrCreateLinkKey } from './approval-link-key';
+import { loadOrCreateCallTokenKey } from './call-token-key';
 import { startLocalApprovals, type LocalApprovals } from './approval-runtime';
 import { sweepInterrupted } from '../lambdas/gateway/sessions/sweep-interrupted';
 import type { RuntimeStores } from './store/local-stores';
@@ -110,19 +111,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const heldCredentials = async () => [apiKey, anthropicKey].filter((k): k is string => typeof k === 'string' && k.length > 0);
     const records = { policy, providers, sessions: stores.sessions, queries: stores.queries, transcripts: stores.transcripts, heldCredentials, logger, clock: systemClock };
 
+    // Per-call upstream tokens: signed with a key file in the data directory, `iss` the gateway's base URL.
+    let baseUrl = '';
+    const callTokenSigner = await loadOrCreateCallTokenKey(join(dataDir, 'mcp-call-token-key.json'));
     const mcpSetup = await localMcpUpstreams({
       configured: config.AIRLOCK_MCP_UPSTREAMS,
       example: config.AIRLOCK_MCP_EXAMPLE === 'on',
       exampleGroups: policy.access.groups,
+      exampleCredential: config.AIRLOCK_MCP_EXAMPLE_CREDENTIAL,
       timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS,
       env: options.env ?? process.env,
+      callTokens: { signer: callTokenSigner, issuer: () => (config.AIRLOCK_PUBLIC_BASE_URL ?? baseUrl).replace(/\/+$/, '') },
     });
     for (const u of mcpSetup.upstreams) closers.push(() => u.client.close());
     if (mcpSetup.example) closers.push(mcpSetup.example.close);
 
     const verifier = createTokenVerifier(verifierOptionsFromConfig(config, [devIssuer.trustedIssuer]));
     // The approval flow: held prompts, the local state machine, the approval pages and the dev sign-in.
-    let baseUrl = '';
     const approvals = await startLocalApprovals({
       records,
       stores,
@@ -147,6 +152,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       mcp: {
         upstreams: mcpSetup.upstreams,
         authorizationServers: [devIssuer.issuer, ...config.AIRLOCK_OIDC_ISSUERS.map((i) => i.issuer)],
+        callTokenSigner,
         ...(config.AIRLOCK_PUBLIC_BASE_URL ? { publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL } : {}),
       },
     });

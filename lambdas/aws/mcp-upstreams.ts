@@ -1,28 +1,44 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { McpDeps } from '../gateway/mcp/upstreams';
-import { mcpUpstreamClient } from '../providers/mcp-upstream';
+import type { CallTokenMinter } from '../gateway/mcp/call-tokens';
+import { callTokenCredentialFor, usesCallTokens } from '../gateway/mcp/call-token-credential';
+import { mcpUpstreamClient, type McpUpstreamOptions } from '../providers/mcp-upstream';
 import type { ConfigOf, McpUpstreamConfig } from '../shared/config';
+import { logger } from '../shared/logger';
 import { cachedSecret } from './secret-value';
+import { kmsCallTokenSigner } from './kms-call-token-signer';
 import { secretsClient } from './secrets';
 
 /**
  * The MCP gateway's dependencies inside Lambda: the upstreams from AIRLOCK_MCP_UPSTREAMS, each
- * credential read from its Secrets Manager secret on first use (a plain string), and the issuers
+ * credential read from its Secrets Manager secret on first use (a plain string) or minted per call
+ * with the KMS signing key (AIRLOCK_MCP_CALL_TOKEN_KEY_ARN), and the issuers
  * the RFC 9728 document names (the Cognito pool, the trusted OIDC issuers).
  */
 export function awsMcpDeps(config: ConfigOf<'mcp'>): McpDeps {
+  const signer = config.AIRLOCK_MCP_CALL_TOKEN_KEY_ARN ? kmsCallTokenSigner({ keyId: config.AIRLOCK_MCP_CALL_TOKEN_KEY_ARN }) : undefined;
+  const minter = signer && { signer, issuer: () => config.AIRLOCK_PUBLIC_BASE_URL.replace(/\/+$/, '') };
   return {
     upstreams: config.AIRLOCK_MCP_UPSTREAMS.map((u) => ({
       name: u.name,
       groups: u.groups,
-      client: mcpUpstreamClient({ url: u.url, timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS, ...(u.credential ? { credential: secretCredential(u) } : {}) }),
+      client: mcpUpstreamClient({ url: u.url, timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS, ...upstreamCredential(u, minter) }),
     })),
+    ...(signer ? { callTokenSigner: signer } : {}),
     authorizationServers: [
       ...(config.AIRLOCK_COGNITO_USER_POOL_ID ? [CognitoJwtVerifier.parseUserPoolId(config.AIRLOCK_COGNITO_USER_POOL_ID).issuer] : []),
       ...config.AIRLOCK_OIDC_ISSUERS.map((i) => i.issuer),
     ],
     publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL,
   };
+}
+
+/** A per-call-token upstream gets tokens signed by the KMS key; a static one its secret. */
+function upstreamCredential(upstream: McpUpstreamConfig, minter: CallTokenMinter | undefined): Pick<McpUpstreamOptions, 'credential' | 'messageCredential'> {
+  if (!upstream.credential) return {};
+  if (!usesCallTokens(upstream)) return { credential: secretCredential(upstream) };
+  if (!minter) throw new Error(`MCP upstream ${upstream.name}: per-call tokens need the signing key (AIRLOCK_MCP_CALL_TOKEN_KEY_ARN)`);
+  return { messageCredential: callTokenCredentialFor(upstream, minter, logger) };
 }
 
 /** The upstream's credential, with the same bounded lifetime as every other secret (a rotation is seen within a minute). */

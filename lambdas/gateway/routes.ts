@@ -81,6 +81,14 @@ export const ROUTES: readonly RouteSpec[] = [
     stream: false,
   },
   {
+    path: '/.well-known/jwks.json',
+    method: 'GET',
+    auth: 'none',
+    why: 'The public keys upstream MCP servers verify per-call tokens with are public by design: a JWKS (RFC 7517) holds no secret, and verifiers fetch it without a token.',
+    servedBy: 'mcp',
+    stream: false,
+  },
+  {
     path: '/health',
     method: 'GET',
     auth: 'none',

@@ -1,12 +1,18 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { McpUpstreamError, type McpUpstreamClient } from '../gateway/mcp/upstreams';
+import { McpUpstreamError, type McpUpstreamClient, type OutgoingUpstreamMessage, type UpstreamCallContext, type UpstreamCredential } from '../gateway/mcp/upstreams';
 
 export interface McpUpstreamOptions {
   url: string;
   /** Airlock's credential for this upstream (never the caller's token); undefined sends none. */
   credential?: () => Promise<{ header: string; value: string } | undefined>;
+  /**
+   * A credential made for each HTTP request from the message it carries (per-call tokens), instead
+   * of `credential`. A `tools/call` without a call context is not sent.
+   */
+  messageCredential?: (message: OutgoingUpstreamMessage) => Promise<UpstreamCredential>;
   /** One deadline per call, connecting included. */
   timeoutMs: number;
   clientInfo?: { name: string; version: string };
@@ -19,6 +25,23 @@ export interface McpUpstreamOptions {
  */
 export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClient {
   let connected: Promise<Client> | undefined;
+  // The call a request is sent for: the SDK client is shared, so the per-message credential finds
+  // the caller of the tools/call it is signing here, in the async context of that call.
+  const callInProgress = new AsyncLocalStorage<{ tool: string; context: UpstreamCallContext } | undefined>();
+  const bounded = (init: RequestInit | undefined) => (init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs));
+  const withMessageCredential = async (init: RequestInit | undefined): Promise<RequestInit | undefined> => {
+    if (!options.messageCredential) return init;
+    const message = outgoingMessage(init?.body, callInProgress.getStore());
+    let credential: UpstreamCredential;
+    try {
+      credential = await options.messageCredential(message);
+    } catch (err) {
+      throw new McpUpstreamError('unavailable', 'the per-call token for the upstream could not be made', undefined, { cause: err });
+    }
+    const headers = new Headers(init?.headers);
+    headers.set(credential.header, credential.value);
+    return { ...init, headers };
+  };
   const deadline = (signal?: AbortSignal) => (signal ? AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs));
 
   const connect = (signal: AbortSignal): Promise<Client> => {
@@ -27,7 +50,7 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
       const transport = new StreamableHTTPClientTransport(new URL(options.url), {
         requestInit: { headers: credential ? { [credential.header]: credential.value } : {} },
         // Every HTTP exchange is bounded too, so a silent upstream leaves no request hanging.
-        fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) }),
+        fetch: async (url, init) => fetch(url, { ...(await withMessageCredential(init)), signal: bounded(init) }),
       });
       const client = new Client(options.clientInfo ?? { name: 'airlock', version: '0.1.0' });
       await client.connect(transport, { signal, timeout: options.timeoutMs });
@@ -65,8 +88,12 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
         return tools;
       });
     },
-    async callTool(name, args, signal) {
-      return run(signal, async (client, s) => (await client.callTool({ name, arguments: args }, CallToolResultSchema, { signal: s, timeout: options.timeoutMs })) as CallToolResult);
+    async callTool(name, args, signal, call) {
+      return run(signal, (client, s) =>
+        callInProgress.run(call ? { tool: name, context: call } : undefined, async () =>
+          (await client.callTool({ name, arguments: args }, CallToolResultSchema, { signal: s, timeout: options.timeoutMs })) as CallToolResult,
+        ),
+      );
     },
     async close() {
       const c = connected;
@@ -74,6 +101,23 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
       await c?.then((client) => client.close()).catch(() => undefined);
     },
   };
+}
+
+/**
+ * What a request body carries: its JSON-RPC method and, for a `tools/call`, the tool and the
+ * arguments as serialised (what the upstream will hash). A `tools/call` for another tool than
+ * the call in progress, or outside any call, is refused: it would be signed for the wrong caller.
+ */
+function outgoingMessage(body: unknown, inProgress: { tool: string; context: UpstreamCallContext } | undefined): OutgoingUpstreamMessage {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'string') throw new McpUpstreamError('unavailable', 'an upstream request body could not be read for its per-call token');
+  const message = JSON.parse(body) as { method?: unknown; params?: { name?: unknown; arguments?: unknown } };
+  if (Array.isArray(message)) throw new McpUpstreamError('unavailable', 'batched upstream requests get no per-call token');
+  const method = typeof message.method === 'string' ? message.method : undefined;
+  if (method !== 'tools/call') return method !== undefined ? { method } : {};
+  const tool = message.params?.name;
+  if (!inProgress || tool !== inProgress.tool) throw new McpUpstreamError('unavailable', 'a tool call without its caller gets no per-call token');
+  return { method, call: { tool, arguments: message.params?.arguments ?? {}, context: inProgress.context } };
 }
 
 function classify(err: unknown, signal: AbortSignal): McpUpstreamError {

@@ -107,8 +107,28 @@ const mcpUpstream = z
         env: z.string().optional(),
         file: z.string().optional(),
         secretArn: z.string().optional(),
+        /**
+         * `static` (default): the value from env, file or secretArn on every request. `per-call-token`:
+         * a JWT Airlock mints and signs for each request (caller, tool, arguments hash, single use).
+         */
+        mode: z.enum(['static', 'per-call-token']).default('static'),
+        /** per-call-token: the tokens' `aud` (default the upstream URL). */
+        audience: z.string().min(1).optional(),
+        /** per-call-token: lifetime in seconds, at most 300 (default 60; call-tokens.ts holds the same cap). */
+        lifetimeSeconds: z.number().int().min(1).max(300).optional(),
       })
       .strict()
+      .superRefine((c, ctx) => {
+        if (c.mode === 'per-call-token') {
+          for (const key of ['env', 'file', 'secretArn'] as const) {
+            if (c[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'a per-call-token credential is minted by Airlock: it has no env, file or secretArn' });
+          }
+        } else {
+          for (const key of ['audience', 'lifetimeSeconds'] as const) {
+            if (c[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only a per-call-token credential has this setting (mode: "per-call-token")' });
+          }
+        }
+      })
       .optional(),
   })
   .strict();
@@ -167,6 +187,10 @@ const SETTINGS = {
   AIRLOCK_MCP_TIMEOUT_MS: intWithDefault(30_000),
   /** Local runtime: `off` skips the example SQLite MCP upstream. */
   AIRLOCK_MCP_EXAMPLE: z.enum(['on', 'off']).default('on'),
+  /** Local runtime: how Airlock authenticates to the example upstream (`per-call-token`: it verifies Airlock's per-call JWTs). */
+  AIRLOCK_MCP_EXAMPLE_CREDENTIAL: z.enum(['static', 'per-call-token']).default('static'),
+  /** The KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY) that signs per-call upstream tokens; needed once an upstream uses them. */
+  AIRLOCK_MCP_CALL_TOKEN_KEY_ARN: z.string().min(1).optional(),
   /** Just-in-time approval: the approval table, the state machine the proxy starts, the approvers' SNS topic. */
   AIRLOCK_APPROVAL_TABLE: z.string().min(1),
   AIRLOCK_APPROVAL_STATE_MACHINE_ARN: z.string().min(1),
@@ -235,11 +259,11 @@ export const FUNCTION_CONFIG = {
   // The MCP gateway: records like the proxy, names the issuers in its RFC 9728 document, holds no LLM key.
   mcp: settings(
     ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_PUBLIC_BASE_URL', 'AIRLOCK_POLICY', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', ...IDENTITY],
-    EVENTS,
+    [...EVENTS, 'AIRLOCK_MCP_CALL_TOKEN_KEY_ARN'],
   ),
   'session-sweep': settings(['AIRLOCK_SESSION_TABLE', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_SWEEP_AFTER_SECONDS']),
   local: settings(
-    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_LOCAL_STORES', 'AIRLOCK_LOCAL_SYNC', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', 'AIRLOCK_MCP_EXAMPLE', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
+    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_LOCAL_STORES', 'AIRLOCK_LOCAL_SYNC', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', 'AIRLOCK_MCP_EXAMPLE', 'AIRLOCK_MCP_EXAMPLE_CREDENTIAL', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
     ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_API_KEY', 'AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_API_KEY', 'AIRLOCK_PUBLIC_BASE_URL', 'AIRLOCK_PRICES'],
   ),
 } as const;

@@ -6,6 +6,7 @@ import type { McpUpstreamSetting } from '../config';
 import type { StatefulResources } from '../stateful-stack';
 import { acknowledgeNag, nagImportName } from '../nag';
 import { AirlockFunction, type AirlockFunctionProps, type FunctionEnvironment } from './airlock-function';
+import type { CallTokenKey } from './call-token-key';
 import { STREAMING_TIMEOUT } from './gateway-api';
 
 export interface McpFunctionProps {
@@ -15,6 +16,8 @@ export interface McpFunctionProps {
   /** Identity settings (issuers), limits and the public URL; the stateful resources' names are added here. */
   environment: Omit<FunctionEnvironment<'mcp'>, 'AIRLOCK_SESSION_TABLE' | 'AIRLOCK_TRANSCRIPT_BUCKET' | 'AIRLOCK_EVENT_BUS_NAME' | 'AIRLOCK_MCP_UPSTREAMS'>;
   functionDefaults: Pick<AirlockFunctionProps, 'policyPath' | 'logRetention' | 'logRemovalPolicy'>;
+  /** The key that signs per-call upstream tokens: given when an upstream uses them; only this function may sign. */
+  callTokenKey?: CallTokenKey;
 }
 
 const TRANSCRIPT_PREFIX = 'transcripts/';
@@ -42,6 +45,7 @@ export class McpFunction extends Construct {
         AIRLOCK_TRANSCRIPT_BUCKET: transcriptBucket.bucketName,
         AIRLOCK_EVENT_BUS_NAME: props.sessionEvents.eventBusName,
         AIRLOCK_MCP_UPSTREAMS: JSON.stringify(props.upstreams),
+        ...(props.callTokenKey ? { AIRLOCK_MCP_CALL_TOKEN_KEY_ARN: props.callTokenKey.key.keyArn } : {}),
       },
     });
     const role = this.function.role;
@@ -51,7 +55,8 @@ export class McpFunction extends Construct {
     );
     key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
     props.sessionEvents.grantPutEventsTo(role);
-    const secretArns = props.upstreams.flatMap((u) => (u.credential ? [u.credential.secretArn] : []));
+    props.callTokenKey?.grantSigning(role);
+    const secretArns = props.upstreams.flatMap((u) => (u.credential && 'secretArn' in u.credential ? [u.credential.secretArn] : []));
     if (secretArns.length) {
       role.addToPrincipalPolicy(new PolicyStatement({ sid: 'McpUpstreamSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
     }

@@ -1,5 +1,6 @@
 import type { RouteHandler } from '../router';
 import { mcpMethodNotAllowed, mcpPost } from './mcp-route';
+import { jwksHandler } from './jwks-route';
 import { protectedResourceHandler } from './protected-resource';
 
 /**
@@ -13,5 +14,9 @@ export const MCP_USE_CASES: Record<string, RouteHandler> = {
   'GET /.well-known/oauth-protected-resource': async (deps, req, sink) => {
     if (!deps.mcp) throw new Error('the MCP gateway is not configured');
     await protectedResourceHandler(deps.mcp)(req, sink);
+  },
+  'GET /.well-known/jwks.json': async (deps, req, sink) => {
+    if (!deps.mcp) throw new Error('the MCP gateway is not configured');
+    await jwksHandler(deps.mcp)(req, sink);
   },
 };

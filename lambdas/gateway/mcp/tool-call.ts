@@ -106,7 +106,10 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
   const forwardAt = deps.clock.monotonic();
   let upstreamMs = 0;
   try {
-    const result = await upstream.client.callTool(target.tool, inspection.value as Record<string, unknown>, ctx.signal);
+    const result = await upstream.client.callTool(target.tool, inspection.value as Record<string, unknown>, ctx.signal, {
+      caller: { sub: principal.sub, issuer: principal.issuer },
+      sessionId: recorder.id,
+    });
     upstreamMs = deps.clock.monotonic() - forwardAt;
     const masked = maskToolValue(inspector, result);
     const findingCounts = { ...inspection.findingCounts };

@@ -1,4 +1,5 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallTokenCaller, CallTokenSigner } from './call-tokens';
 
 /** An upstream MCP server as the gateway sees it: who may use it, and a client holding Airlock's credential. */
 export interface McpUpstream {
@@ -10,8 +11,34 @@ export interface McpUpstream {
 /** Calls one upstream MCP server. Every call is bounded by one deadline; failures are McpUpstreamErrors. */
 export interface McpUpstreamClient {
   listTools(signal?: AbortSignal): Promise<Tool[]>;
-  callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult>;
+  /**
+   * `call` says whom the call is made for: an upstream with per-call tokens gets a token naming
+   * that caller and the arguments forwarded; without it such an upstream's call is refused.
+   */
+  callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal, call?: UpstreamCallContext): Promise<CallToolResult>;
   close(): Promise<void>;
+}
+
+/** A credential header for an upstream request. */
+export interface UpstreamCredential {
+  header: string;
+  value: string;
+}
+
+/** The message an upstream request carries, as a per-message credential sees it. */
+export interface OutgoingUpstreamMessage {
+  /** The JSON-RPC method; undefined for a request without a message (the SSE GET) or a response. */
+  method?: string;
+  /** For `tools/call`: the tool, the arguments exactly as sent, and whom the call is for. */
+  call?: { tool: string; arguments: unknown; context: UpstreamCallContext };
+}
+
+/** Who a forwarded tool call is for, and which record it belongs to (the per-call token's claims). */
+export interface UpstreamCallContext {
+  caller: CallTokenCaller;
+  sessionId: string;
+  /** The approval a reviewed call runs under. */
+  approvalId?: string;
 }
 
 export type McpUpstreamFailure = 'unavailable' | 'timeout' | 'rejected';
@@ -40,6 +67,8 @@ export interface McpDeps {
   authorizationServers: readonly string[];
   /** Public base URL (`https://…`); unset: taken from the request's Host header. */
   publicBaseUrl?: string;
+  /** Signs the per-call upstream tokens; its public key is served at `/.well-known/jwks.json` (none: an empty key set). */
+  callTokenSigner?: CallTokenSigner;
   /** Issue 11 plugs the approval workflow in here. Unset: a `review` decision is refused with its reasons. */
   reviews?: McpReviewGate;
 }
