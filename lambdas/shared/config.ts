@@ -94,7 +94,10 @@ export type ApproverSignInConfig = z.infer<typeof approverSignIn>;
 const mcpUpstream = z
   .object({
     /** The tool prefix (`<name>.<tool>`): no dots. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected a lower-case name without dots (a-z, 0-9, _, -)'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected a lower-case name without dots (a-z, 0-9, _, -)')
+      .refine((n) => n !== 'airlock', 'the prefix "airlock" is the gateway\'s own tools (airlock.wait_for_approval)'),
     url: z.string().url(),
     /** Groups whose members may use this upstream's tools. */
     groups: z.array(z.string().min(1)).min(1),
