@@ -192,7 +192,8 @@ export class McpToolApprovals implements McpReviewGate {
   private async answer(approval: ApprovalRequest, waiting: ToolCallWaiting, own?: { recorder: SessionRecorder; request: unknown; receivedAt: number }): Promise<CallToolResult> {
     const { deps } = this;
     let current = asSeenAt(approval, deps.clock.now());
-    if (current.status === 'approved') current = await this.send(current);
+    // A caller that went away collects nothing: the approved call waits for the next collection.
+    if (current.status === 'approved' && !waiting.signal?.aborted) current = await this.send(current);
     if (current.status === 'executing' && Date.parse(current.updatedAt) + EXECUTION_STALE_MS < deps.clock.now()) current = await this.fail(current, 'execution_interrupted');
     const statusUrl = `${(deps.publicBaseUrl ?? waiting.requestBaseUrl).replace(/\/+$/, '')}/v1/airlock/requests/${current.id}`;
     const meta = { request_id: current.id, status: current.status, status_url: statusUrl, decide_by: current.decideBy };

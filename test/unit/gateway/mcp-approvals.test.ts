@@ -47,7 +47,7 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
   const alice = principal('alice', ['llm-users']);
   const clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
-  async function setup() {
+  async function setup(timing: { holdMs?: number; progressIntervalMs?: number } = {}) {
     const stores = await openEmbeddedSqliteStores();
     const sent: Array<{ name: string; args: Record<string, unknown> }> = [];
     const started: ApprovalExecutionInput[] = [];
@@ -71,8 +71,9 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
       policy,
       upstreams: [{ name: 'db', groups: ['llm-users'], client }],
       inspectorFor: () => createInspector(groupPolicy),
-      holdMs: 0,
-      progressIntervalMs: 1000,
+      holdMs: timing.holdMs ?? 0,
+      progressIntervalMs: timing.progressIntervalMs ?? 1000,
+      pollMs: 20,
       waitMs: 0,
     });
     let n = 0;
@@ -155,6 +156,37 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
     expect(answer.isError).toBe(true);
     expect(text(answer)).toContain('request_integrity');
     expect((await stores.approvals.get(held.request_id))?.status).toBe('failed');
+  });
+
+  it('holds a call with a progress channel, reporting progress, until the hold runs out, then answers pending', async () => {
+    const { gate, call, sent, requestId } = await setup({ holdMs: 400, progressIntervalMs: 100 });
+    const progress: Array<{ value: number; total: number; message: string }> = [];
+    const reviewed = await call('DROP TABLE customers');
+
+    const answer = await gate.handleReview({ ...reviewed, waiting: { ...reviewed.waiting, progress: async (value, total, message) => void progress.push({ value, total, message }) } });
+
+    expect(requestId(answer).status).toBe('pending');
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress[0]!.message).toContain(`request ${requestId(answer).request_id}`);
+    expect(progress.every((p) => p.total === 1)).toBe(true);
+    expect(sent).toEqual([]);
+  });
+
+  it('sends nothing for a caller that went away, and sends it to the next collection', async () => {
+    const { gate, call, sent, approve, requestId } = await setup();
+    const held = requestId(await gate.handleReview(await call('DROP TABLE customers')));
+    await approve(held.request_id);
+    const gone = new AbortController();
+    gone.abort();
+    const reviewed = await call('DROP TABLE customers');
+
+    const abandoned = await gate.handleReview({ ...reviewed, waiting: { ...reviewed.waiting, signal: gone.signal } });
+    expect(sent).toEqual([]);
+    expect(requestId(abandoned).status).toBe('approved');
+    const collected = await gate.handleReview(await call('DROP TABLE customers'));
+
+    expect(collected.isError).toBeFalsy();
+    expect(sent).toHaveLength(1);
   });
 
   it('a call with other arguments is not served by the approval', async () => {
