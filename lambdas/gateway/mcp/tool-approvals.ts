@@ -59,6 +59,23 @@ export class McpToolApprovals implements McpReviewGate {
   constructor(private readonly deps: McpToolApprovalsOptions) {}
 
   async handleReview(call: ReviewedToolCall): Promise<CallToolResult> {
+    const recording = { recorded: false };
+    try {
+      return await this.review(call, recording);
+    } catch (err) {
+      // The call's session was begun `pending`: if nothing recorded it since, it ends `failed` here (nothing was sent).
+      if (!recording.recorded) {
+        const code = 'approval_unavailable';
+        await call.recorder.finish(
+          { status: 'failed', httpStatus: 200, errorCode: code, timings: this.timings(call.receivedAt) },
+          { request: { upstream: call.upstream, tool: call.tool, arguments: call.maskedArguments }, error: { status: 200, code } },
+        );
+      }
+      throw err;
+    }
+  }
+
+  private async review(call: ReviewedToolCall, recording: { recorded: boolean }): Promise<CallToolResult> {
     const { deps } = this;
     const held: HeldToolCall = { upstream: call.upstream, tool: call.tool, arguments: call.maskedArguments };
     const hash = toolCallHash(call.principal, held);
@@ -69,14 +86,14 @@ export class McpToolApprovals implements McpReviewGate {
       latest = undefined;
     }
     if (!latest) {
-      const approval = await this.hold(call, held, hash);
+      const approval = await this.hold(call, held, hash, recording);
       const waited = await this.waitFor(approval, call.waiting, call.waiting.progress ? deps.holdMs : 0);
       // The held session is the approval's own: the workflow and the sending settle it.
       return this.answer(waited, call.waiting);
     }
     deps.logger.info('mcp call matches a held call', { sessionId: call.recorder.id, approvalId: latest.id, status: latest.status });
     const waited = await this.waitFor(latest, call.waiting, call.waiting.progress ? deps.holdMs : 0);
-    return this.answer(waited, call.waiting, { recorder: call.recorder, request: held, receivedAt: call.receivedAt });
+    return this.answer(waited, call.waiting, { recorder: call.recorder, request: held, receivedAt: call.receivedAt, recording });
   }
 
   async waitForApproval(call: GatewayToolCall, requestId: unknown): Promise<CallToolResult> {
@@ -94,7 +111,7 @@ export class McpToolApprovals implements McpReviewGate {
   }
 
   /** Records the held session (masked call in its transcript, fail closed), creates the approval and starts the workflow. */
-  private async hold(call: ReviewedToolCall, held: HeldToolCall, hash: string): Promise<ApprovalRequest> {
+  private async hold(call: ReviewedToolCall, held: HeldToolCall, hash: string, recording: { recorded: boolean }): Promise<ApprovalRequest> {
     const { deps } = this;
     const now = deps.clock.now();
     const rules = call.groupPolicy.approval;
@@ -143,7 +160,15 @@ export class McpToolApprovals implements McpReviewGate {
       requestKey: record.transcriptKey,
       requestSha256: record.transcriptSha256,
     };
-    await records(() => deps.approvals.create(approval));
+    try {
+      await deps.approvals.create(approval);
+    } catch {
+      await deps.sessions.update(record.id, { status: 'failed', errorCode: 'approval_unavailable' }).catch(() => false);
+      recording.recorded = true;
+      throw new McpRpcError(MCP_ERRORS.recordUnavailable, 'The approval records could not be reached; nothing was sent. Try again shortly.');
+    }
+    // From here the approval and the workflow settle the held session.
+    recording.recorded = true;
     try {
       await deps.workflow.start({ approvalId: approval.id, timeoutSeconds: rules.timeout_seconds, kind: 'mcp_tool_call' });
     } catch (err) {
@@ -189,7 +214,11 @@ export class McpToolApprovals implements McpReviewGate {
   }
 
   /** The agent's answer for an approval as it now stands; sends an approved call first. `own`: a session of its own to complete. */
-  private async answer(approval: ApprovalRequest, waiting: ToolCallWaiting, own?: { recorder: SessionRecorder; request: unknown; receivedAt: number }): Promise<CallToolResult> {
+  private async answer(
+    approval: ApprovalRequest,
+    waiting: ToolCallWaiting,
+    own?: { recorder: SessionRecorder; request: unknown; receivedAt: number; recording?: { recorded: boolean } },
+  ): Promise<CallToolResult> {
     const { deps } = this;
     let current = asSeenAt(approval, deps.clock.now());
     // A caller that went away collects nothing: the approved call waits for the next collection.
@@ -218,6 +247,7 @@ export class McpToolApprovals implements McpReviewGate {
         },
         { request: own.request, response: result },
       );
+      if (own.recording) own.recording.recorded = true;
     }
     deps.logger.info('held mcp call answered', { approvalId: current.id, status: current.status, ...(own ? { sessionId: own.recorder.id } : {}) });
     return result;

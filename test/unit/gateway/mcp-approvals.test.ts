@@ -47,8 +47,12 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
   const alice = principal('alice', ['llm-users']);
   const clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
-  async function setup(timing: { holdMs?: number; progressIntervalMs?: number } = {}) {
+  async function setup(timing: { holdMs?: number; progressIntervalMs?: number } = {}, faults: { approvalsDown?: boolean } = {}) {
     const stores = await openEmbeddedSqliteStores();
+    // The one fault a real store cannot be made to show on demand: an approval write that fails.
+    const approvals = faults.approvalsDown
+      ? Object.assign(Object.create(stores.approvals) as typeof stores.approvals, { create: () => Promise.reject(new Error('approval table unavailable')) })
+      : stores.approvals;
     const sent: Array<{ name: string; args: Record<string, unknown> }> = [];
     const started: ApprovalExecutionInput[] = [];
     // The upstream answers after a pause, so concurrent collections overlap the sending.
@@ -62,7 +66,7 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
       close: async () => undefined,
     };
     const gate = new McpToolApprovals({
-      approvals: stores.approvals,
+      approvals,
       sessions: stores.sessions,
       transcripts: stores.transcripts,
       logger: quiet,
@@ -187,6 +191,17 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
 
     expect(collected.isError).toBeFalsy();
     expect(sent).toHaveLength(1);
+  });
+
+  it('ends the session failed and sends nothing when the approval cannot be recorded', async () => {
+    const { gate, call, sent, started, stores } = await setup({}, { approvalsDown: true });
+    const reviewed = await call('DROP TABLE customers');
+
+    await expect(gate.handleReview(reviewed)).rejects.toMatchObject({ code: -32005 });
+
+    expect(sent).toEqual([]);
+    expect(started).toEqual([]);
+    expect(await stores.sessions.get(reviewed.sessionId)).toMatchObject({ status: 'failed', errorCode: 'approval_unavailable' });
   });
 
   it('a call with other arguments is not served by the approval', async () => {
