@@ -180,6 +180,9 @@ describe('reviewed MCP tool calls through the local runtime, approvers in a real
     const alice = await connect(aliceToken);
     const sql = `DROP TABLE customers -- ticket ${randomUUID()}`;
     const held = approvalOf((await alice.callTool({ name: 'db.run_sql', arguments: { sql } })) as CallToolResult);
+    // The chat prompts' rules: the requester cannot decide on their own call.
+    const self = await signedIn(await mailedLink(held.request_id), 'alice', 'approvers,llm-users');
+    expect(await self.textContent('h1')).toBe('Not your own request');
 
     const page = await decide(held.request_id, 'dave', 'Deny');
     expect(await page.textContent('h1')).toBe('Denied');
