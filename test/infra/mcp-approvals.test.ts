@@ -12,7 +12,8 @@ describe('MCP approvals in AWS', () => {
     resources = template.toJSON().Resources as Resources;
   });
 
-  const mcpFunction = () => Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.AIRLOCK_MCP_UPSTREAMS);
+  const mcpFunction = () =>
+    Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.AIRLOCK_MCP_UPSTREAMS);
   const mcpStatements = () => {
     const roleRef = JSON.stringify(mcpFunction()![1].Properties.Role);
     const roleId = /"Fn::GetAtt":\["(\w+)"/.exec(roleRef)![1]!;

@@ -20,7 +20,7 @@ import { jsonRpcError, MCP_ERRORS } from './json-rpc-errors';
 import { discoverResult, MODERN_REVISION, modernHeaderMismatch, modernResult, SDK_REVISION } from './modern-revision';
 import { guardedToolCall, type CallMeta } from './tool-call';
 import { listToolsFor } from './tool-list';
-import { WAIT_TOOL } from './tool-approvals';
+import { WAIT_TOOL } from './held-call-answers';
 import { WAIT_TOOL_DEFINITION, waitToolCall } from './wait-tool';
 
 const SERVER_INFO = { name: 'airlock', version: '0.1.0' };

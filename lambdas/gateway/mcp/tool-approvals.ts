@@ -4,8 +4,8 @@ import type { Principal } from '../../auth/principal';
 import { resolveGroupPolicy, type GroupPolicy, type Policy } from '../../inspect/policy';
 import type { Inspector } from '../../inspect/types';
 import { errorForLog } from '../../shared/logger';
-import type { ApprovalRequest, ApprovalStatus, McpToolCallSubject } from '../../store/approval-types';
-import type { SessionStatus, Transcript } from '../../store/types';
+import type { ApprovalRequest, McpToolCallSubject } from '../../store/approval-types';
+import type { Transcript } from '../../store/types';
 import { APPROVAL_ID, sessionApproval } from '../approvals/approval-gate';
 import { publishApprovalEvent } from '../approvals/approval-events';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from '../approvals/ports';
@@ -14,6 +14,7 @@ import type { SessionRecorder } from '../session-recorder';
 import { MCP_ERRORS, McpRpcError } from './json-rpc-errors';
 import { heldToolCallOf, toolCallHash, type HeldToolCall } from './tool-call-binding';
 import { heldArguments } from './held-arguments';
+import { errorCodeOf, errorResult, ownSessionStatus, statusText, WAIT_TOOL } from './held-call-answers';
 import { maskToolValue } from './tool-inspection';
 import { McpUpstreamError, type GatewayToolCall, type McpReviewGate, type McpUpstream, type ReviewedToolCall, type ToolCallWaiting } from './upstreams';
 
@@ -36,7 +37,6 @@ export interface McpToolApprovalsOptions extends ApprovalRecordsDeps {
   newApprovalId?: () => string;
 }
 
-export const WAIT_TOOL = 'airlock.wait_for_approval';
 const ROUTE = 'POST /mcp';
 const META_KEY = 'airlock/approval';
 /** A pending approval whose deadline passed is treated as expired, even before the workflow records it. */
@@ -102,8 +102,13 @@ export class McpToolApprovals implements McpReviewGate {
     const approval = typeof requestId === 'string' && APPROVAL_ID.test(requestId) ? await records(() => deps.approvals.get(requestId)) : undefined;
     // Someone else's request is "not found", so ids cannot be probed.
     if (!approval || !isOwner(approval, call.principal) || approval.subject?.kind !== 'mcp_tool_call') {
-      const result = errorResult(`No tool call of yours is held under request_id ${JSON.stringify(request.request_id)}. Pass the request_id from the "awaits approval" answer.`);
-      await call.recorder.finish({ status: 'failed', httpStatus: 200, errorCode: 'approval_not_found', timings: this.timings(call.receivedAt) }, { request, response: result });
+      const result = errorResult(
+        `No tool call of yours is held under request_id ${JSON.stringify(request.request_id)}. Pass the request_id from the "awaits approval" answer.`,
+      );
+      await call.recorder.finish(
+        { status: 'failed', httpStatus: 200, errorCode: 'approval_not_found', timings: this.timings(call.receivedAt) },
+        { request, response: result },
+      );
       return result;
     }
     const waited = await this.waitFor(approval, call.waiting, call.waiting.progress ? deps.holdMs : deps.waitMs);
@@ -156,7 +161,10 @@ export class McpToolApprovals implements McpReviewGate {
       approversGroup: rules.approvers_group,
       selfApproval: rules.self_approval,
       timeoutSeconds: rules.timeout_seconds,
-      promptExcerpt: display.arguments.map((a) => `${a.name}: ${a.text}`).join('\n').slice(0, 2000),
+      promptExcerpt: display.arguments
+        .map((a) => `${a.name}: ${a.text}`)
+        .join('\n')
+        .slice(0, 2000),
       requestKey: record.transcriptKey,
       requestSha256: record.transcriptSha256,
     };
@@ -178,7 +186,12 @@ export class McpToolApprovals implements McpReviewGate {
       await deps.sessions.update(record.id, { status: 'failed', errorCode: 'workflow_unavailable' }).catch(() => false);
       return { ...approval, ...failed };
     }
-    deps.logger.info('mcp call held for approval', { sessionId: record.id, approvalId: approval.id, riskScore: approval.risk.score, approversGroup: approval.approversGroup });
+    deps.logger.info('mcp call held for approval', {
+      sessionId: record.id,
+      approvalId: approval.id,
+      riskScore: approval.risk.score,
+      approversGroup: approval.approversGroup,
+    });
     return approval;
   }
 
@@ -199,7 +212,11 @@ export class McpToolApprovals implements McpReviewGate {
       if (waiting.progress && deps.clock.now() >= nextProgress) {
         const elapsed = Math.floor((deps.clock.now() - start) / 1000);
         try {
-          await waiting.progress(elapsed, total, `Awaiting approval by a member of '${current.approversGroup}' (request ${current.id}, decide by ${current.decideBy}).`);
+          await waiting.progress(
+            elapsed,
+            total,
+            `Awaiting approval by a member of '${current.approversGroup}' (request ${current.id}, decide by ${current.decideBy}).`,
+          );
         } catch {
           break;
         }
@@ -223,7 +240,8 @@ export class McpToolApprovals implements McpReviewGate {
     let current = asSeenAt(approval, deps.clock.now());
     // A caller that went away collects nothing: the approved call waits for the next collection.
     if (current.status === 'approved' && !waiting.signal?.aborted) current = await this.send(current);
-    if (current.status === 'executing' && Date.parse(current.updatedAt) + EXECUTION_STALE_MS < deps.clock.now()) current = await this.fail(current, 'execution_interrupted');
+    if (current.status === 'executing' && Date.parse(current.updatedAt) + EXECUTION_STALE_MS < deps.clock.now())
+      current = await this.fail(current, 'execution_interrupted');
     const statusUrl = `${(deps.publicBaseUrl ?? waiting.requestBaseUrl).replace(/\/+$/, '')}/v1/airlock/requests/${current.id}`;
     const meta = { request_id: current.id, status: current.status, status_url: statusUrl, decide_by: current.decideBy };
 
@@ -262,14 +280,22 @@ export class McpToolApprovals implements McpReviewGate {
   private async send(approval: ApprovalRequest): Promise<ApprovalRequest> {
     const { deps } = this;
     if (deps.clock.now() >= Date.parse(approval.reuseUntil)) return (await this.expireUncollected(approval)) ?? approval;
-    const claimed = await records(() => deps.approvals.transition(approval.id, ['approved'], { status: 'executing', updatedAt: new Date(deps.clock.now()).toISOString() }));
+    const claimed = await records(() =>
+      deps.approvals.transition(approval.id, ['approved'], { status: 'executing', updatedAt: new Date(deps.clock.now()).toISOString() }),
+    );
     if (!claimed) return (await records(() => deps.approvals.get(approval.id))) ?? approval;
     const executing: ApprovalRequest = { ...approval, status: 'executing' };
 
     const stored = await deps.transcripts.get(approval.requestKey).catch(() => undefined);
     const held = stored && stored.sha256 === approval.requestSha256 ? heldToolCallOf(stored.transcript.request) : undefined;
     const subject = approval.subject?.kind === 'mcp_tool_call' ? approval.subject : undefined;
-    if (!held || !subject || held.upstream !== subject.upstream || held.tool !== subject.tool || toolCallHash(approval.principal, held) !== approval.requestHash) {
+    if (
+      !held ||
+      !subject ||
+      held.upstream !== subject.upstream ||
+      held.tool !== subject.tool ||
+      toolCallHash(approval.principal, held) !== approval.requestHash
+    ) {
       deps.logger.error('held mcp call does not match its approval', { approvalId: approval.id });
       return this.fail(executing, 'request_integrity');
     }
@@ -321,7 +347,14 @@ export class McpToolApprovals implements McpReviewGate {
     const settled: ApprovalRequest = { ...executing, ...update };
     const approvalRecord = sessionApproval(settled);
     await deps.sessions
-      .update(approval.sessionId, { status: 'completed', updatedAt: update.updatedAt, transcriptKey: result.key, transcriptSha256: result.sha256, findingCounts, ...(approvalRecord ? { approval: approvalRecord } : {}) })
+      .update(approval.sessionId, {
+        status: 'completed',
+        updatedAt: update.updatedAt,
+        transcriptKey: result.key,
+        transcriptSha256: result.sha256,
+        findingCounts,
+        ...(approvalRecord ? { approval: approvalRecord } : {}),
+      })
       .catch((err: unknown) => deps.logger.error('held session not completed', { approvalId: approval.id, error: errorForLog(err) }));
     await records(() => deps.approvals.transition(approval.id, ['executing'], update));
     await publishApprovalEvent(deps, settled, 'completed');
@@ -335,7 +368,9 @@ export class McpToolApprovals implements McpReviewGate {
     const update = { status: 'failed' as const, errorCode, reuseUntil: new Date(now + FAILED_REUSE_MS).toISOString(), updatedAt: new Date(now).toISOString() };
     const settled: ApprovalRequest = { ...approval, ...update };
     const approvalRecord = sessionApproval(settled);
-    await deps.sessions.update(approval.sessionId, { status: 'failed', errorCode, updatedAt: update.updatedAt, ...(approvalRecord ? { approval: approvalRecord } : {}) }).catch(() => false);
+    await deps.sessions
+      .update(approval.sessionId, { status: 'failed', errorCode, updatedAt: update.updatedAt, ...(approvalRecord ? { approval: approvalRecord } : {}) })
+      .catch(() => false);
     const written = await deps.approvals.transition(approval.id, ['executing'], update).catch(() => false);
     if (written) await publishApprovalEvent(deps, settled, 'failed');
     return written ? settled : ((await deps.approvals.get(approval.id).catch(() => undefined)) ?? settled);
@@ -350,7 +385,14 @@ export class McpToolApprovals implements McpReviewGate {
     if (!(await deps.approvals.transition(approval.id, ['approved'], update).catch(() => false))) return undefined;
     const settled: ApprovalRequest = { ...approval, ...update };
     const approvalRecord = sessionApproval(approval);
-    await deps.sessions.update(approval.sessionId, { status: 'expired', errorCode: 'approval_not_collected', updatedAt: at, ...(approvalRecord ? { approval: approvalRecord } : {}) }).catch(() => false);
+    await deps.sessions
+      .update(approval.sessionId, {
+        status: 'expired',
+        errorCode: 'approval_not_collected',
+        updatedAt: at,
+        ...(approvalRecord ? { approval: approvalRecord } : {}),
+      })
+      .catch(() => false);
     await publishApprovalEvent(deps, settled, 'expired');
     return settled;
   }
@@ -393,63 +435,6 @@ function stillWaiting(approval: ApprovalRequest, now: number): boolean {
 
 function asSeenAt(approval: ApprovalRequest, now: number): ApprovalRequest {
   return approval.status === 'pending' && now >= Date.parse(approval.decideBy) ? { ...approval, status: 'expired', errorCode: 'approval_expired' } : approval;
-}
-
-/** A retry or a wait is its own session; one answered "still pending" is not another request in the approvers' queue. */
-function ownSessionStatus(status: ApprovalStatus): SessionStatus {
-  if (status === 'pending' || status === 'approved' || status === 'executing') return 'blocked';
-  return status;
-}
-
-function errorCodeOf(approval: ApprovalRequest): string | undefined {
-  switch (approval.status) {
-    case 'completed':
-      return undefined;
-    case 'denied':
-      return 'approval_denied';
-    case 'expired':
-      return 'approval_expired';
-    case 'failed':
-      return approval.errorCode ?? 'approval_failed';
-    default:
-      return 'approval_pending';
-  }
-}
-
-function statusText(approval: ApprovalRequest, statusUrl: string): string {
-  const id = approval.id;
-  const retry = `Call the same tool with the same arguments again, or call ${WAIT_TOOL} with request_id "${id}", to get its result once approved.`;
-  switch (approval.status) {
-    case 'approved':
-    case 'executing':
-      return [`This tool call (request ${id}) was approved and is being sent now.`, retry, `Status: ${statusUrl}`].join('\n');
-    case 'denied': {
-      const d = approval.decision;
-      return [
-        `An approver${d ? ` (${d.approver.email ?? d.approver.sub})` : ''} denied this tool call (request ${id}); it was not sent. Calling it again will not change that; change the call or ask the approvers.`,
-        ...(d?.reason ? [`Reason: ${d.reason}`] : []),
-      ].join('\n');
-    }
-    case 'expired':
-      return approval.errorCode === 'approval_not_collected'
-        ? `This tool call (request ${id}) was approved but not collected in time, so it was not sent. Call it again to ask for a new approval.`
-        : `Nobody decided on this tool call (request ${id}) before ${approval.decideBy}, so it was not sent. Calling it again after ${approval.reuseUntil} asks for a new approval.`;
-    case 'failed':
-      return `This tool call (request ${id}) could not be completed (${approval.errorCode ?? 'failed'}); it was not retried. Calling it again after ${approval.reuseUntil} asks for a new approval.`;
-    default:
-      return [
-        `This tool call awaits approval by a member of '${approval.approversGroup}'; it has not been sent.`,
-        `Request id: ${id}`,
-        `Decide by: ${approval.decideBy}`,
-        `Status: ${statusUrl}`,
-        retry,
-        ...approval.risk.reasons.map((r) => `- ${r.message}`),
-      ].join('\n');
-  }
-}
-
-function errorResult(text: string): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text }] };
 }
 
 /** What the parsed commands do, for the approver: "DROP TABLE customers on db". */

@@ -2,7 +2,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SessionRecorder } from '../session-recorder';
 import { MCP_ERRORS, McpRpcError } from './json-rpc-errors';
 import { MCP_ROUTE, type ToolCallContext } from './tool-call';
-import { WAIT_TOOL } from './tool-approvals';
+import { WAIT_TOOL } from './held-call-answers';
 
 /** The gateway's own tool, listed to callers when MCP approvals are configured. */
 export const WAIT_TOOL_DEFINITION: Tool = {
@@ -19,16 +19,31 @@ export async function waitToolCall(ctx: ToolCallContext, args: Record<string, un
   const reviews = ctx.mcp.reviews;
   if (!reviews) throw new McpRpcError(MCP_ERRORS.invalidParams, `Unknown tool: ${WAIT_TOOL}`);
   const { deps } = ctx;
-  const recorder = new SessionRecorder(deps, { id: deps.newId(), principal: ctx.principal, route: MCP_ROUTE, createdAt: new Date(deps.clock.now()) }, ctx.receivedAt, deps.clock.monotonic);
+  const recorder = new SessionRecorder(
+    deps,
+    { id: deps.newId(), principal: ctx.principal, route: MCP_ROUTE, createdAt: new Date(deps.clock.now()) },
+    ctx.receivedAt,
+    deps.clock.monotonic,
+  );
   const recordStart = deps.clock.monotonic();
   try {
     await recorder.begin({ model: WAIT_TOOL, status: 'in_progress', findingCounts: {} });
   } catch {
     throw new McpRpcError(MCP_ERRORS.recordUnavailable, 'The call could not be recorded; try again shortly.');
   }
-  ctx.onSession({ sessionId: recorder.id, decision: 'none', overheadMs: deps.clock.monotonic() - ctx.receivedAt, recordMs: deps.clock.monotonic() - recordStart });
+  ctx.onSession({
+    sessionId: recorder.id,
+    decision: 'none',
+    overheadMs: deps.clock.monotonic() - ctx.receivedAt,
+    recordMs: deps.clock.monotonic() - recordStart,
+  });
   return reviews.waitForApproval(
-    { principal: ctx.principal, recorder, receivedAt: ctx.receivedAt, waiting: { ...(ctx.waiting ?? { requestBaseUrl: 'http://localhost' }), ...(ctx.signal ? { signal: ctx.signal } : {}) } },
+    {
+      principal: ctx.principal,
+      recorder,
+      receivedAt: ctx.receivedAt,
+      waiting: { ...(ctx.waiting ?? { requestBaseUrl: 'http://localhost' }), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    },
     args?.request_id,
   );
 }

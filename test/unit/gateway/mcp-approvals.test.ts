@@ -83,7 +83,12 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
     let n = 0;
     const call = async (sql: string): Promise<ReviewedToolCall> => {
       const id = `01SESSION${String(++n).padStart(17, '0')}`;
-      const recorder = new SessionRecorder({ sessions: stores.sessions, transcripts: stores.transcripts, logger: quiet }, { id, principal: alice, route: MCP_ROUTE, createdAt: new Date() }, clock.monotonic(), clock.monotonic);
+      const recorder = new SessionRecorder(
+        { sessions: stores.sessions, transcripts: stores.transcripts, logger: quiet },
+        { id, principal: alice, route: MCP_ROUTE, createdAt: new Date() },
+        clock.monotonic(),
+        clock.monotonic,
+      );
       await recorder.begin({ model: 'db.run_sql', decision: 'review', status: 'pending', findingCounts: {} });
       return {
         sessionId: id,
@@ -123,7 +128,13 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
     expect(requestId(held).status).toBe('pending');
     expect(started).toEqual([{ approvalId: requestId(held).request_id, timeoutSeconds: 3600, kind: 'mcp_tool_call' }]);
     const approval = await stores.approvals.get(requestId(held).request_id);
-    expect(approval?.subject).toMatchObject({ kind: 'mcp_tool_call', upstream: 'db', tool: 'run_sql', effects: ['DROP TABLE customers on db'], arguments: [{ name: 'sql', language: 'sql', text: 'DROP TABLE customers' }] });
+    expect(approval?.subject).toMatchObject({
+      kind: 'mcp_tool_call',
+      upstream: 'db',
+      tool: 'run_sql',
+      effects: ['DROP TABLE customers on db'],
+      arguments: [{ name: 'sql', language: 'sql', text: 'DROP TABLE customers' }],
+    });
     expect(approval?.requestHash).toBe(toolCallHash(alice, { upstream: 'db', tool: 'run_sql', arguments: { sql: 'DROP TABLE customers' } }));
     expect(sent).toEqual([]);
   });
@@ -167,7 +178,10 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
     const progress: Array<{ value: number; total: number; message: string }> = [];
     const reviewed = await call('DROP TABLE customers');
 
-    const answer = await gate.handleReview({ ...reviewed, waiting: { ...reviewed.waiting, progress: async (value, total, message) => void progress.push({ value, total, message }) } });
+    const answer = await gate.handleReview({
+      ...reviewed,
+      waiting: { ...reviewed.waiting, progress: async (value, total, message) => void progress.push({ value, total, message }) },
+    });
 
     expect(requestId(answer).status).toBe('pending');
     expect(progress.length).toBeGreaterThanOrEqual(2);
