@@ -7,6 +7,7 @@ import { McpToolApprovals } from '../../../lambdas/gateway/mcp/tool-approvals';
 import { toolCallHash } from '../../../lambdas/gateway/mcp/tool-call-binding';
 import type { McpUpstreamClient, ReviewedToolCall } from '../../../lambdas/gateway/mcp/upstreams';
 import { SessionRecorder } from '../../../lambdas/gateway/session-recorder';
+import { readConfig } from '../../../lambdas/shared/config';
 import type { AirlockLogger } from '../../../lambdas/shared/logger';
 import { openEmbeddedSqliteStores } from '../../../local/store/local-stores';
 import { principal } from '../../support/in-memory-gateway';
@@ -228,5 +229,14 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
     expect(requestId(other)).toMatchObject({ status: 'pending' });
     expect(requestId(other).request_id).not.toBe(held.request_id);
     expect(sent).toEqual([]);
+  });
+});
+
+describe('the gateway tool prefix', () => {
+  it('is reserved: no upstream may be named "airlock"', () => {
+    const upstreams = JSON.stringify([{ name: 'airlock', url: 'http://127.0.0.1:1/mcp', groups: ['llm-users'] }]);
+
+    expect(() => readConfig('local', { AIRLOCK_MCP_UPSTREAMS: upstreams })).toThrow(/airlock\.wait_for_approval/);
+    expect(() => readConfig('local', { AIRLOCK_MCP_UPSTREAMS: upstreams.replace('"airlock"', '"airlock2"') })).not.toThrow();
   });
 });
