@@ -71,7 +71,10 @@ const oidcIssuer = z
 
 const mcpUpstream = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a lower-case name without dots (the tool prefix)'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a lower-case name without dots (the tool prefix)')
+      .refine((n) => n !== 'airlock', 'not "airlock": that prefix is the gateway\'s own tools (airlock.wait_for_approval)'),
     url: z.url({ protocol: /^https$/ }),
     groups: z.array(z.string().min(1)).min(1),
     credential: z

@@ -120,6 +120,8 @@ export class StatelessStack extends Stack {
       events: sessionEvents,
       functionDefaults,
     });
+    // Reviewed MCP tool calls are held in the same workflow.
+    this.mcp.useApprovals(this.approvals.stateMachine);
 
     this.sessionSweep = new SessionSweep(this, 'SessionSweep', {
       sessionTable: stateful.sessionTable,

@@ -120,7 +120,10 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
    * upstream call (InvokeUpstream is idempotent).
    */
   resume(approval: ApprovalRequest, storedToken: string | undefined, now: number): void {
-    const input = { approvalId: approval.id, timeoutSeconds: approval.timeoutSeconds };
+    const kind = approval.subject?.kind === 'mcp_tool_call' ? ({ kind: 'mcp_tool_call' } as const) : {};
+    const input = { approvalId: approval.id, timeoutSeconds: approval.timeoutSeconds, ...kind };
+    // An approved tool call is the MCP gateway's to send: its workflow had ended at the decision.
+    if (approval.status === 'approved' && approval.subject?.kind === 'mcp_tool_call') return;
     if (approval.status === 'approved') return this.execute(input, { kind: 'decided' });
     const leftMs = Date.parse(approval.decideBy) - now;
     if (leftMs <= 0) return this.execute(input, { kind: 'expired' });

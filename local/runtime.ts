@@ -155,6 +155,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         callTokenSigner,
         ...(config.AIRLOCK_PUBLIC_BASE_URL ? { publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL } : {}),
       },
+      // Reviewed tool calls go to the same approval store and state machine as held prompts.
+      mcpApprovals: {
+        ...approvals.gate,
+        holdMs: config.AIRLOCK_MCP_APPROVAL_HOLD_SECONDS * 1000,
+        progressIntervalMs: config.AIRLOCK_MCP_PROGRESS_INTERVAL_MS,
+        waitMs: config.AIRLOCK_MCP_WAIT_SECONDS * 1000,
+      },
     });
     const server = await startLocalServer({
       port: config.AIRLOCK_PORT,

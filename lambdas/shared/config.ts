@@ -94,7 +94,10 @@ export type ApproverSignInConfig = z.infer<typeof approverSignIn>;
 const mcpUpstream = z
   .object({
     /** The tool prefix (`<name>.<tool>`): no dots. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected a lower-case name without dots (a-z, 0-9, _, -)'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected a lower-case name without dots (a-z, 0-9, _, -)')
+      .refine((n) => n !== 'airlock', 'the prefix "airlock" is the gateway\'s own tools (airlock.wait_for_approval)'),
     url: z.string().url(),
     /** Groups whose members may use this upstream's tools. */
     groups: z.array(z.string().min(1)).min(1),
@@ -185,6 +188,12 @@ const SETTINGS = {
   AIRLOCK_MCP_UPSTREAMS: jsonList('AIRLOCK_MCP_UPSTREAMS', mcpUpstream),
   /** One deadline for an upstream MCP call (connect + request). */
   AIRLOCK_MCP_TIMEOUT_MS: intWithDefault(30_000),
+  /** MCP approvals: how long a reviewed `tools/call` that sent a progressToken is held open (streamed, with progress) for the decision. */
+  AIRLOCK_MCP_APPROVAL_HOLD_SECONDS: intWithDefault(240),
+  /** MCP approvals: the interval of `notifications/progress` while a call is held. */
+  AIRLOCK_MCP_PROGRESS_INTERVAL_MS: intWithDefault(10_000),
+  /** MCP approvals: the longest `airlock.wait_for_approval` waits without a progressToken. */
+  AIRLOCK_MCP_WAIT_SECONDS: intWithDefault(25),
   /** Local runtime: `off` skips the example SQLite MCP upstream. */
   AIRLOCK_MCP_EXAMPLE: z.enum(['on', 'off']).default('on'),
   /** Local runtime: how Airlock authenticates to the example upstream (`per-call-token`: it verifies Airlock's per-call JWTs). */
@@ -241,6 +250,7 @@ const RECORDS = ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_
 const EVENTS = ['AIRLOCK_EVENT_BUS_NAME'] as const;
 const UPSTREAMS = ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_SECRET_ARN', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_POLICY'] as const;
 const ANTHROPIC_UPSTREAM = ['AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_SECRET_ARN'] as const;
+const MCP_APPROVALS = ['AIRLOCK_MCP_APPROVAL_HOLD_SECONDS', 'AIRLOCK_MCP_PROGRESS_INTERVAL_MS', 'AIRLOCK_MCP_WAIT_SECONDS'] as const;
 const APPROVER_PAGES = [...IDENTITY, 'AIRLOCK_APPROVER_SIGN_IN', 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_LINK_SECRET_ARN', 'AIRLOCK_PUBLIC_BASE_URL'] as const;
 
 /** The settings of each Lambda function (lambdas/handlers/<name>.ts) and of the local runtime. */
@@ -259,11 +269,11 @@ export const FUNCTION_CONFIG = {
   // The MCP gateway: records like the proxy, names the issuers in its RFC 9728 document, holds no LLM key.
   mcp: settings(
     ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_PUBLIC_BASE_URL', 'AIRLOCK_POLICY', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', ...IDENTITY],
-    [...EVENTS, 'AIRLOCK_MCP_CALL_TOKEN_KEY_ARN'],
+    [...EVENTS, ...MCP_APPROVALS, 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_STATE_MACHINE_ARN', 'AIRLOCK_MCP_CALL_TOKEN_KEY_ARN'],
   ),
   'session-sweep': settings(['AIRLOCK_SESSION_TABLE', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_SWEEP_AFTER_SECONDS']),
   local: settings(
-    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_LOCAL_STORES', 'AIRLOCK_LOCAL_SYNC', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', 'AIRLOCK_MCP_EXAMPLE', 'AIRLOCK_MCP_EXAMPLE_CREDENTIAL', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
+    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_LOCAL_STORES', 'AIRLOCK_LOCAL_SYNC', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', 'AIRLOCK_MCP_EXAMPLE', 'AIRLOCK_MCP_EXAMPLE_CREDENTIAL', ...MCP_APPROVALS, 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
     ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_API_KEY', 'AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_API_KEY', 'AIRLOCK_PUBLIC_BASE_URL', 'AIRLOCK_PRICES'],
   ),
 } as const;

@@ -4,7 +4,21 @@ import * as z from 'zod';
 const timestamp = z.iso.datetime().transform((s) => new Date(s).toISOString());
 const identity = { issuer: z.string(), sub: z.string().min(1), email: z.string().optional() };
 const count = z.number().int().nonnegative();
-const status = z.enum(['pending', 'approved', 'denied', 'expired', 'completed', 'failed']);
+const status = z.enum(['pending', 'approved', 'denied', 'expired', 'completed', 'failed', 'executing']);
+
+/** What an approval is for (ApprovalSubject): one member per kind. */
+const approvalSubjectSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('chat') }),
+  z.object({
+    kind: z.literal('mcp_tool_call'),
+    upstream: z.string().min(1).max(200),
+    tool: z.string().min(1).max(200),
+    arguments: z.array(z.object({ name: z.string().max(200), language: z.enum(['sql', 'shell']).optional(), text: z.string() })).max(100),
+    effects: z.array(z.string().max(500)).max(50),
+    masked: z.boolean(),
+    truncated: z.boolean(),
+  }),
+]);
 
 /** An allow-list: whatever is not named here never reaches the table. */
 export const approvalSchema = z.object({
@@ -19,6 +33,7 @@ export const approvalSchema = z.object({
   reuseUntil: timestamp,
   principal: z.object({ ...identity, groups: z.array(z.string()), clientId: z.string().optional() }),
   model: z.string(),
+  subject: approvalSubjectSchema.optional(),
   format: z.enum(['openai', 'anthropic']),
   stream: z.boolean(),
   risk: z.object({ score: z.number(), reasons: z.array(z.object({ id: z.string(), points: z.number(), message: z.string() })) }),

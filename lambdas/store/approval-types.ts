@@ -5,7 +5,43 @@ import type { TokenUsage } from './types';
  * A prompt held for human approval. Holds masked content only (an excerpt for the approver) and
  * points at the S3 transcript that carries the full masked request the approved call will send.
  */
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'completed' | 'failed';
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'completed' | 'failed' | 'executing';
+
+/**
+ * What an approval is for, by `kind`. Absent: a chat prompt (approvals recorded before subjects
+ * existed). A new kind is one more member of this union and of `approvalSubjectSchema`.
+ */
+export type ApprovalSubject = ChatPromptSubject | McpToolCallSubject;
+
+export interface ChatPromptSubject {
+  kind: 'chat';
+}
+
+/** One masked argument of a held tool call, as the approver's page shows it. */
+export interface HeldToolArgument {
+  name: string;
+  /** Parsed as SQL or shell by the guard: shown as code. */
+  language?: 'sql' | 'shell';
+  /** The masked value: a string as is, anything else as JSON. */
+  text: string;
+}
+
+/**
+ * An MCP `tools/call` held for approval (status `executing`: the MCP gateway claimed the approved
+ * call and is sending it). The call itself is in the held session's transcript (`requestKey`).
+ */
+export interface McpToolCallSubject {
+  kind: 'mcp_tool_call';
+  upstream: string;
+  tool: string;
+  arguments: HeldToolArgument[];
+  /** What the parsed commands do, e.g. `DROP TABLE customers on db`. */
+  effects: string[];
+  /** Masking changed the arguments: the approved call sends the masked ones, as shown. */
+  masked: boolean;
+  /** Some argument text was cut to keep the item small; the transcript has it all. */
+  truncated: boolean;
+}
 
 export interface ApprovalIdentity {
   issuer: string;
@@ -67,6 +103,8 @@ export interface ApprovalRequest {
   reuseUntil: string;
   principal: ApprovalIdentity & { groups: string[]; clientId?: string };
   model: string;
+  /** What is held: a chat prompt (also when absent) or an MCP tool call. */
+  subject?: ApprovalSubject;
   /** The wire format of the held call: the approved call and its answer use the same. */
   format: ChatFormat;
   /** Whether the held call asked for a stream (a re-send is answered in the form it asks for). */

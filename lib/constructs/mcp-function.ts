@@ -1,7 +1,10 @@
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { APPROVAL_TABLE } from '../../lambdas/store/approval-table';
 import type { McpUpstreamSetting } from '../config';
 import type { StatefulResources } from '../stateful-stack';
 import { acknowledgeNag, nagImportName } from '../nag';
@@ -21,6 +24,8 @@ export interface McpFunctionProps {
 }
 
 const TRANSCRIPT_PREFIX = 'transcripts/';
+/** Approval items only: task tokens (`token#…`) stay with the notify and decide functions. */
+const NOT_A_TOKEN = { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': [`${APPROVAL_TABLE.tokenPrefix}*`] } };
 
 /**
  * The MCP gateway function (`/mcp`, `/.well-known/oauth-protected-resource`), apart from the chat
@@ -29,6 +34,7 @@ const TRANSCRIPT_PREFIX = 'transcripts/';
  */
 export class McpFunction extends Construct {
   readonly function: AirlockFunction<'mcp'>;
+  private readonly approvalTable: ITable;
 
   constructor(scope: Construct, id: string, props: McpFunctionProps) {
     super(scope, id);
@@ -61,6 +67,7 @@ export class McpFunction extends Construct {
       role.addToPrincipalPolicy(new PolicyStatement({ sid: 'McpUpstreamSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
     }
 
+    this.approvalTable = props.stateful.approvalTable;
     const tableArn = nagImportName(Stack.of(sessionTable), sessionTable.tableArn);
     const bucketArn = nagImportName(Stack.of(transcriptBucket), transcriptBucket.bucketArn);
     acknowledgeNag(role, {
@@ -70,5 +77,25 @@ export class McpFunction extends Construct {
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': "Granted by grantReadWriteData for the table's customer-managed key only.",
       'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': "Granted by grantReadWriteData for the table's customer-managed key only.",
     });
+  }
+
+  /**
+   * Reviewed tool calls: the function holds them in the approval workflow (starts executions of the
+   * one state machine) and reads and writes approval items (never task tokens); it sends an approved
+   * call itself, with the upstream credential it already holds.
+   */
+  useApprovals(stateMachine: IStateMachine): void {
+    const role = this.function.role;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'Approvals',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        resources: [this.approvalTable.tableArn, `${this.approvalTable.tableArn}/index/${APPROVAL_TABLE.indexes.byRequestHash.name}`],
+        conditions: NOT_A_TOKEN,
+      }),
+    );
+    stateMachine.grantStartExecution(role);
+    this.function.setEnvironment('AIRLOCK_APPROVAL_TABLE', this.approvalTable.tableName);
+    this.function.setEnvironment('AIRLOCK_APPROVAL_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
   }
 }

@@ -150,8 +150,9 @@ describe('MCP gateway through the local runtime (official SDK 1.x client)', () =
     const aliceTools = (await alice.listTools()).tools.map((t) => t.name);
     const bobTools = (await bob.listTools()).tools.map((t) => t.name);
 
-    expect(aliceTools.sort()).toEqual(['db.list_tables', 'db.run_sql']);
-    expect(bobTools.sort()).toEqual(['db.list_tables', 'db.run_sql', 'ops.exec']);
+    // airlock.wait_for_approval is the gateway's own tool (held calls, docs/mcp.md).
+    expect(aliceTools.sort()).toEqual(['airlock.wait_for_approval', 'db.list_tables', 'db.run_sql']);
+    expect(bobTools.sort()).toEqual(['airlock.wait_for_approval', 'db.list_tables', 'db.run_sql', 'ops.exec']);
   });
 
   it('answers a benign call with the upstream result', async () => {
@@ -334,7 +335,7 @@ describe('MCP gateway through the local runtime (official SDK 1.x client)', () =
         const masked = await client.callTool({ name: 'db.run_sql', arguments: { sql: 'SELECT email FROM customers LIMIT 1' } });
         const blocked = await client.callTool({ name: 'db.run_sql', arguments: { sql: 'DROP/**/TABLE customers' } });
 
-        expect(tools.sort()).toEqual(['db.list_tables', 'db.run_sql']);
+        expect(tools.sort()).toEqual(['airlock.wait_for_approval', 'db.list_tables', 'db.run_sql']);
         expect(masked.structuredContent).toEqual({ rows: [{ email: '[REDACTED:email]' }] });
         expect(blocked.isError).toBe(true);
       } finally {

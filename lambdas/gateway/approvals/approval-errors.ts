@@ -14,7 +14,7 @@ const details = (approval: ApprovalRequest, statusUrl: string) => ({
 
 export const approvalPending = (approval: ApprovalRequest, statusUrl: string) =>
   new AirlockError('approval_pending',
-    approval.status === 'approved'
+    approval.status === 'approved' || approval.status === 'executing'
       ? 'The prompt was approved and the answer is being prepared. Poll status_url, or re-send the same request to get the answer.'
       : `This prompt needs approval by a member of '${approval.approversGroup}'. Poll status_url (or run \`airlock wait ${approval.id}\`), or re-send the same request once it is approved.`,
     { details: details(approval, statusUrl) },
@@ -40,6 +40,7 @@ export function errorForStatus(approval: ApprovalRequest, statusUrl: string): Ai
   switch (approval.status) {
     case 'pending':
     case 'approved':
+    case 'executing':
       return approvalPending(approval, statusUrl);
     case 'denied':
       return approvalDenied(approval, statusUrl);

@@ -95,6 +95,7 @@ export class ApprovalService implements ApprovalGate {
       reuseUntil: decideBy,
       principal: { issuer, sub, groups, ...(email ? { email } : {}), ...(clientId ? { clientId } : {}) },
       model: ctx.body.model,
+      subject: { kind: 'chat' },
       format: api.format,
       stream: ctx.body.stream === true,
       risk: { score: ctx.inspection.risk.score, reasons: ctx.inspection.risk.reasons },
@@ -187,7 +188,7 @@ function asSeenAt(approval: ApprovalRequest, now: number): ApprovalRequest {
 
 /** A re-send is its own session; one answered "still pending" is not another request in the approvers' queue. */
 function resentSessionStatus(status: ApprovalStatus): SessionStatus {
-  if (status === 'pending' || status === 'approved') return 'blocked';
+  if (status === 'pending' || status === 'approved' || status === 'executing') return 'blocked';
   return status === 'completed' ? 'completed' : status;
 }
 

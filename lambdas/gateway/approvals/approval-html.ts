@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ApprovalRequest } from '../../store/approval-types';
+import type { ApprovalRequest, McpToolCallSubject } from '../../store/approval-types';
 import { escapeHtml, html, type Html } from '../html-template';
 
 /**
@@ -134,19 +134,37 @@ ${c.earlier ? html`<details><summary>Earlier messages (${c.earlier.length} chara
 ${transcript}</div>`;
 }
 
+/** A held MCP tool call: the upstream, the tool, what its commands do, and the masked arguments (SQL and shell as code). */
+function toolCallCard(subject: McpToolCallSubject, transcriptHref?: string): Html {
+  const note = subject.masked
+    ? html`<p class="muted">Masking changed these arguments: secrets and personal data are masked, and the approved call sends exactly this masked text, never the original.</p>`
+    : html`<p class="muted">The approved call sends exactly these arguments.</p>`;
+  return html`<div class="card"><h2>Tool call</h2><dl>
+<dt>Upstream</dt><dd>${subject.upstream}</dd>
+<dt>Tool</dt><dd><code>${subject.tool}</code></dd>
+${subject.effects.length ? html`<dt>Effect</dt><dd><ul>${subject.effects.map((e) => html`<li><strong>${e}</strong></li>`)}</ul></dd>` : ''}
+</dl>
+<h3>Arguments</h3>${note}
+${subject.arguments.length ? subject.arguments.map((a) => html`<h3>${a.name}${a.language ? html` <span class="badge">${a.language === 'sql' ? 'SQL' : 'shell'}</span>` : ''}</h3><pre><code${a.language ? html` class="language-${a.language}"` : ''}>${a.text}</code></pre>`) : html`<p class="muted">(no arguments)</p>`}
+${subject.truncated && transcriptHref ? html`<p class="muted">Some text is cut here; read the <a href="${transcriptHref}">full masked call</a>.</p>` : ''}</div>`;
+}
+
+const isToolCall = (approval: ApprovalRequest) => approval.subject?.kind === 'mcp_tool_call';
+
 function summary(approval: ApprovalRequest, transcriptHref?: string): Html {
   const p = approval.principal;
   return html`<div class="card"><dl>
 <dt>Requested by</dt><dd>${p.email ? `${p.email} (${p.sub})` : p.sub}</dd>
 <dt>Issuer</dt><dd>${p.issuer}</dd>
 <dt>Client</dt><dd>${p.clientId ?? '(none)'}</dd>
-<dt>Model</dt><dd>${approval.model}</dd>
+<dt>${isToolCall(approval) ? 'Tool' : 'Model'}</dt><dd>${approval.model}</dd>
 <dt>Risk score</dt><dd>${approval.risk.score} / 100</dd>
 <dt>Requested</dt><dd>${time(approval.createdAt)}</dd>
 <dt>Decide by</dt><dd>${time(approval.decideBy)}</dd>
 </dl></div>
+${approval.subject?.kind === 'mcp_tool_call' ? toolCallCard(approval.subject, transcriptHref) : ''}
 ${reasonsCard(approval)}
-${conversationCard(approval, transcriptHref)}`;
+${isToolCall(approval) ? '' : conversationCard(approval, transcriptHref)}`;
 }
 
 /** The decision page's link to the full masked request: the same id, expiry and signature as the page's own link. */
@@ -157,7 +175,7 @@ export function transcriptHref(approvalId: string, query: Record<string, string>
 /** `transcriptHref`: the signed link to the full masked request (the same signature as the page's own link). */
 export function reviewPage(approval: ApprovalRequest, csrfToken: string, approver: string, transcriptHref?: string): string {
   return page(
-    'A prompt needs your approval',
+    isToolCall(approval) ? 'A tool call needs your approval' : 'A prompt needs your approval',
     html`${summary(approval, transcriptHref)}
 <form class="card" method="post" action="">
 <input type="hidden" name="csrf" value="${csrfToken}">
@@ -186,8 +204,11 @@ export function decidedPage(approval: ApprovalRequest): string {
 }
 
 export function confirmationPage(approval: ApprovalRequest, decision: 'approved' | 'denied'): string {
-  const message =
-    decision === 'approved'
+  const message = isToolCall(approval)
+    ? decision === 'approved'
+      ? 'Approved. The gateway sends exactly this tool call, once, when the agent collects it; the agent gets its result.'
+      : 'Denied. The tool call will not be sent, and the agent is told so.'
+    : decision === 'approved'
       ? 'Approved. The prompt is being sent to the model; the requester gets the answer from the gateway.'
       : 'Denied. The prompt will not be sent, and the requester is told so.';
   return page(decision === 'approved' ? 'Approved' : 'Denied', html`<div class="card ${decision === 'approved' ? 'good' : 'bad'}"><p>${message}</p>${backToConsole}</div>${summary(approval)}`);

@@ -44,7 +44,10 @@ async function show(deps: ApprovalPagesDeps & { transcripts: TranscriptStore }, 
     200,
     page(
       'Full masked transcript',
-      html`<div class="card"><p class="muted">Exactly what the model receives if approved: secrets and personal data are masked.</p>
+      ok.approval.subject?.kind === 'mcp_tool_call'
+        ? html`<div class="card"><p class="muted">Exactly the tool call sent if approved: secrets and personal data are masked.</p>
+<pre class="full">${JSON.stringify(stored.transcript.request, null, 2)}</pre><p><a href="${back}">Back to the decision</a></p></div>`
+        : html`<div class="card"><p class="muted">Exactly what the model receives if approved: secrets and personal data are masked.</p>
 <pre class="full">${promptExcerpt(stored.transcript.request, Number.MAX_SAFE_INTEGER)}</pre><p><a href="${back}">Back to the decision</a></p></div>`,
     ),
   );

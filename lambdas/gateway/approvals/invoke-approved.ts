@@ -30,6 +30,8 @@ export async function invokeApproved(deps: InvokeApprovedDeps, input: { approval
   if (!approval) throw new WorkflowError('Airlock.ApprovalMissing', 'the approval does not exist');
   if (approval.result) return { transcriptSha256: approval.result.transcriptSha256 };
   if (approval.status !== 'approved') throw new WorkflowError('Airlock.NotApproved', `the approval is ${approval.status}`);
+  // Only chat prompts are sent here; an approved tool call is the MCP gateway's to send.
+  if (approval.subject && approval.subject.kind !== 'chat') throw new WorkflowError('Airlock.InvalidInput', 'this approval is not for a chat prompt');
 
   // The requester must still be allowed to use the gateway when the approved call goes out.
   const groupPolicy = resolveGroupPolicy(deps.policy, approval.principal.groups);

@@ -55,13 +55,16 @@ export function approvalMessage(approval: ApprovalRequest, link: string): Approv
   const who = approval.principal.email ? `${approval.principal.email} (${approval.principal.sub})` : approval.principal.sub;
   const excerpt =
     approval.promptExcerpt.length > MAIL_EXCERPT_CHARS ? `${approval.promptExcerpt.slice(0, MAIL_EXCERPT_CHARS)} …` : approval.promptExcerpt;
+  const subject = approval.subject?.kind === 'mcp_tool_call' ? approval.subject : undefined;
   const text = [
-    `A prompt sent through Airlock needs approval by a member of '${approval.approversGroup}'.`,
+    `A ${subject ? 'tool call' : 'prompt'} sent through Airlock needs approval by a member of '${approval.approversGroup}'.`,
     '',
     `Requested by:  ${who}`,
     `Issuer:        ${approval.principal.issuer}`,
     `Client:        ${approval.principal.clientId ?? '(none)'}`,
-    `Model:         ${approval.model}`,
+    ...(subject
+      ? [`Upstream:      ${subject.upstream}`, `Tool:          ${subject.tool}`, ...subject.effects.map((e) => `Effect:        ${e}`)]
+      : [`Model:         ${approval.model}`]),
     `Risk score:    ${approval.risk.score} / 100`,
     `Requested at:  ${approval.createdAt}`,
     `Decide by:     ${approval.decideBy}`,
@@ -69,7 +72,7 @@ export function approvalMessage(approval: ApprovalRequest, link: string): Approv
     'Reasons:',
     ...(approval.risk.reasons.length ? approval.risk.reasons.map((r) => `  - ${r.message} (+${r.points}, ${r.id})`) : ['  - (none given)']),
     '',
-    'Prompt (secrets and personal data masked), excerpt:',
+    subject ? 'Arguments (secrets and personal data masked), excerpt:' : 'Prompt (secrets and personal data masked), excerpt:',
     ...excerpt.split('\n').map((line) => `  | ${line}`),
     '',
     'Review it and approve or deny (you will be asked to sign in; opening the link alone changes nothing):',
@@ -82,7 +85,7 @@ export function approvalMessage(approval: ApprovalRequest, link: string): Approv
 
 function mailSubject(approval: ApprovalRequest): string {
   const printable = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
-  return printable(`Airlock: approve a prompt from ${approval.principal.email ?? approval.principal.sub} (risk ${approval.risk.score})`).slice(0, 100);
+  return printable(`Airlock: approve a ${approval.subject?.kind === 'mcp_tool_call' ? `tool call (${approval.model})` : 'prompt'} from ${approval.principal.email ?? approval.principal.sub} (risk ${approval.risk.score})`).slice(0, 100);
 }
 
 async function recordsCall<T>(call: () => Promise<T>): Promise<T> {

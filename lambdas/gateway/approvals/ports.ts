@@ -20,14 +20,18 @@ export interface ApprovalWorkflow {
   start(input: ApprovalExecutionInput): Promise<void>;
 }
 
-/** What an execution is started with: ids and the policy's timeout only, never content. */
+/** What an execution is started with: ids, the policy's timeout and the approval's kind only, never content. */
 export interface ApprovalExecutionInput {
   approvalId: string;
   timeoutSeconds: number;
+  /** `mcp_tool_call`: the MCP gateway sends the approved call, so the workflow ends at the decision. Unset: a chat prompt. */
+  kind?: 'mcp_tool_call';
 }
 
 /** The state machine's input document (see the Comment in state-machines/approval.asl.json). */
-export const executionInput = (input: ApprovalExecutionInput) => ({ Payload: { approvalId: input.approvalId, timeoutSeconds: input.timeoutSeconds } });
+export const executionInput = (input: ApprovalExecutionInput) => ({
+  Payload: { approvalId: input.approvalId, timeoutSeconds: input.timeoutSeconds, ...(input.kind ? { kind: input.kind } : {}) },
+});
 
 /** Resumes a waiting execution (SendTaskSuccess / SendTaskFailure). */
 export interface TaskResults {

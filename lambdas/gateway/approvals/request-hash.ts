@@ -11,7 +11,8 @@ export function requestHash(principal: Pick<Principal, 'issuer' | 'sub'>, masked
   return createHash('sha256').update(JSON.stringify([principalKey(principal), canonical(rest)])).digest('hex');
 }
 
-function canonical(value: unknown): unknown {
+/** A JSON value with every object's keys sorted: equal values give equal text. */
+export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
     return Object.fromEntries(

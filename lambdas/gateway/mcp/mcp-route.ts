@@ -20,6 +20,8 @@ import { jsonRpcError, MCP_ERRORS } from './json-rpc-errors';
 import { discoverResult, MODERN_REVISION, modernHeaderMismatch, modernResult, SDK_REVISION } from './modern-revision';
 import { guardedToolCall, type CallMeta } from './tool-call';
 import { listToolsFor } from './tool-list';
+import { WAIT_TOOL } from './held-call-answers';
+import { WAIT_TOOL_DEFINITION, waitToolCall } from './wait-tool';
 
 const SERVER_INFO = { name: 'airlock', version: '0.1.0' };
 /** Deeper JSON than this is refused before anything walks it. */
@@ -78,22 +80,37 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
   const pending: Promise<unknown>[] = [];
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, sink.signal),
+    tools: [...(mcp.reviews ? [WAIT_TOOL_DEFINITION] : []), ...(await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, sink.signal))],
   }));
-  server.setRequestHandler(CallToolRequestSchema, (request) =>
-    guardedToolCall(
-      { deps, mcp, principal, groupPolicy, inspector, receivedAt: req.receivedAt, signal: sink.signal, onSession: (meta) => (session = meta), afterAnswer: (work) => pending.push(work) },
-      request.params.name,
-      request.params.arguments,
-    ),
-  );
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  // A reviewed call may be held open for its approval: streamed (SSE) with progress, when the client sent a progressToken.
+  const streamed = !modern && !!mcp.reviews && progressTokenOf(first) !== undefined && (headers.accept ?? '').includes('text/event-stream');
+  const requestBaseUrl = `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    const progressToken = request.params._meta?.progressToken;
+    const progress =
+      streamed && progressToken !== undefined
+        ? (value: number, total: number, text: string) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: value, total, message: text } })
+        : undefined;
+    const ctx = {
+      deps, mcp, principal, groupPolicy, inspector, receivedAt: req.receivedAt, signal: sink.signal,
+      onSession: (meta: CallMeta) => (session = meta),
+      afterAnswer: (work: Promise<unknown>) => pending.push(work),
+      waiting: { requestBaseUrl, ...(progress ? { progress } : {}) },
+    };
+    if (request.params.name === WAIT_TOOL && mcp.reviews) return waitToolCall(ctx, request.params.arguments);
+    return guardedToolCall(ctx, request.params.name, request.params.arguments);
+  });
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streamed });
   try {
     await server.connect(transport);
     const response = await transport.handleRequest(
       new Request(`http://airlock.internal${req.path}`, { method: 'POST', headers, body: req.body }),
       { parsedBody: message },
     );
+    if (streamed && response.body && (response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+      await pipeEvents(response, sink, () => session);
+      return;
+    }
     let text = await response.text();
     if (modern && text && typeof first?.method === 'string') text = toModernAnswer(first.method, text);
     sink.start(response.status, {
@@ -112,6 +129,38 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
     await Promise.all(pending);
     await server.close().catch(() => undefined);
   }
+}
+
+/**
+ * A streamed answer (progress notifications, then the result) passed on as the SDK writes it. The
+ * status line waits for the first event, so the session's headers are known when it goes out.
+ */
+async function pipeEvents(response: Response, sink: ResponseSink, session: () => CallMeta | undefined): Promise<void> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let chunk = await reader.read();
+  const meta = session();
+  sink.start(response.status, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-store',
+    ...(meta ? { ...airlockHeaders(meta), 'x-airlock-record-ms': meta.recordMs.toFixed(2) } : {}),
+  });
+  while (!chunk.done) {
+    await sink.write(decoder.decode(chunk.value, { stream: true }));
+    if (sink.signal.aborted) {
+      await reader.cancel().catch(() => undefined);
+      break;
+    }
+    chunk = await reader.read();
+  }
+  await sink.end();
+}
+
+function progressTokenOf(message: Record<string, unknown> | undefined): unknown {
+  if (message?.method !== 'tools/call') return undefined;
+  const params = message.params as { _meta?: { progressToken?: unknown } } | undefined;
+  const token = params?._meta?.progressToken;
+  return typeof token === 'string' || typeof token === 'number' ? token : undefined;
 }
 
 /** The SDK's answer (a 2025-11-25 result) in its 2026-07-28 form. */

@@ -11,7 +11,7 @@ import { SessionRecorder } from '../session-recorder';
 import { inspectToolArguments, maskToolValue } from './tool-inspection';
 import { MCP_ERRORS, McpRpcError } from './json-rpc-errors';
 import { splitToolName } from './tool-names';
-import { McpUpstreamError, type McpDeps } from './upstreams';
+import { McpUpstreamError, type McpDeps, type ToolCallWaiting } from './upstreams';
 
 export const MCP_ROUTE = 'POST /mcp';
 
@@ -27,6 +27,8 @@ export interface ToolCallContext {
   onSession(meta: CallMeta): void;
   /** Work that completes the record: run after the answer is sent, awaited before the request ends. */
   afterAnswer(work: Promise<unknown>): void;
+  /** How a reviewed call may wait for its approval (progress on a streamed answer); unset: answered at once. */
+  waiting?: Omit<ToolCallWaiting, 'signal'>;
 }
 
 export interface CallMeta {
@@ -40,7 +42,8 @@ export interface CallMeta {
 /**
  * The guard for one `tools/call`: find the upstream the caller may use, inspect the arguments
  * (masked; SQL and shell parsed into effects), decide, record, forward the masked arguments, mask
- * the result. `block` and (until approvals exist for MCP) `review` answer a tool error with reasons.
+ * the result. `block` answers a tool error with reasons; `review` goes to the approval gate
+ * (tool-approvals.ts), or without one is refused the same way.
  */
 export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArgs: Record<string, unknown> | undefined): Promise<CallToolResult> {
   const { deps, mcp, principal, inspector } = ctx;
@@ -81,7 +84,8 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
     await recorder.begin({
       model: name,
       decision,
-      status: decision === 'allow' ? 'in_progress' : 'blocked',
+      // A reviewed call the approval gate holds is `pending` until the gate records its outcome.
+      status: decision === 'allow' ? 'in_progress' : decision === 'review' && mcp.reviews ? 'pending' : 'blocked',
       risk: { score: inspection.risk.score, reasons: inspection.risk.reasons },
       findingCounts: inspection.findingCounts,
     });
@@ -91,10 +95,27 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
   const recordMs = deps.clock.monotonic() - recordStart;
   ctx.onSession({ sessionId: recorder.id, decision, overheadMs: since(), recordMs });
 
+  if (decision === 'review' && mcp.reviews) {
+    // The approval gate completes this session's record itself (held, or answered from a held call).
+    return mcp.reviews.handleReview({
+      sessionId: recorder.id,
+      upstream: upstream.name,
+      tool: target.tool,
+      maskedArguments: inspection.value as Record<string, unknown>,
+      reasons,
+      principal,
+      groupPolicy: ctx.groupPolicy,
+      risk: inspection.risk,
+      findingCounts: inspection.findingCounts,
+      maskingChanged: JSON.stringify(inspection.value) !== JSON.stringify(args),
+      commandArguments: commandLanguages(args, policy),
+      recorder,
+      receivedAt: ctx.receivedAt,
+      waiting: { ...(ctx.waiting ?? { requestBaseUrl: 'http://localhost' }), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    });
+  }
   if (decision !== 'allow') {
-    const result = decision === 'review' && mcp.reviews
-      ? await mcp.reviews.handleReview({ sessionId: recorder.id, upstream: upstream.name, tool: target.tool, maskedArguments: inspection.value as Record<string, unknown>, reasons })
-      : refusal(decision, reasons);
+    const result = refusal(decision, reasons);
     ctx.afterAnswer(recorder.finish(
       { status: 'blocked', httpStatus: 200, errorCode: decision === 'block' ? 'tool_call_blocked' : 'approval_required', timings: { overheadMs: since(), totalMs: since() } },
       { request, response: result },
@@ -134,12 +155,27 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
   }
 }
 
-/** The string arguments parsed as SQL or shell: by name, from the policy or the defaults. */
-function commandArguments(args: Record<string, unknown>, policy: McpPolicy | undefined): CommandArgument[] {
-  const names = {
+function commandArgumentNames(policy: McpPolicy | undefined) {
+  return {
     sql: policy?.command_arguments?.sql ?? DEFAULT_COMMAND_ARGUMENTS.sql,
     shell: policy?.command_arguments?.shell ?? DEFAULT_COMMAND_ARGUMENTS.shell,
   };
+}
+
+/** Which arguments are parsed as SQL or shell, by lower-cased name (the approver's page shows them as code). */
+function commandLanguages(args: Record<string, unknown>, policy: McpPolicy | undefined): Record<string, 'sql' | 'shell'> {
+  const names = commandArgumentNames(policy);
+  const out: Record<string, 'sql' | 'shell'> = {};
+  for (const key of Object.keys(args)) {
+    const lower = key.toLowerCase();
+    for (const language of ['sql', 'shell'] as const) if ((names[language] as readonly string[]).includes(lower)) out[lower] = language;
+  }
+  return out;
+}
+
+/** The string arguments parsed as SQL or shell: by name, from the policy or the defaults. */
+function commandArguments(args: Record<string, unknown>, policy: McpPolicy | undefined): CommandArgument[] {
+  const names = commandArgumentNames(policy);
   const out: CommandArgument[] = [];
   for (const [key, value] of Object.entries(args)) {
     const texts = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
@@ -155,7 +191,7 @@ function refusal(decision: Decision, reasons: readonly string[]): CallToolResult
   const head =
     decision === 'block'
       ? 'Airlock blocked this tool call.'
-      : 'Airlock refused this tool call: it needs human approval, and approvals are not yet available for MCP tool calls.';
+      : 'Airlock refused this tool call: it needs human approval, and no approval workflow is configured for MCP tool calls.';
   return { isError: true, content: [{ type: 'text', text: [head, ...reasons.map((r) => `- ${r}`)].join('\n') }] };
 }
 

@@ -1,5 +1,9 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { CallTokenCaller, CallTokenSigner } from './call-tokens';
+import type { Principal } from '../../auth/principal';
+import type { GroupPolicy } from '../../inspect/policy';
+import type { RiskAssessment } from '../../inspect/types';
+import type { SessionRecorder } from '../session-recorder';
 
 /** An upstream MCP server as the gateway sees it: who may use it, and a client holding Airlock's credential. */
 export interface McpUpstream {
@@ -74,14 +78,45 @@ export interface McpDeps {
 }
 
 export interface McpReviewGate {
-  /** Answers a tool call the guard sent to review (held, approved, denied). */
+  /**
+   * Answers a tool call the guard sent to review: holds it for approval, or, for the same call from
+   * the same caller already held, that approval's outcome (the approved call's result, sent once).
+   * Completes the call's session record itself.
+   */
   handleReview(call: ReviewedToolCall): Promise<CallToolResult>;
+  /** The gateway's own tool `airlock.wait_for_approval`: waits (bounded) for a held call's outcome. */
+  waitForApproval(call: GatewayToolCall, requestId: unknown): Promise<CallToolResult>;
 }
 
-export interface ReviewedToolCall {
+/** How a held call may wait: progress notifications on a streamed answer, while the caller stays. */
+export interface ToolCallWaiting {
+  /** Set when the client sent `_meta.progressToken` and the answer is streamed (SSE). */
+  progress?: (progress: number, total: number, message: string) => Promise<void>;
+  signal?: AbortSignal;
+  /** The request's own base URL (`http://host`), for the status URL when no public base URL is configured. */
+  requestBaseUrl: string;
+}
+
+/** A `tools/call` of one of the gateway's own tools. */
+export interface GatewayToolCall {
+  principal: Principal;
+  waiting: ToolCallWaiting;
+  /** A session begun for this call: the gate completes it. */
+  recorder: SessionRecorder;
+  receivedAt: number;
+}
+
+export interface ReviewedToolCall extends GatewayToolCall {
   sessionId: string;
   upstream: string;
   tool: string;
   maskedArguments: Record<string, unknown>;
   reasons: readonly string[];
+  groupPolicy: GroupPolicy;
+  risk: RiskAssessment;
+  findingCounts: Record<string, number>;
+  /** Masking changed the arguments (the approved call sends them masked). */
+  maskingChanged: boolean;
+  /** The arguments parsed as SQL or shell, by name. */
+  commandArguments: Readonly<Record<string, 'sql' | 'shell'>>;
 }

@@ -8,6 +8,8 @@ interface State {
   Next?: string;
   End?: boolean;
   Catch?: { ErrorEquals: string[]; Next: string }[];
+  Choices?: { Next: string }[];
+  Default?: string;
   Parameters?: Record<string, unknown>;
 }
 
@@ -34,12 +36,17 @@ describe('approval state machine definition (state-machines/approval.asl.json)',
       if (reached.has(name)) return;
       reached.add(name);
       const state = definition.States[name]!;
-      for (const next of [state.Next, ...(state.Catch ?? []).map((c) => c.Next)]) if (next) visit(next);
+      for (const next of [state.Next, state.Default, ...(state.Catch ?? []).map((c) => c.Next), ...(state.Choices ?? []).map((c) => c.Next)]) if (next) visit(next);
     };
     visit(definition.StartAt);
 
     expect([...reached].sort()).toEqual(Object.keys(definition.States).sort());
-    const terminal = Object.entries(definition.States).filter(([, s]) => s.End || s.Type === 'Succeed' || s.Type === 'Fail');
+    // The one exception: an approved MCP tool call ends at the decision (recorded by the decide
+    // step); the MCP gateway sends it and records its outcome when the agent collects it.
+    expect(definition.States.ExecutedBy!.Choices!.map((c) => c.Next)).toEqual(['HandedToGateway']);
+    expect(JSON.stringify(definition.States.ExecutedBy!.Choices)).toContain('"StringEquals":"mcp_tool_call"');
+    expect(definition.States.ExecutedBy!.Default).toBe('InvokeUpstream');
+    const terminal = Object.entries(definition.States).filter(([name, s]) => name !== 'HandedToGateway' && (s.End || s.Type === 'Succeed' || s.Type === 'Fail'));
     for (const [name] of terminal) {
       const before = Object.entries(definition.States).filter(([, s]) => s.Next === name).map(([n]) => n);
       expect([name, [name, ...before].some((n) => n.startsWith('Record'))]).toEqual([name, true]);
