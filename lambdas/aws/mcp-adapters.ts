@@ -8,6 +8,7 @@ import { DynamoSessionStore } from '../store/dynamo-session-store';
 import { EventBridgeSessionEvents } from '../store/eventbridge-session-events';
 import { S3TranscriptStore } from '../store/s3-transcript-store';
 import { DynamoSessionQueries } from '../store/session-queries';
+import { policyFromObject } from '../inspect/policy';
 import { loadBundledPolicy } from './bundled-policy';
 import { awsMcpDeps } from './mcp-upstreams';
 
@@ -18,7 +19,7 @@ import { awsMcpDeps } from './mcp-upstreams';
  */
 export function awsMcpAdapters(config: ConfigOf<'mcp'>): Omit<GatewayAdapters, 'providers'> & { mcp: McpDeps } {
   return {
-    policy: loadBundledPolicy(config),
+    policy: loadBundledPolicy(config, policyFromObject),
     sessions: new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS }),
     transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
     queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),
