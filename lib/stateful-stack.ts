@@ -50,6 +50,7 @@ export class StatefulStack extends Stack {
       removalPolicy,
       transcriptRetentionDays: config.transcriptRetentionDays,
       objectLock: config.objectLock,
+      legacyStatusIndex: config.legacyStatusIndex,
     });
     const approvals = new ApprovalStorage(this, 'Approvals', { key: dataKey.key, removalPolicy });
     const secrets = new UpstreamSecrets(this, 'UpstreamSecrets', {
