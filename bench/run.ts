@@ -9,6 +9,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   startup: async () => (await import('./startup')).runStartupBench(),
   'fault-run': async () => (await import('./fault-run')).runFaultRun(),
   mcp: async () => (await import('./mcp-overhead')).runMcpOverheadBench(),
+  store: async () => (await import('./store-load')).runStoreLoadBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
