@@ -10,6 +10,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   'fault-run': async () => (await import('./fault-run')).runFaultRun(),
   mcp: async () => (await import('./mcp-overhead')).runMcpOverheadBench(),
   store: async () => (await import('./store-load')).runStoreLoadBench(),
+  peer: async () => (await import('./peer')).runPeerBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
