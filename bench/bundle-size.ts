@@ -1,15 +1,32 @@
 import { build, type BuildOptions } from 'esbuild';
-import { FUNCTION_BUNDLE, handlerEntry } from '../lib/function-bundling';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FUNCTION_BUNDLE, handlerEntry, PROJECT_ROOT } from '../lib/function-bundling';
+import type { Figure } from './stats';
 
 /**
- * The minified size of the proxy function's bundle, built with the same esbuild settings the
- * NodejsFunction uses (lib/function-bundling.ts). Target: under 300 KB. The source map is not
- * counted: it ships beside the code but is read only when an error is logged.
+ * `bundle_kb`, one figure per Lambda function (`function` names its handler in lambdas/handlers):
+ * the minified bundle, built with the same esbuild settings the NodejsFunction uses
+ * (lib/function-bundling.ts). Target for the proxy: under 300 KB. The source map is not counted:
+ * it ships beside the code but is read only when an error is logged. `inspect_engine` tells
+ * whether the bundle carries the inspection engine (test/infra/bundle-boundaries.test.ts keeps it
+ * out of the functions that never inspect).
  */
-export async function measureProxyBundle(): Promise<{ name: 'proxy_bundle_kb'; value: number; unit: 'KB' }> {
-  const bytes = await bundleBytes('proxy');
-  return { name: 'proxy_bundle_kb', value: Math.round((bytes / 1024) * 10) / 10, unit: 'KB' };
+export async function measureFunctionBundles(): Promise<Figure[]> {
+  const names = readdirSync(join(PROJECT_ROOT, 'lambdas', 'handlers')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+  const figures: Figure[] = [];
+  for (const name of names) {
+    const result = await build({ ...functionBuildOptions(name), metafile: true });
+    const code = result.outputFiles?.find((f) => f.path.endsWith('.mjs'));
+    if (!code) throw new Error(`esbuild produced no code for ${name}`);
+    const inspectEngine = Object.keys(result.metafile!.inputs).some(isInspectionEngine);
+    figures.push({ name: 'bundle_kb', value: Math.round((code.contents.byteLength / 1024) * 10) / 10, unit: 'KB', function: name, inspect_engine: inspectEngine });
+  }
+  return figures;
 }
+
+/** A bundle input that belongs to the inspection engine: its detectors, its engine, the inspector built from them. */
+export const isInspectionEngine = (input: string): boolean => /lambdas\/inspect\/(engine|detectors)\/|lambdas\/inspect\/inspector\.ts$/.test(input);
 
 /** esbuild options equivalent to the CDK bundling of lambdas/handlers/<name>.ts. */
 export function functionBuildOptions(name: string): BuildOptions {
@@ -29,11 +46,4 @@ export function functionBuildOptions(name: string): BuildOptions {
     write: false,
     logLevel: 'silent',
   };
-}
-
-async function bundleBytes(name: string): Promise<number> {
-  const result = await build(functionBuildOptions(name));
-  const code = result.outputFiles?.find((f) => f.path.endsWith('.mjs'));
-  if (!code) throw new Error(`esbuild produced no code for ${name}`);
-  return code.contents.byteLength;
 }

@@ -3,7 +3,7 @@ import type { Figure } from './stats';
 /** `npm run bench`: one JSON line per figure on stdout. `npm run bench -- inspect` runs one group. */
 const GROUPS: Record<string, () => Promise<Figure[]>> = {
   gateway: async () => (await import('./gateway-overhead')).runGatewayOverheadBench(),
-  bundle: async () => [await (await import('./bundle-size')).measureProxyBundle()],
+  bundle: async () => (await import('./bundle-size')).measureFunctionBundles(),
   inspect: async () => (await import('./inspect')).runInspectBench(),
   upstream: async () => (await import('./upstream-client')).runUpstreamClientBench(),
   startup: async () => (await import('./startup')).runStartupBench(),
@@ -11,6 +11,8 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   mcp: async () => (await import('./mcp-overhead')).runMcpOverheadBench(),
   scan: async () => (await import('./scan-cli')).runScanCliBench(),
   'mcp-tokens': async () => (await import('./mcp-call-tokens')).runMcpCallTokenBench(),
+  store: async () => (await import('./store-load')).runStoreLoadBench(),
+  peer: async () => (await import('./peer')).runPeerBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -20,6 +20,8 @@ import { parsePolicy } from '../lambdas/inspect/policy-yaml';
  *   logRetentionDays         CloudWatch Logs retention of function, API access and execution logs (default 365)
  *   sessionTtlDays           days until a session item expires from the table (default 400)
  *   transcriptRetentionDays  days until a transcript object (and its old versions) expires (default 400)
+ *   legacyStatusIndex        keep the session table's unsharded `byStatus` index (default false): only while a
+ *                            table created before the sharded indexes migrates (docs/scale.md)
  *   objectLock               `{ "mode": "off" }` (default), or `{ "mode": "governance" | "compliance", "days": n }`:
  *                            S3 Object Lock default retention of transcripts. Set on first deploy; compliance
  *                            mode cannot be shortened or removed by anyone, the account root included
@@ -132,6 +134,7 @@ export const deployConfigSchema = z
       .default(365),
     sessionTtlDays: z.number().int().positive().max(3650).default(400),
     transcriptRetentionDays: z.number().int().positive().max(36500).default(400),
+    legacyStatusIndex: z.boolean().default(false),
     objectLock: objectLock.default({ mode: 'off' }),
     sessionEvents: z
       .object({

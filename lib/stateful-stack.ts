@@ -53,6 +53,7 @@ export class StatefulStack extends Stack {
       removalPolicy,
       transcriptRetentionDays: config.transcriptRetentionDays,
       objectLock: config.objectLock,
+      legacyStatusIndex: config.legacyStatusIndex,
     });
     const approvals = new ApprovalStorage(this, 'Approvals', { key: dataKey.key, removalPolicy });
     const usage = new UsageStorage(this, 'Usage', { key: dataKey.key, removalPolicy });

@@ -3,7 +3,9 @@ import { ApprovalLinkSigner } from '../lambdas/auth/approval-link';
 import type { DevIssuer } from '../lambdas/auth/dev-issuer';
 import type { TokenVerifier } from '../lambdas/auth/verifier';
 import type { ApproverNotifier } from '../lambdas/gateway/approvals/ports';
-import { composeApprovalPages, composeInvokeStep, composeNotifyStep, composeRecordStep, type GatewayAdapters } from '../lambdas/gateway/compose';
+import { approvalDecisions, composeInvokeStep, type GatewayAdapters } from '../lambdas/gateway/compose';
+import { composeNotifyStep, composeRecordStep } from '../lambdas/gateway/compose-approval-steps';
+import { composeApprovalPages } from '../lambdas/gateway/compose-approvals';
 import type { ApprovalStore, TaskTokenStore } from '../lambdas/store/approval-types';
 import { ConsoleMailNotifier } from './approval-console-mail';
 import { devLoginPage } from './approval-dev-login';
@@ -72,7 +74,7 @@ export async function startLocalApprovals(options: LocalApprovalsOptions): Promi
     signInUrl: (returnPath) => `/dev/login?return=${encodeURIComponent(returnPath)}`,
     logger: r.logger,
     clock: r.clock,
-    decisions: { policy: r.policy, tokens: taskTokens, tasks: tokens, sessions: r.sessions },
+    decisions: approvalDecisions({ policy: r.policy, tokens: taskTokens, tasks: tokens, sessions: r.sessions }),
     transcripts: r.transcripts,
     console: { audit: r, basePath: '', secureCookies: false },
   });

@@ -17,6 +17,8 @@ export interface EchoUpstreamOptions {
   wordsPerChunk?: number;
   /** Cut the stream into chunks of this many characters instead of words. */
   chunkChars?: number;
+  /** Per model, a wait before the first byte of the answer (benchmarks' slower upstream, e.g. `{ "echo-ttfb50": 50 }`). */
+  firstByteDelayMs?: Record<string, number>;
 }
 
 /**
@@ -91,6 +93,8 @@ export async function startEchoUpstream(options: EchoUpstreamOptions = {}): Prom
     if (req.method === 'POST') requests.push(body);
     authorizations.push(req.headers.authorization ?? '');
     apiKeys.push(String(req.headers['x-api-key'] ?? ''));
+    const delay = options.firstByteDelayMs ? options.firstByteDelayMs[modelOf(body)] : undefined;
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     if (state.fault === 'hang') return;
     if (state.fault === 'reset') return void req.socket.destroy();
     if (state.fault === 'status500') return json(res, 500, { error: { message: 'upstream exploded', type: 'server_error', code: null } });
@@ -315,6 +319,14 @@ function json(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+function modelOf(body: string): string {
+  try {
+    return String((JSON.parse(body) as ChatBody).model ?? '');
+  } catch {
+    return '';
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -1,4 +1,4 @@
-import { resolveGroupPolicy, type GroupPolicy, type Policy } from '../inspect/policy';
+import { resolveGroupPolicy, type GroupPolicy, type Policy } from '../inspect/policy-model';
 import { forbidden } from '../shared/errors';
 import type { Principal } from './principal';
 

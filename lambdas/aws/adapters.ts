@@ -1,50 +1,27 @@
 import { ulid } from 'ulid';
-import { ApprovalLinkSigner } from '../auth/approval-link';
-import { ApproverSignIn } from '../auth/approval-sign-in';
-import { createTokenVerifier } from '../auth/verifier';
-import { verifierOptionsFromConfig } from '../auth/verifier-config';
-import type { ApprovalPagesAdapters, ChatProviders, GatewayAdapters } from '../gateway/compose';
-import type { ApprovalRecordsDeps } from '../gateway/approvals/ports';
-import { signInPages } from '../gateway/approvals/sign-in-pages';
+import type { ChatProviders, GatewayAdapters } from '../gateway/compose';
 import { systemClock } from '../gateway/ports';
+import { policyFromObject } from '../inspect/policy';
 import { anthropicProvider } from '../providers/anthropic';
 import { OpenAICompatibleProvider } from '../providers/openai-compatible';
 import type { ConfigOf } from '../shared/config';
 import { logger } from '../shared/logger';
-import { DynamoApprovalStore, DynamoTaskTokenStore } from '../store/approval-store';
+import { DynamoApprovalStore } from '../store/approval-store';
 import { DynamoSessionStore } from '../store/dynamo-session-store';
-import { EventBridgeApprovalEvents, EventBridgeSessionEvents } from '../store/eventbridge-session-events';
+import { EventBridgeSessionEvents } from '../store/eventbridge-session-events';
 import { S3TranscriptStore } from '../store/s3-transcript-store';
 import { DynamoUsageCounters } from '../store/usage-counters';
 import { DynamoSessionQueries } from '../store/session-queries';
 import { SfnApprovalWorkflow } from './approval-services';
 import { loadBundledPolicy } from './bundled-policy';
-import { linkKeyFromSecret, upstreamKeyFromSecret } from './secrets';
+import { upstreamKeyFromSecret } from './secrets';
 
 /**
- * The adapters of the AWS runtime, built from a function's own configuration: DynamoDB and S3
- * stores, upstreams whose keys live in Secrets Manager, Step Functions, SNS, EventBridge. Each
- * Lambda entry point hands them to the composition root (lambdas/gateway/compose.ts).
+ * The adapters of the AWS runtime that inspecting functions use, built from a function's own
+ * configuration: DynamoDB and S3 stores, upstreams whose keys live in Secrets Manager, Step
+ * Functions, EventBridge. Each Lambda entry point hands them to the composition root
+ * (lambdas/gateway/compose.ts). The approval functions' records and pages: approval-adapters.ts.
  */
-
-type RecordsConfig = ConfigOf<'approval-record-outcome'>;
-
-/** Approval outcomes and decisions to the session event bus, where one is configured. */
-export function awsApprovalEvents(config: { AIRLOCK_EVENT_BUS_NAME?: string | undefined }): EventBridgeApprovalEvents | undefined {
-  return config.AIRLOCK_EVENT_BUS_NAME ? new EventBridgeApprovalEvents({ eventBusName: config.AIRLOCK_EVENT_BUS_NAME }) : undefined;
-}
-
-export function awsRecords(config: Omit<RecordsConfig, 'AIRLOCK_EVENT_BUS_NAME'> & { AIRLOCK_EVENT_BUS_NAME?: string | undefined }): ApprovalRecordsDeps {
-  const approvalEvents = awsApprovalEvents(config);
-  return {
-    ...(approvalEvents ? { approvalEvents } : {}),
-    approvals: new DynamoApprovalStore({ tableName: config.AIRLOCK_APPROVAL_TABLE }),
-    sessions: new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS }),
-    transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
-    logger,
-    clock: systemClock,
-  };
-}
 
 type UpstreamConfig = ConfigOf<'approval-invoke-upstream'> | ConfigOf<'proxy'>;
 
@@ -85,7 +62,7 @@ export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
         }
       : undefined;
   return {
-    policy: loadBundledPolicy(config),
+    policy: loadBundledPolicy(config, policyFromObject),
     providers: awsProviders(config, keys),
     heldCredentials: heldCredentialsOf(keys),
     maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
@@ -101,39 +78,3 @@ export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
     newId: ulid,
   };
 }
-
-export async function awsApprovalLinks(config: { AIRLOCK_APPROVAL_LINK_SECRET_ARN: string }): Promise<ApprovalLinkSigner> {
-  return new ApprovalLinkSigner(await linkKeyFromSecret(config.AIRLOCK_APPROVAL_LINK_SECRET_ARN)());
-}
-
-/** What the page and decide functions share: the approval records, link key, approver verification and sign-in. */
-export async function awsApprovalPagesAdapters(config: ConfigOf<'approval-page'>): Promise<ApprovalPagesAdapters> {
-  const links = await awsApprovalLinks(config);
-  const approvers = createTokenVerifier(verifierOptionsFromConfig(config));
-  const signIn = new ApproverSignIn({ ...config.AIRLOCK_APPROVER_SIGN_IN, publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL, links, verifier: approvers });
-  const records = awsRecords(config);
-  return {
-    approvals: records.approvals,
-    links,
-    approvers,
-    signInUrl: (path, switchUser) => signIn.signInUrl(path, switchUser),
-    extraPages: signInPages(signIn),
-    transcripts: records.transcripts,
-    console: {
-      audit: {
-        policy: loadBundledPolicy(config),
-        sessions: records.sessions,
-        transcripts: records.transcripts,
-        queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),
-        logger,
-        clock: systemClock,
-      },
-      basePath: new URL(config.AIRLOCK_PUBLIC_BASE_URL).pathname.replace(/\/+$/, ''),
-      secureCookies: true,
-    },
-    logger,
-    clock: systemClock,
-  };
-}
-
-export const awsTaskTokens = (config: { AIRLOCK_APPROVAL_TABLE: string }) => new DynamoTaskTokenStore({ tableName: config.AIRLOCK_APPROVAL_TABLE });

@@ -10,6 +10,7 @@ import { DynamoApprovalStore } from '../store/approval-store';
 import { EventBridgeApprovalEvents, EventBridgeSessionEvents } from '../store/eventbridge-session-events';
 import { S3TranscriptStore } from '../store/s3-transcript-store';
 import { DynamoSessionQueries } from '../store/session-queries';
+import { policyFromObject } from '../inspect/policy';
 import { loadBundledPolicy } from './bundled-policy';
 import { SfnApprovalWorkflow } from './approval-services';
 import { awsMcpDeps } from './mcp-upstreams';
@@ -23,7 +24,7 @@ export function awsMcpAdapters(config: ConfigOf<'mcp'>): Omit<GatewayAdapters, '
   const mcpApprovals = awsMcpApprovals(config);
   return {
     ...(mcpApprovals ? { mcpApprovals } : {}),
-    policy: loadBundledPolicy(config),
+    policy: loadBundledPolicy(config, policyFromObject),
     sessions: new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS }),
     transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
     queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),

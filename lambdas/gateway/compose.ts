@@ -1,5 +1,3 @@
-import type { ApprovalLinkSigner } from '../auth/approval-link';
-import type { TokenVerifier } from '../auth/verifier';
 import { createInspector } from '../inspect/inspector';
 import { resolveGroupPolicy, type GroupPolicy, type Policy } from '../inspect/policy';
 import type { Inspector } from '../inspect/types';
@@ -9,15 +7,9 @@ import type { ApprovalStore, TaskTokenStore } from '../store/approval-types';
 import type { SessionQueries, SessionStore, TranscriptStore } from '../store/types';
 import type { UsageCounters } from '../store/usage-counters';
 import { ApprovalService } from './approvals/approval-gate';
-import type { ApprovalEventPublisher } from './approvals/approval-events';
-import { approvalPages, type PageHandler } from './approvals/approval-pages';
-import { approvalTranscriptPage, withTranscriptPage } from './approvals/approval-transcript-page';
-import type { AuditDeps } from './audit/audit-deps';
-import { consolePages, withConsole } from './console/console-pages';
+import type { DecisionDeps } from './approvals/approval-pages';
 import { invokeApproved } from './approvals/invoke-approved';
-import { notifyApprovers, type NotifyInput } from './approvals/notify-approvers';
-import type { ApprovalRecordsDeps, ApprovalWorkflow, ApproverNotifier, TaskResults } from './approvals/ports';
-import { recordOutcome, type OutcomeInput } from './approvals/record-outcome';
+import type { ApprovalRecordsDeps, ApprovalWorkflow, TaskResults } from './approvals/ports';
 import type { GatewayRequest, ResponseSink } from './http';
 import { cachedInspectorFactory } from './inspector-cache';
 import type { Clock, GatewayDeps, SessionEventPublisher } from './ports';
@@ -28,8 +20,9 @@ import { usageLimiter } from './usage/usage-limits';
 /**
  * The one composition root. The Lambda entry points and the local runtime hand in adapters (stores,
  * upstreams, AWS or local services) and get the use cases wired the same way: GatewayDeps, the
- * inspectors, the approval gate, the pages with their decision, and the workflow's steps are built
- * here and nowhere else.
+ * inspectors, the approval gate, the decisions and the InvokeUpstream step are built here and
+ * nowhere else. Its halves for bundle boundaries: compose-mcp.ts (the MCP function) and
+ * compose-approvals.ts (the approval pages and the steps that never inspect).
  */
 
 /** The upstream of each chat wire format. */
@@ -106,69 +99,14 @@ export function composeGateway(a: GatewayAdapters): Gateway {
   return { deps, app: createGatewayApp(deps) };
 }
 
-export interface ApprovalPagesAdapters {
-  approvals: ApprovalStore;
-  links: ApprovalLinkSigner;
-  /** Verifies the approver's sign-in token (Cognito, a configured issuer, the local dev issuer). */
-  approvers: TokenVerifier;
-  /** Where "Sign in" goes; it returns to `returnPath`. `switchUser`: make the provider ask who signs in. */
-  signInUrl(returnPath: string, switchUser?: boolean): string;
-  logger: AirlockLogger;
-  clock: Clock;
-  /** Pages beside the approval page, by `METHOD path` (the sign-in round trip in AWS). */
-  extraPages?: Record<string, PageHandler>;
-  /** Where decisions are taken (the decide function, the local runtime); unset: read-only pages. */
-  decisions?: { policy: Policy; tokens: TaskTokenStore; tasks: TaskResults; sessions: SessionStore };
-  /** The held request's full masked transcript behind the same link and sign-in (`/approvals/{id}/transcript`). */
-  transcripts?: TranscriptStore;
-  /** The approvers' and auditors' console (`/console`), reading the record through the audit use cases. */
-  console?: { audit: AuditDeps; basePath: string; secureCookies: boolean };
-  /** Decisions go to the event bus like sessions do. */
-  approvalEvents?: ApprovalEventPublisher;
-}
-
-/** `/approvals/*`: the page, and where decisions are taken the decision, with the approver's note masked by the requester's inspector. */
-export function composeApprovalPages(a: ApprovalPagesAdapters): PageHandler {
-  const { decisions } = a;
-  const pageDeps = { approvals: a.approvals, links: a.links, approvers: a.approvers, signInUrl: (path: string) => a.signInUrl(path), logger: a.logger, clock: a.clock };
-  const events = a.approvalEvents ? { approvalEvents: a.approvalEvents } : {};
-  let pages = approvalPages(
-    {
-      ...pageDeps,
-      ...events,
-      ...(decisions
-        ? {
-            decisions: {
-              tokens: decisions.tokens,
-              tasks: decisions.tasks,
-              sessions: decisions.sessions,
-              maskReason: (approval, reason) => inspectorForCaller(decisions.policy, approval.principal.groups).maskText(reason).masked,
-            },
-          }
-        : {}),
-    },
-    a.extraPages,
-  );
-  if (a.transcripts) pages = withTranscriptPage(approvalTranscriptPage({ ...pageDeps, transcripts: a.transcripts }), pages);
-  if (a.console) {
-    const { audit, basePath, secureCookies } = a.console;
-    pages = withConsole(consolePages({ audit, approvals: a.approvals, links: a.links, approvers: a.approvers, signInUrl: a.signInUrl, basePath, secureCookies }), pages);
-  }
-  return pages;
-}
-
-/** The RequestApproval step: keeps the task token, mails the approvers. */
-export function composeNotifyStep(a: {
-  approvals: ApprovalStore;
-  tokens: TaskTokenStore;
-  notifier: ApproverNotifier;
-  links: ApprovalLinkSigner;
-  /** Read at each notification: locally the base URL is known only once the server listens. */
-  publicBaseUrl: () => string;
-  logger: AirlockLogger;
-  clock: Clock;
-}): (input: NotifyInput) => Promise<void> {
-  return (input) => notifyApprovers({ ...a, publicBaseUrl: a.publicBaseUrl() }, input);
+/** The decisions of the approval pages (decide function, local runtime): the approver's note is masked with the requester's inspector. */
+export function approvalDecisions(d: { policy: Policy; tokens: TaskTokenStore; tasks: TaskResults; sessions: SessionStore }): DecisionDeps {
+  return {
+    tokens: d.tokens,
+    tasks: d.tasks,
+    sessions: d.sessions,
+    maskReason: (approval, reason) => inspectorForCaller(d.policy, approval.principal.groups).maskText(reason).masked,
+  };
 }
 
 /** The InvokeUpstream step: the approved, masked request to the proxy's upstream, its answer masked. */
@@ -177,11 +115,6 @@ export function composeInvokeStep(
 ): (input: { approvalId: string }) => Promise<{ transcriptSha256: string }> {
   const deps = { ...a, inspectorFor: inspectorsFor(a.policy) };
   return (input) => invokeApproved(deps, input);
-}
-
-/** The Record* steps: settle the approval and the held session's record. */
-export function composeRecordStep(a: ApprovalRecordsDeps): (input: OutcomeInput) => Promise<void> {
-  return (input) => recordOutcome(a, input);
 }
 
 /** One inspector cache per policy: compiling detectors is the costly part, and every route shares them. */

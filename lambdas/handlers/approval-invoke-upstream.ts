@@ -1,11 +1,13 @@
-import { awsProviders, awsRecords, heldCredentialsOf, upstreamKeys } from '../aws/adapters';
+import { awsProviders, heldCredentialsOf, upstreamKeys } from '../aws/adapters';
+import { awsRecords } from '../aws/approval-adapters';
 import { loadBundledPolicy } from '../aws/bundled-policy';
 import { composeInvokeStep } from '../gateway/compose';
+import { policyFromObject } from '../inspect/policy';
 import { readConfig } from '../shared/config';
 
-/** InvokeUpstream's function: the approved, masked request to the proxy's upstream, its answer masked. */
+/** InvokeUpstream's function: the approved, masked request to the proxy's upstream, its answer masked (so it carries the inspector). */
 const config = readConfig('approval-invoke-upstream');
 
 const keys = upstreamKeys(config);
 
-export const handler = composeInvokeStep({ ...awsRecords(config), policy: loadBundledPolicy(config), providers: awsProviders(config, keys), heldCredentials: heldCredentialsOf(keys) });
+export const handler = composeInvokeStep({ ...awsRecords(config), policy: loadBundledPolicy(config, policyFromObject), providers: awsProviders(config, keys), heldCredentials: heldCredentialsOf(keys) });

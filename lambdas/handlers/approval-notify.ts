@@ -1,8 +1,8 @@
 import { SnsApproverNotifier } from '../aws/approval-services';
-import { awsApprovalLinks, awsRecords, awsTaskTokens } from '../aws/adapters';
+import { awsApprovalLinks, awsRecords, awsTaskTokens } from '../aws/approval-adapters';
 import { lazily } from '../aws/buffered-sink';
 import type { NotifyInput } from '../gateway/approvals/notify-approvers';
-import { composeNotifyStep } from '../gateway/compose';
+import { composeNotifyStep } from '../gateway/compose-approval-steps';
 import { readConfig } from '../shared/config';
 
 /** RequestApproval's function (invoked with waitForTaskToken): keeps the task token, mails the approvers. */

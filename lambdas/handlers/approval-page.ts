@@ -1,7 +1,7 @@
-import { awsApprovalPagesAdapters } from '../aws/adapters';
+import { awsApprovalPagesAdapters } from '../aws/approval-pages-adapters';
 import type { ApiGatewayProxyEvent } from '../aws/api-event';
 import { lazily, servePage, type ProxyResult } from '../aws/buffered-sink';
-import { composeApprovalPages } from '../gateway/compose';
+import { composeApprovalPages } from '../gateway/compose-approvals';
 import { readConfig } from '../shared/config';
 
 /** `GET /approvals/{id}` and the approver sign-in round trip. Read-only: this function cannot resume executions. */

@@ -1,6 +1,6 @@
-import { awsRecords } from '../aws/adapters';
+import { awsRecords } from '../aws/approval-adapters';
 import type { OutcomeInput } from '../gateway/approvals/record-outcome';
-import { composeRecordStep } from '../gateway/compose';
+import { composeRecordStep } from '../gateway/compose-approval-steps';
 import { readConfig } from '../shared/config';
 
 /** The Record* states' function: settles the approval and the held session's record. */

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { toDocumentClient } from './dynamo-client';
+import { shardKeyOf } from './index-shards';
 import { SESSION_TABLE } from './schema';
 import { fromSessionItem, toSessionItem, toSessionUpdate } from './session-item';
 import { isConditionalCheckFailed, toStoreError } from './store-error';
@@ -54,6 +55,8 @@ export class DynamoSessionStore implements SessionStore {
   async update(id: string, update: SessionUpdate, expectedStatus?: SessionStatus[]): Promise<boolean> {
     const fields: Record<string, unknown> = { ...toSessionUpdate(update) };
     fields.updatedAt ??= this.clock().toISOString();
+    // The status index entry moves with the status (and an item from before sharding gets one).
+    if (typeof fields.status === 'string') fields.statusShard = shardKeyOf(fields.status, id);
 
     const names: Record<string, string> = { '#id': SESSION_TABLE.partitionKey };
     const values: Record<string, unknown> = {};

@@ -8,12 +8,33 @@ export const SESSION_TABLE = {
   indexes: {
     /** Sessions of one caller (`principalSub`), newest first. */
     byPrincipal: { name: 'byPrincipal', partitionKey: 'principalSub', sortKey: 'createdAt' },
-    /** Sessions in one status (the pending-approvals queue), newest first. */
-    byStatus: { name: 'byStatus', partitionKey: 'status', sortKey: 'createdAt' },
-    /** All sessions of one UTC day (`YYYY-MM-DD`), for time-range search without a principal. */
+    /**
+     * Sessions in one status (the pending-approvals queue), newest first, spread over
+     * INDEX_WRITE_SHARDS partitions `<status>#<nn>` (`statusShard`). Replaces the unsharded
+     * `byStatus` index (keyed on `status`; docs/scale.md says how a table that has it migrates).
+     */
+    byStatus: { name: 'byStatusShard', partitionKey: 'statusShard', sortKey: 'createdAt' },
+    /**
+     * All sessions of one UTC day, for time-range search without a principal, spread over
+     * INDEX_WRITE_SHARDS partitions `YYYY-MM-DD#<nn>` (`day`); items written before sharding carry
+     * the bare `YYYY-MM-DD` and are still read.
+     */
     byDay: { name: 'byDay', partitionKey: 'day', sortKey: 'createdAt' },
   },
 } as const;
+
+/**
+ * Write shards of the byStatus and byDay partitions: a session goes to shard
+ * `hash(id) mod INDEX_WRITE_SHARDS` of its status and of its day, so no one partition key takes
+ * every write (DynamoDB allows 1,000 write units/s per partition; with an ever-growing sort key a
+ * hot key cannot be split). Searches query every shard and merge. 32 shards carry 10,000
+ * sessions/s (docs/scale.md). It may be raised (searches then also read the new shards, and the old
+ * ones are among them) but never lowered: items in shards above the new count would not be found.
+ */
+export const INDEX_WRITE_SHARDS = 32;
+
+/** The unsharded status index this table had before INDEX_WRITE_SHARDS, kept only while a deployment migrates (docs/scale.md). */
+export const LEGACY_STATUS_INDEX = { name: 'byStatus', partitionKey: 'status', sortKey: 'createdAt' } as const;
 
 /** S3 key of a session's transcript; `part` names a second transcript of the same session (`approved`). */
 export const transcriptKey = (sessionId: string, createdAt: string, part?: 'approved'): string => {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { shardKeyOf } from './index-shards';
 import { SESSION_TABLE } from './schema';
 import { StoreError } from './store-error';
 import { SESSION_STATUSES, type SessionRecord, type SessionUpdate } from './types';
@@ -71,6 +72,9 @@ const sessionUpdateSchema = sessionRecordSchema.omit({ id: true, createdAt: true
 /** Attributes the table adds to a record: index keys and TTL. Stripped again on read. */
 export interface SessionIndexAttributes {
   principalSub: string;
+  /** byStatus partition: `<status>#<shard>` (index-shards.ts). */
+  statusShard: string;
+  /** byDay partition: `YYYY-MM-DD#<shard>`; a bare `YYYY-MM-DD` on items written before sharding. */
   day: string;
   expiresAt: number;
 }
@@ -78,9 +82,9 @@ export interface SessionIndexAttributes {
 export type SessionItem = SessionRecord & SessionIndexAttributes;
 
 const DAY_SECONDS = 86_400;
-const INDEX_ATTRIBUTES = ['principalSub', 'day', SESSION_TABLE.ttlAttribute] as const;
+const INDEX_ATTRIBUTES = ['principalSub', 'statusShard', 'day', SESSION_TABLE.ttlAttribute] as const;
 
-/** The UTC day (`YYYY-MM-DD`) a timestamp falls in: the byDay partition. */
+/** The UTC day (`YYYY-MM-DD`) a timestamp falls in: the byDay partition, before sharding. */
 export const dayOf = (isoTimestamp: string): string => new Date(isoTimestamp).toISOString().slice(0, 10);
 
 export function toSessionItem(record: SessionRecord, ttlDays: number): SessionItem {
@@ -88,7 +92,8 @@ export function toSessionItem(record: SessionRecord, ttlDays: number): SessionIt
   return withoutUndefined({
     ...parsed,
     principalSub: parsed.principal.sub,
-    day: dayOf(parsed.createdAt),
+    statusShard: shardKeyOf(parsed.status, parsed.id),
+    day: shardKeyOf(dayOf(parsed.createdAt), parsed.id),
     expiresAt: Math.floor(Date.parse(parsed.createdAt) / 1000) + ttlDays * DAY_SECONDS,
   });
 }

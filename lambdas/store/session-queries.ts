@@ -3,7 +3,8 @@ import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } fro
 import * as z from 'zod';
 import { invalidRequest } from '../shared/errors';
 import { toDocumentClient } from './dynamo-client';
-import { SESSION_TABLE } from './schema';
+import { shardedKey } from './index-shards';
+import { INDEX_WRITE_SHARDS, SESSION_TABLE } from './schema';
 import { dayOf, fromSessionItem } from './session-item';
 import { toStoreError } from './store-error';
 import type { PageRequest, SessionFilter, SessionPage, SessionQueries, SessionRecord } from './types';
@@ -14,8 +15,11 @@ export interface DynamoSessionQueriesOptions {
   client?: DynamoDBDocumentClient | DynamoDBClient;
   /** Without `from`, a search by day (no principal, no status) looks back this many days. */
   defaultLookbackDays?: number;
-  /** Queries per page at most, so a long empty range cannot stall one request; the cursor resumes. */
-  maxQueriesPerPage?: number;
+  /**
+   * Rounds of queries per page at most (a round queries, in parallel, every shard of the current
+   * partition that needs more), so a long empty range cannot stall one request; the cursor resumes.
+   */
+  maxRoundsPerPage?: number;
   clock?: () => Date;
 }
 
@@ -24,7 +28,10 @@ type Index = (typeof SESSION_TABLE.indexes)[keyof typeof SESSION_TABLE.indexes];
 /** Which index serves a filter, and the partitions to read, newest first. */
 interface Plan {
   index: Index;
+  /** Logical partitions (a principal, a status, days), newest first; each read as `streamsOf` merged. */
   partitions: string[];
+  /** The partition key values holding one logical partition: its write shards (and, for days, the unsharded key of older items). */
+  streamsOf(partition: string): string[];
   from?: string;
   to?: string;
 }
@@ -33,13 +40,17 @@ interface Plan {
 const FILTERED_BATCH = 100;
 const DAY_MS = 86_400_000;
 
+/** Where a stream (one partition key value) resumes: from its top (null), after `[id, createdAt]`, or nowhere (0: read to the end). */
+const streamPosition = z.union([z.null(), z.literal(0), z.tuple([z.string().min(1), z.string().min(1)])]);
+type StreamPosition = z.infer<typeof streamPosition>;
+
 const cursorSchema = z.object({
   /** Fingerprint of the filter the cursor belongs to. */
   f: z.string(),
-  /** Partition to resume in. */
+  /** Logical partition to resume in. */
   p: z.string(),
-  /** ExclusiveStartKey within that partition. */
-  k: z.record(z.string(), z.string()).optional(),
+  /** Position of each of its streams (absent: all from the top). Keys are rebuilt from these, so a cursor cannot reach another partition. */
+  s: z.array(streamPosition).optional(),
   from: z.string().optional(),
   to: z.string().optional(),
 });
@@ -50,14 +61,14 @@ export class DynamoSessionQueries implements SessionQueries {
   private readonly tableName: string;
   private readonly client: DynamoDBDocumentClient;
   private readonly lookbackDays: number;
-  private readonly maxQueries: number;
+  private readonly maxRounds: number;
   private readonly clock: () => Date;
 
   constructor(options: DynamoSessionQueriesOptions) {
     this.tableName = options.tableName;
     this.client = toDocumentClient(options.client);
     this.lookbackDays = options.defaultLookbackDays ?? 30;
-    this.maxQueries = options.maxQueriesPerPage ?? 32;
+    this.maxRounds = options.maxRoundsPerPage ?? 32;
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -67,35 +78,35 @@ export class DynamoSessionQueries implements SessionQueries {
     const conditions = filterConditions(filter, plan.index);
 
     let partition = cursor ? plan.partitions.indexOf(cursor.p) : 0;
-    let startKey = cursor?.k;
-    if (partition < 0 || (startKey && !isStartKeyOf(startKey, plan.index, cursor!.p))) {
-      throw invalidRequest('The cursor does not belong to this search.', 'cursor');
-    }
-
+    if (partition < 0) throw invalidRequest('The cursor does not belong to this search.', 'cursor');
+    let positions = cursor?.s;
     const items: SessionRecord[] = [];
-    const resume = (p: number, k?: Record<string, string>): SessionPage =>
-      p < plan.partitions.length
-        ? { items, nextCursor: encodeCursor({ f: fingerprint, p: plan.partitions[p]!, k, from: plan.from, to: plan.to }) }
-        : { items };
+    const resume = (p: number, s?: StreamPosition[]): SessionPage =>
+      p < plan.partitions.length ? { items, nextCursor: encodeCursor({ f: fingerprint, p: plan.partitions[p]!, s, from: plan.from, to: plan.to }) } : { items };
 
-    for (let queries = 0; partition < plan.partitions.length; queries++) {
-      if (queries === this.maxQueries) return resume(partition, startKey);
-      const remaining = limit - items.length;
-      const result = await this.query(plan, plan.partitions[partition]!, conditions, startKey, remaining);
-      const found = result.items;
+    let rounds = 0;
+    for (; partition < plan.partitions.length; partition++, positions = undefined) {
+      const keys = plan.streamsOf(plan.partitions[partition]!);
+      if (positions && positions.length !== keys.length) throw invalidRequest('The cursor does not belong to this search.', 'cursor');
+      const streams = keys.map((key, i) => new Stream(key, plan.index, positions?.[i] ?? null));
 
-      if (found.length > remaining) {
-        items.push(...found.slice(0, remaining).map(fromSessionItem));
-        return resume(partition, startKeyOf(found[remaining - 1]!, plan.index));
+      // A k-way merge, newest first: every stream not read to its end needs its next item at hand before one is taken.
+      while (items.length < limit) {
+        const empty = streams.filter((s) => s.needsQuery());
+        if (empty.length > 0) {
+          if (rounds === this.maxRounds) return resume(partition, streams.map((s) => s.position));
+          rounds++;
+          const perStream = batchSize(limit - items.length, streams.length, conditions.expression !== undefined);
+          await Promise.all(empty.map(async (s) => s.filled(await this.query(plan, s.key, conditions, s.queryStart(), perStream))));
+          continue;
+        }
+        const newest = newestHead(streams);
+        if (!newest) break;
+        items.push(fromSessionItem(newest.take()));
       }
-      items.push(...found.map(fromSessionItem));
-      if (result.lastKey) {
-        startKey = result.lastKey;
-      } else {
-        partition++;
-        startKey = undefined;
+      if (items.length === limit) {
+        return streams.some((s) => s.position !== 0) ? resume(partition, streams.map((s) => s.position)) : resume(partition + 1);
       }
-      if (items.length === limit) return resume(partition, startKey);
     }
     return { items };
   }
@@ -106,12 +117,13 @@ export class DynamoSessionQueries implements SessionQueries {
     const to = timestampParam(filter.to ?? cursor?.to, 'to');
     if (from && to && from > to) throw invalidRequest('from must not be later than to.', 'from');
 
-    if (filter.principal !== undefined) return { index: SESSION_TABLE.indexes.byPrincipal, partitions: [filter.principal], from, to };
-    if (filter.status !== undefined) return { index: SESSION_TABLE.indexes.byStatus, partitions: [filter.status], from, to };
+    if (filter.principal !== undefined) return { index: SESSION_TABLE.indexes.byPrincipal, partitions: [filter.principal], streamsOf: (p) => [p], from, to };
+    if (filter.status !== undefined) return { index: SESSION_TABLE.indexes.byStatus, partitions: [filter.status], streamsOf: shardKeys, from, to };
 
     const end = to ?? this.clock().toISOString();
     const start = from ?? new Date(Date.parse(end) - this.lookbackDays * DAY_MS).toISOString();
-    return { index: SESSION_TABLE.indexes.byDay, partitions: daysDescending(start, end), from: start, to: end };
+    // Items written before the day index was sharded sit under the bare day: one more stream.
+    return { index: SESSION_TABLE.indexes.byDay, partitions: daysDescending(start, end), streamsOf: (day) => [...shardKeys(day), day], from: start, to: end };
   }
 
   private async query(
@@ -119,8 +131,8 @@ export class DynamoSessionQueries implements SessionQueries {
     partitionValue: string,
     conditions: FilterConditions,
     startKey: Record<string, string> | undefined,
-    remaining: number,
-  ): Promise<{ items: Record<string, unknown>[]; lastKey?: Record<string, string> }> {
+    batch: number,
+  ): Promise<QueryResult> {
     const names: Record<string, string> = { ...conditions.names, '#pk': plan.index.partitionKey };
     const values: Record<string, unknown> = { ...conditions.values, ':pk': partitionValue };
     let keyCondition = '#pk = :pk';
@@ -138,7 +150,7 @@ export class DynamoSessionQueries implements SessionQueries {
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ScanIndexForward: false,
-      Limit: conditions.expression ? Math.min(MAX_LIMIT, Math.max(remaining, FILTERED_BATCH)) : remaining,
+      Limit: batch,
       ...(conditions.expression ? { FilterExpression: conditions.expression } : {}),
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     };
@@ -219,15 +231,92 @@ function daysDescending(from: string, to: string): string[] {
   return days;
 }
 
-function startKeyOf(item: Record<string, unknown>, index: Index): Record<string, string> {
-  return {
-    [SESSION_TABLE.partitionKey]: String(item[SESSION_TABLE.partitionKey]),
-    [index.partitionKey]: String(item[index.partitionKey]),
-    [index.sortKey]: String(item[index.sortKey]),
-  };
+interface QueryResult {
+  items: Record<string, unknown>[];
+  lastKey?: Record<string, string>;
 }
 
-function isStartKeyOf(key: Record<string, string>, index: Index, partitionValue: string): boolean {
-  const expected = [SESSION_TABLE.partitionKey, index.partitionKey, index.sortKey];
-  return Object.keys(key).length === expected.length && expected.every((k) => k in key) && key[index.partitionKey] === partitionValue;
+/**
+ * One partition key value as a stream read newest first: what was fetched and not yet taken,
+ * where the next query starts, and the position a cursor records (after the last item taken, or
+ * after the last key evaluated when a filter dropped everything after it).
+ */
+class Stream {
+  private buffer: Record<string, unknown>[] = [];
+  /** Where the next query starts: undefined from the top, 'end' when read to the end. */
+  next: Record<string, string> | undefined | 'end';
+  position: StreamPosition;
+
+  constructor(
+    readonly key: string,
+    private readonly index: Index,
+    position: StreamPosition,
+  ) {
+    this.position = position;
+    this.next = position === 0 ? 'end' : position === null ? undefined : this.startKey(position[0], position[1]);
+  }
+
+  needsQuery(): boolean {
+    return this.buffer.length === 0 && this.next !== 'end';
+  }
+
+  /** The ExclusiveStartKey of the next query (undefined: from the top). */
+  queryStart(): Record<string, string> | undefined {
+    return this.next === 'end' ? undefined : this.next;
+  }
+
+  get head(): Record<string, unknown> | undefined {
+    return this.buffer[0];
+  }
+
+  filled(result: QueryResult): void {
+    this.buffer = result.items;
+    this.next = result.lastKey ?? 'end';
+    if (this.buffer.length === 0) this.settle();
+  }
+
+  take(): Record<string, unknown> {
+    const item = this.buffer.shift()!;
+    this.position = [String(item[SESSION_TABLE.partitionKey]), String(item[this.index.sortKey])];
+    if (this.buffer.length === 0) this.settle();
+    return item;
+  }
+
+  /** With nothing left in hand, the stream resumes where the next query would start. */
+  private settle(): void {
+    if (this.next === 'end') this.position = 0;
+    else if (this.next !== undefined) this.position = [String(this.next[SESSION_TABLE.partitionKey]), String(this.next[this.index.sortKey])];
+  }
+
+  private startKey(id: string, sortValue: string): Record<string, string> {
+    return { [SESSION_TABLE.partitionKey]: id, [this.index.partitionKey]: this.key, [this.index.sortKey]: sortValue };
+  }
 }
+
+/** The stream whose next item is the newest (ties: the greater id), or none when all are read. */
+function newestHead(streams: Stream[]): Stream | undefined {
+  let best: Stream | undefined;
+  for (const s of streams) {
+    const head = s.head;
+    if (!head) continue;
+    const b = best?.head;
+    if (!b || compareNewest(head, b) < 0) best = s;
+  }
+  return best;
+}
+
+const compareNewest = (a: Record<string, unknown>, b: Record<string, unknown>): number =>
+  String(b.createdAt).localeCompare(String(a.createdAt)) || String(b.id).localeCompare(String(a.id));
+
+/**
+ * Items per stream per query: the page spread over the shards with room for uneven ones (a stream
+ * that runs out is queried again in the next round). With a filter DynamoDB counts items before
+ * filtering, so read further ahead.
+ */
+function batchSize(remaining: number, streams: number, filtered: boolean): number {
+  const spread = Math.min(remaining, Math.ceil((2 * remaining) / streams) + 1);
+  if (!filtered) return spread;
+  return Math.min(MAX_LIMIT, Math.max(spread, streams === 1 ? FILTERED_BATCH : Math.ceil(FILTERED_BATCH / 4)));
+}
+
+const shardKeys = (value: string): string[] => Array.from({ length: INDEX_WRITE_SHARDS }, (_, n) => shardedKey(value, n));

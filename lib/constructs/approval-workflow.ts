@@ -264,7 +264,7 @@ export class ApprovalWorkflow extends Construct {
     const tableArn = nagImportName(Stack.of(stateful.sessionTable), stateful.sessionTable.tableArn);
     acknowledgeNag(this.page.role, {
       [`AwsSolutions-IAM5[Resource::${tableArn}/index/*]`]:
-        "The console's session search queries the session table's own indexes (byPrincipal, byStatus, byDay); the wildcard covers only that table's indexes.",
+        "The console's session search queries the session table's own indexes (byPrincipal, byStatusShard, byDay); the wildcard covers only that table's indexes.",
       [`AwsSolutions-IAM5[Resource::${bucketArn}/${TRANSCRIPTS}]`]: 'The console reads transcripts (read-only), under the transcripts/ prefix of the one bucket.',
     });
     acknowledgeNag(this.invokeUpstream.role, {

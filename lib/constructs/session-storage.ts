@@ -3,7 +3,7 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { SESSION_TABLE } from '../../lambdas/store/schema';
+import { LEGACY_STATUS_INDEX, SESSION_TABLE } from '../../lambdas/store/schema';
 import type { DeployConfig } from '../config';
 import { acknowledgeNag, pinLogicalId } from '../nag';
 
@@ -12,6 +12,8 @@ export interface SessionStorageProps {
   removalPolicy: RemovalPolicy;
   transcriptRetentionDays: number;
   objectLock: DeployConfig['objectLock'];
+  /** Keep the unsharded status index while a table created before sharding migrates (docs/scale.md). */
+  legacyStatusIndex: boolean;
 }
 
 /** Where sessions are recorded: the session table (index) and the transcript bucket, with its access-log bucket. */
@@ -34,7 +36,9 @@ export class SessionStorage extends Construct {
       deletionProtection: retain,
       removalPolicy: props.removalPolicy,
     });
-    for (const index of Object.values(SESSION_TABLE.indexes)) {
+    // CloudFormation adds or removes one index per update: a table that had the legacy index keeps it for one deployment.
+    const indexes = [...Object.values(SESSION_TABLE.indexes), ...(props.legacyStatusIndex ? [LEGACY_STATUS_INDEX] : [])];
+    for (const index of indexes) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },

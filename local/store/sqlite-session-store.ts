@@ -79,18 +79,21 @@ export class SqliteSessionStore implements SessionStore {
     }
   }
 
-  /** The stored item: the record with its index attributes (what a DynamoDB GetItem returns). */
-  item(id: string): SessionItem | undefined {
+  /** The stored item: the record with its index attributes (what a DynamoDB GetItem returns, less the shards SQLite does not need). */
+  item(id: string): StoredItem | undefined {
     return this.read(id);
   }
 
-  private read(id: string): SessionItem | undefined {
+  private read(id: string): StoredItem | undefined {
     const row = this.select.get(id) as { record: string; expires_at: number } | undefined;
     if (!row) return undefined;
     const record = JSON.parse(row.record) as SessionRecord;
     return { ...record, principalSub: record.principal.sub, day: dayOf(record.createdAt), expiresAt: row.expires_at };
   }
 }
+
+/** One database on one machine has no partitions to spread: the day and status columns stay unsharded. */
+type StoredItem = Omit<SessionItem, 'statusShard'>;
 
 interface SessionColumns extends Record<string, SQLInputValue> {
   id: string;
@@ -102,8 +105,8 @@ interface SessionColumns extends Record<string, SQLInputValue> {
   record: string;
 }
 
-function columnsOf(item: SessionItem): SessionColumns {
-  const { principalSub: _s, day: _d, expiresAt: _e, ...record } = item;
+function columnsOf(item: StoredItem & Partial<Pick<SessionItem, 'statusShard'>>): SessionColumns {
+  const { principalSub: _s, statusShard: _t, day: _d, expiresAt: _e, ...record } = item;
   return {
     id: item.id,
     created_at: item.createdAt,
@@ -114,7 +117,7 @@ function columnsOf(item: SessionItem): SessionColumns {
     model: item.model ?? null,
     decision: item.decision ?? null,
     risk_score: item.risk?.score ?? null,
-    day: item.day,
+    day: dayOf(item.createdAt),
     expires_at: item.expiresAt,
     record: JSON.stringify(record),
   };

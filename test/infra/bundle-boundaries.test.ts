@@ -1,11 +1,15 @@
 import { build } from 'esbuild';
-import { functionBuildOptions } from '../../bench/bundle-size';
+import { functionBuildOptions, isInspectionEngine } from '../../bench/bundle-size';
 
-/** What a function's bundle carries follows its imports: the proxy must not carry what only the MCP function uses. */
-async function bundledPackages(fn: string): Promise<Set<string>> {
+/** What a function's bundle carries follows its imports (esbuild's metafile lists every input it bundled). */
+async function bundledInputs(fn: string): Promise<string[]> {
   const result = await build({ ...functionBuildOptions(fn), metafile: true });
+  return Object.keys(result.metafile!.inputs);
+}
+
+async function bundledPackages(fn: string): Promise<Set<string>> {
   const packages = new Set<string>();
-  for (const path of Object.keys(result.metafile!.inputs)) {
+  for (const path of await bundledInputs(fn)) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
     if (m) packages.add(m[1]!);
   }
@@ -24,5 +28,25 @@ describe('function bundles', () => {
 
     expect(mcp.has('@modelcontextprotocol/sdk')).toBe(true);
     expect(mcp.has('node-sql-parser')).toBe(true);
+  });
+
+  it.each(['approval-notify', 'approval-page', 'approval-record-outcome', 'session-sweep', 'authorizer'])(
+    'keeps the inspection engine and the detectors out of %s, which never inspects',
+    async (fn) => {
+      const inputs = await bundledInputs(fn);
+
+      expect(inputs.length).toBeGreaterThan(10);
+      expect(inputs.filter(isInspectionEngine)).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['approval-decide', "masks the approver's note with the requester's inspector"],
+    ['approval-invoke-upstream', 'masks the approved answer'],
+  ])('bundles the inspection engine into %s, which %s', async (fn) => {
+    const inputs = await bundledInputs(fn);
+
+    expect(inputs.some((p) => p.includes('lambdas/inspect/engine/'))).toBe(true);
+    expect(inputs.some((p) => p.includes('lambdas/inspect/detectors/'))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { synthAirlock, TEST_CONFIG } from './airlock-app';
 
-/** An IAM resource as text: `SessionTable.Arn/index/byStatus` for an attribute imported from the stateful stack. */
+/** An IAM resource as text: `SessionTable.Arn/index/byStatusShard` for an attribute imported from the stateful stack. */
 function readable(value: unknown): string {
   if (typeof value === 'string') return value;
   const v = value as Record<string, any>;
@@ -53,7 +53,7 @@ describe('interrupted-session sweep (AWS)', () => {
 
     expect(data).toEqual(
       expect.arrayContaining([
-        { actions: ['dynamodb:Query'], resources: ['SessionTable.Arn/index/byStatus'] },
+        { actions: ['dynamodb:Query'], resources: ['SessionTable.Arn/index/byStatusShard'] },
         { actions: ['dynamodb:UpdateItem'], resources: ['SessionTable.Arn'] },
       ]),
     );

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { APPROVAL_TABLE } from '../../lambdas/store/approval-table';
-import { SESSION_TABLE } from '../../lambdas/store/schema';
+import { LEGACY_STATUS_INDEX, SESSION_TABLE } from '../../lambdas/store/schema';
 import { synthStateful, TEST_CONFIG } from './airlock-app';
 
 /** Logical IDs that must never change: changing one replaces the resource and loses its data. */
@@ -68,6 +68,15 @@ describe('stateful stack', () => {
         TimeToLiveSpecification: { AttributeName: SESSION_TABLE.ttlAttribute, Enabled: true },
       });
       expect(template.toJSON().Resources.SessionTable.Properties.GlobalSecondaryIndexes).toHaveLength(indexes.length);
+    });
+
+    it('keeps the unsharded status index beside the sharded ones only while a deployment migrates (legacyStatusIndex)', () => {
+      const names = (t: Template) => (t.toJSON().Resources.SessionTable.Properties.GlobalSecondaryIndexes as { IndexName: string }[]).map((i) => i.IndexName).sort();
+
+      const migrating = synthStateful({ ...TEST_CONFIG, legacyStatusIndex: true });
+
+      expect(names(template)).toEqual(Object.values(SESSION_TABLE.indexes).map((i) => i.name).sort());
+      expect(names(migrating)).toEqual([...names(template), LEGACY_STATUS_INDEX.name].sort());
     });
 
     it('is on demand, recoverable to a point in time, encrypted with the data key and protected from deletion', () => {

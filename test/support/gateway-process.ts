@@ -20,6 +20,8 @@ const LOCAL = { region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secre
  */
 export interface GatewayProcess {
   apiBaseUrl: string;
+  /** The process id (benchmarks read its CPU time and peak RSS from /proc). */
+  pid: number;
   dynamoEndpoint: string;
   s3Endpoint: string;
   tableName: string;
@@ -75,6 +77,7 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
 
   return {
     apiBaseUrl: apiBaseUrl!,
+    pid: child.pid!,
     dynamoEndpoint: dynamoEndpoint!,
     s3Endpoint: s3Endpoint!,
     tableName: tableName!,

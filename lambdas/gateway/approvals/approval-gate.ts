@@ -3,11 +3,12 @@ import type { Principal } from '../../auth/principal';
 import { AirlockError, notFound, recordUnavailable } from '../../shared/errors';
 import { errorForLog } from '../../shared/logger';
 import type { ApprovalRequest, ApprovalStatus } from '../../store/approval-types';
-import type { ApprovalRecord, SessionStatus } from '../../store/types';
+import type { SessionStatus } from '../../store/types';
 import type { ChatApi } from '../chat-api';
 import { airlockHeaders, sendJson, SSE_HEADERS, type GatewayRequest, type ResponseSink } from '../http';
 import type { ApprovalGate, ReviewContext } from '../ports';
 import { errorForStatus } from './approval-errors';
+import { APPROVAL_ID, sessionApproval } from './approval-record';
 import { answerAsEvents, approvedAnswer } from './approved-answer';
 import { chatApiForPath } from './chat-apis';
 import { requestedWaitSeconds, waitForOutcome } from './outcome-wait';
@@ -26,8 +27,6 @@ export interface ApprovalGateOptions extends ApprovalRecordsDeps {
   /** First poll interval of a long-poll. */
   pollMs?: number;
 }
-
-export const APPROVAL_ID = /^[A-Za-z0-9_-]{10,64}$/;
 
 /** A pending approval whose deadline passed is treated as expired, even before the workflow records it. */
 const PENDING_GRACE_MS = 5 * 60_000;
@@ -190,15 +189,6 @@ function asSeenAt(approval: ApprovalRequest, now: number): ApprovalRequest {
 function resentSessionStatus(status: ApprovalStatus): SessionStatus {
   if (status === 'pending' || status === 'approved' || status === 'executing') return 'blocked';
   return status === 'completed' ? 'completed' : status;
-}
-
-export function sessionApproval(approval: ApprovalRequest): ApprovalRecord | undefined {
-  if (approval.decision) {
-    const { approver, decision, reason, decidedAt } = approval.decision;
-    return { approver: approver.email ?? approver.sub, decision, decidedAt, ...(reason ? { reason } : {}) };
-  }
-  if (approval.status === 'expired') return { decision: 'expired', decidedAt: approval.decideBy };
-  return undefined;
 }
 
 function statusView(approval: ApprovalRequest, completion: unknown, statusUrl: string) {

@@ -6,7 +6,7 @@ import type { ApprovalRequest, ApprovalStore, TaskTokenStore } from '../../store
 import type { SessionStore } from '../../store/types';
 import type { GatewayRequest, ResponseSink } from '../http';
 import type { Clock } from '../ports';
-import { APPROVAL_ID, sessionApproval } from './approval-gate';
+import { APPROVAL_ID, sessionApproval } from './approval-record';
 import { publishApprovalEvent, type ApprovalEventPublisher } from './approval-events';
 import { confirmationPage, decidedPage, HTML_HEADERS, messagePage, reviewPage, signInPage, transcriptHref } from './approval-html';
 import { APPROVER_COOKIE, readCookie } from './approver-cookie';

@@ -5,7 +5,7 @@ import { toAirlockError } from '../../shared/errors';
 import type { ApprovalRequest } from '../../store/approval-types';
 import type { Transcript } from '../../store/types';
 import { withResponseFindings } from '../finding-counts';
-import { APPROVAL_ID } from './approval-gate';
+import { APPROVAL_ID } from './approval-record';
 import { chatApiFor } from './chat-apis';
 import type { ApprovalRecordsDeps } from './ports';
 import { WorkflowError } from './workflow-error';

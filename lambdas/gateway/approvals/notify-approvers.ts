@@ -2,7 +2,7 @@ import type { ApprovalLinkSigner } from '../../auth/approval-link';
 import type { AirlockLogger } from '../../shared/logger';
 import type { ApprovalRequest, ApprovalStore, TaskTokenStore } from '../../store/approval-types';
 import type { Clock } from '../ports';
-import { APPROVAL_ID } from './approval-gate';
+import { APPROVAL_ID } from './approval-record';
 import type { ApprovalMessage, ApproverNotifier } from './ports';
 import { WorkflowError } from './workflow-error';
 

@@ -1,6 +1,6 @@
 import type { ApprovalRequest, ApprovalStatus, ApprovalUpdate } from '../../store/approval-types';
 import type { SessionUpdate } from '../../store/types';
-import { APPROVAL_ID, sessionApproval } from './approval-gate';
+import { APPROVAL_ID, sessionApproval } from './approval-record';
 import { publishApprovalEvent } from './approval-events';
 import type { ApprovalRecordsDeps } from './ports';
 import { recordableErrorName, WorkflowError } from './workflow-error';

@@ -1,6 +1,6 @@
 import type { Principal } from '../../auth/principal';
-import type { Policy } from '../../inspect/policy';
-import { resolveGroupPolicy } from '../../inspect/policy';
+import type { Policy } from '../../inspect/policy-model';
+import { resolveGroupPolicy } from '../../inspect/policy-model';
 import { forbidden } from '../../shared/errors';
 import type { SessionRecord } from '../../store/types';
 

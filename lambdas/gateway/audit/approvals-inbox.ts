@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Principal } from '../../auth/principal';
-import { resolveGroupPolicy, type Policy } from '../../inspect/policy';
+import { resolveGroupPolicy, type Policy } from '../../inspect/policy-model';
 import { forbidden } from '../../shared/errors';
 import type { SessionRecord } from '../../store/types';
 import { sendJson, type GatewayRequest, type ResponseSink } from '../http';

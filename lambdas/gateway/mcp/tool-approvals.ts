@@ -6,7 +6,7 @@ import type { Inspector } from '../../inspect/types';
 import { errorForLog } from '../../shared/logger';
 import type { ApprovalRequest, McpToolCallSubject } from '../../store/approval-types';
 import type { Transcript } from '../../store/types';
-import { APPROVAL_ID, sessionApproval } from '../approvals/approval-gate';
+import { APPROVAL_ID, sessionApproval } from '../approvals/approval-record';
 import { publishApprovalEvent } from '../approvals/approval-events';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from '../approvals/ports';
 import { withResponseFindings } from '../finding-counts';

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { INDEX_WRITE_SHARDS } from '../../../lambdas/store/schema';
 import { createSessionTable } from '../../../lambdas/store/table-definition';
 import type { SessionRecord, SessionStatus } from '../../../lambdas/store/types';
 import { localDynamoClient } from '../../../local/embedded-stores';
@@ -75,7 +76,8 @@ describe('approvals inbox (GET /v1/airlock/approvals) over DynamoDB Local', () =
     expect(page!.data.map((e) => e.id)).toEqual(['p-alice-1', 'p-alice-2']);
     expect(page!.data[0]).toMatchObject({ approvers_group: 'approvers', status: 'pending' });
     expect(Date.parse(page!.data[0]!.decide_by) - Date.parse(sessions[0]!.createdAt)).toBe(3600 * 1000);
-    expect(sent).toEqual(['QueryCommand']);
+    // One round: every shard of the pending status queried once, in parallel.
+    expect(sent).toEqual(Array.from({ length: INDEX_WRITE_SHARDS }, () => 'QueryCommand'));
   });
 
   it("shows a group's own approvers the requests routed to them", async () => {

@@ -149,7 +149,7 @@ describe('session search (DynamoDB Local, indexes only)', () => {
   it('visits every session of a time range exactly once, newest first, across pages', async () => {
     const filter = { from: iso(START), to: iso(END) };
 
-    const { ids, pages } = await listAll(filter, 137, queries({ maxQueriesPerPage: 2 }));
+    const { ids, pages } = await listAll(filter, 137, queries({ maxRoundsPerPage: 2 }));
 
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expected(sessions, filter));
@@ -162,8 +162,8 @@ describe('session search (DynamoDB Local, indexes only)', () => {
     ['principal', 'byPrincipal', { principal: 'carol' }],
     ['principal at one issuer', 'byPrincipal', { principal: 'alice', issuer: OKTA }],
     ['principal and time range', 'byPrincipal', { principal: 'bob', from: iso(START + 3 * 86_400_000 + 1234), to: iso(START + 5 * 86_400_000) }],
-    ['status (the pending queue)', 'byStatus', { status: 'pending' }],
-    ['status and time range', 'byStatus', { status: 'blocked', from: iso(START + 86_400_000), to: iso(START + 2 * 86_400_000 + 999) }],
+    ['status (the pending queue)', 'byStatusShard', { status: 'pending' }],
+    ['status and time range', 'byStatusShard', { status: 'blocked', from: iso(START + 86_400_000), to: iso(START + 2 * 86_400_000 + 999) }],
     ['group', 'byDay', { group: 'data-science', from: iso(START), to: iso(END) }],
     ['client', 'byDay', { client: 'ci-pipeline', from: iso(START), to: iso(END) }],
     ['model', 'byDay', { model: 'claude-sonnet', from: iso(START), to: iso(END) }],
@@ -199,7 +199,7 @@ describe('session search (DynamoDB Local, indexes only)', () => {
 
   it('keeps paging over a stretch of empty days instead of stalling one request', async () => {
     const filter = { from: iso(END - 86_400_000), to: '2026-08-31T23:59:59.999Z' };
-    const search = queries({ maxQueriesPerPage: 5 });
+    const search = queries({ maxRoundsPerPage: 5 });
 
     const first = await search.listSessions(filter, { limit: 10 });
     const { ids } = await listAll(filter, 500, search);

@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoSessionStore } from '../../../lambdas/store/dynamo-session-store';
+import { shardKeyOf } from '../../../lambdas/store/index-shards';
+import { dayOf } from '../../../lambdas/store/session-item';
 import { DynamoSessionQueries } from '../../../lambdas/store/session-queries';
 import { StoreError } from '../../../lambdas/store/store-error';
 import type { SessionQueries, SessionRecord, SessionStore } from '../../../lambdas/store/types';
@@ -12,6 +14,8 @@ export interface ContractEnvironment {
   queries(): SessionQueries;
   /** The stored item with its index attributes and TTL, read past the store. */
   rawItem(id: string): Promise<Record<string, unknown> | undefined>;
+  /** The engine's own partition keys of a record's status and day entries (DynamoDB shards them; one SQLite database needs none). */
+  partitionsOf(record: Pick<SessionRecord, 'id' | 'status' | 'createdAt'>): Record<string, string>;
 }
 
 /** DynamoDB Local or dynalite, reached through the DynamoDB store classes. */
@@ -21,6 +25,7 @@ export function dynamoContractEnvironment(client: DynamoDBClient, tableName: str
     store: (ttlDays) => new DynamoSessionStore({ tableName, client, ttlDays }),
     queries: () => new DynamoSessionQueries({ tableName, client }),
     rawItem: async (id) => (await documents.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }))).Item,
+    partitionsOf: (record) => ({ statusShard: shardKeyOf(record.status, record.id), day: shardKeyOf(dayOf(record.createdAt), record.id) }),
   };
 }
 
@@ -35,10 +40,12 @@ const TTL_DAYS = 3650;
 export function sessionStoreContract(environment: () => ContractEnvironment): void {
   let store: SessionStore;
   let rawItem: (id: string) => Promise<Record<string, unknown> | undefined>;
+  let partitionsOf: ContractEnvironment['partitionsOf'];
 
   beforeAll(() => {
     store = environment().store(TTL_DAYS);
     rawItem = (id) => environment().rawItem(id);
+    partitionsOf = (record) => environment().partitionsOf(record);
   });
 
   it('reads back a created session as it was written', async () => {
@@ -124,7 +131,7 @@ export function sessionStoreContract(environment: () => ContractEnvironment): vo
     expect(item).toMatchObject({
       principalSub: record.principal.sub,
       status: 'approved',
-      day: '2026-03-04',
+      ...partitionsOf({ ...record, status: 'approved' }),
       createdAt: '2026-03-04T05:06:07.089Z',
       expiresAt: Math.floor(Date.parse('2026-03-04T05:06:07.089Z') / 1000) + TTL_DAYS * 86_400,
     });
@@ -145,7 +152,7 @@ export function sessionStoreContract(environment: () => ContractEnvironment): vo
     const item = await rawItem(record.id);
     expect(JSON.stringify(item)).not.toContain(canary);
     expect(Object.keys(item!).sort()).toEqual(
-      [...Object.keys(record), 'usage', 'principalSub', 'day', 'expiresAt'].filter((k, i, all) => all.indexOf(k) === i).sort(),
+      [...Object.keys(record), 'usage', 'principalSub', ...Object.keys(partitionsOf(record)), 'expiresAt'].filter((k, i, all) => all.indexOf(k) === i).sort(),
     );
     expect(await store.get(record.id)).toEqual({ ...record, usage: { totalTokens: 3 } });
   });

@@ -41,6 +41,7 @@ describe('embedded SQLite store (the local runtime default)', () => {
         if (!row) return undefined;
         return { ...JSON.parse(String(row.record)), principalSub: row.principal_sub, day: row.day, expiresAt: row.expires_at };
       },
+      partitionsOf: (record) => ({ day: record.createdAt.slice(0, 10) }),
     }));
   });
 

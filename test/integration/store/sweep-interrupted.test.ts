@@ -35,7 +35,7 @@ describe('sweepInterrupted on DynamoDB Local (the real status index)', () => {
     await dynamo?.stop();
   });
 
-  it('marks old in_progress sessions interrupted through Query on byStatus and conditional UpdateItem only', async () => {
+  it('marks old in_progress sessions interrupted through Query on the sharded status index and conditional UpdateItem only', async () => {
     const now = Date.now();
     const at = (ago: number) => new Date(now - ago).toISOString();
     const sessions = new DynamoSessionStore({ tableName: TABLE, client, ttlDays: 3650 });
@@ -53,6 +53,6 @@ describe('sweepInterrupted on DynamoDB Local (the real status index)', () => {
     expect((await sessions.get(young.id))?.status).toBe('in_progress');
     expect((await sessions.get(done.id))?.status).toBe('completed');
     const sweepCalls = issued.filter((c) => c.command !== 'GetItemCommand');
-    expect(new Set(sweepCalls.map((c) => `${c.command}${c.index ? `:${c.index}` : ''}`))).toEqual(new Set(['QueryCommand:byStatus', 'UpdateItemCommand']));
+    expect(new Set(sweepCalls.map((c) => `${c.command}${c.index ? `:${c.index}` : ''}`))).toEqual(new Set(['QueryCommand:byStatusShard', 'UpdateItemCommand']));
   });
 });
