@@ -1,3 +1,4 @@
+import { shellEffects } from '../../inspect/commands/shell-effects';
 import type { CommandArgument } from '../../inspect/commands/effect';
 import { parsePostgres } from '../../inspect/commands/sql-grammar';
 import type { GroupPolicy } from '../../inspect/policy';
@@ -31,6 +32,7 @@ export function inspectToolArguments(
     policy: groupPolicy.risk,
     commands: context.commands,
     sqlParser: parsePostgres,
+    shellAnalyser: shellEffects,
     ...(context.protectedNamespaces ? { protectedNamespaces: context.protectedNamespaces } : {}),
   });
   const reasons = [...inspection.risk.reasons, ...commands.reasons].sort((a, b) => b.points - a.points || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

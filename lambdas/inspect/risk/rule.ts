@@ -3,7 +3,8 @@ import type { GroupPolicy } from '../policy';
 import type { Finding } from '../types';
 import { textView } from '../engine/normalize';
 import { anchorAutomaton } from '../engine/anchor-automaton';
-import type { CommandArgument } from '../commands/effect';
+import type { CommandAnalysis, CommandArgument } from '../commands/effect';
+import type { ShellOptions } from '../commands/shell-effects';
 
 export interface RiskText {
   kind: SlotKind;
@@ -74,6 +75,8 @@ export interface RiskInput {
   commands?: readonly CommandArgument[];
   /** The SQL parser for `commands` (commands/sql-grammar.ts), injected so only its users bundle it. Unset: SQL reads as unparsed. */
   sqlParser?: (sql: string) => unknown;
+  /** The shell analyser for `commands` (commands/shell-effects.ts, on shell-quote), injected likewise. Unset: shell reads as unparsed. */
+  shellAnalyser?: (text: string, options: ShellOptions) => CommandAnalysis;
   /** Kubernetes namespaces where delete and scale-to-zero count as destructive. */
   protectedNamespaces?: readonly string[];
 }
