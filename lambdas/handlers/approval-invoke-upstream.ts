@@ -1,4 +1,4 @@
-import { awsProviders, awsRecords, heldCredentialsOf, upstreamKeys } from '../aws/adapters';
+import { awsRecords, awsUpstreams } from '../aws/adapters';
 import { loadBundledPolicy } from '../aws/bundled-policy';
 import { composeInvokeStep } from '../gateway/compose';
 import { readConfig } from '../shared/config';
@@ -6,6 +6,6 @@ import { readConfig } from '../shared/config';
 /** InvokeUpstream's function: the approved, masked request to the proxy's upstream, its answer masked. */
 const config = readConfig('approval-invoke-upstream');
 
-const keys = upstreamKeys(config);
+const upstreams = awsUpstreams(config);
 
-export const handler = composeInvokeStep({ ...awsRecords(config), policy: loadBundledPolicy(config), providers: awsProviders(config, keys), heldCredentials: heldCredentialsOf(keys) });
+export const handler = composeInvokeStep({ ...awsRecords(config), policy: loadBundledPolicy(config), providers: upstreams.providers, heldCredentials: upstreams.heldCredentials });

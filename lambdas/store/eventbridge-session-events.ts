@@ -37,6 +37,7 @@ export interface SessionEventDetail {
   findingCounts: Record<string, number>;
   usage?: SessionRecord['usage'];
   timings?: SessionRecord['timings'];
+  upstream?: SessionRecord['upstream'];
   transcript?: { key: string; sha256?: string };
   approval?: { approver?: string; decision?: string; decidedAt?: string };
 }
@@ -61,6 +62,7 @@ export function sessionEventDetail(record: SessionRecord): SessionEventDetail {
   if (record.risk) detail.risk = { score: record.risk.score, reasonIds: record.risk.reasons.map((r) => r.id) };
   if (record.usage) detail.usage = { ...record.usage };
   if (record.timings) detail.timings = { ...record.timings };
+  if (record.upstream) detail.upstream = { ...record.upstream };
   if (record.transcriptKey) detail.transcript = { key: record.transcriptKey, ...(record.transcriptSha256 ? { sha256: record.transcriptSha256 } : {}) };
   if (record.approval) {
     const { approver, decision, decidedAt } = record.approval;

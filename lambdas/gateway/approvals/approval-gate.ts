@@ -9,7 +9,6 @@ import { airlockHeaders, sendJson, SSE_HEADERS, type GatewayRequest, type Respon
 import type { ApprovalGate, ReviewContext } from '../ports';
 import { errorForStatus } from './approval-errors';
 import { answerAsEvents, approvedAnswer } from './approved-answer';
-import { chatApiForPath } from './chat-apis';
 import { requestedWaitSeconds, waitForOutcome } from './outcome-wait';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from './ports';
 import { promptExcerpt } from './prompt-excerpt';
@@ -42,7 +41,7 @@ export class ApprovalService implements ApprovalGate {
 
   async handleReview(ctx: ReviewContext, sink: ResponseSink): Promise<void> {
     const { deps } = this;
-    const api = chatApiForPath(ctx.req.path);
+    const { api } = ctx;
     const hash = requestHash(ctx.principal, ctx.inspection.body);
     const latest = await storeCall(() => deps.approvals.findLatestByHash(hash));
     const resent = latest && isOwner(latest, ctx.principal) && stillApplies(latest, deps.clock.now()) ? latest : undefined;
