@@ -32,7 +32,7 @@ export const upstreamEntry = z
   })
   .strict()
   .superRefine((u, ctx) => {
-    if (u.kind !== 'bedrock' && !u.url) ctx.addIssue({ code: 'custom', path: ['url'], message: `a ${u.kind} upstream needs its base url` });
+    if (u.kind !== 'bedrock' && !u.url) ctx.addIssue({ code: 'custom', path: ['url'], message: `an ${u.kind} upstream needs its base url` });
     if (u.kind === 'bedrock' && !u.region) ctx.addIssue({ code: 'custom', path: ['region'], message: 'a bedrock upstream needs its region' });
     if (u.kind === 'bedrock' && u.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'a bedrock upstream takes no secret: the function role signs its calls' });
     if (u.fallback === u.name) ctx.addIssue({ code: 'custom', path: ['fallback'], message: 'an upstream cannot fall back to itself' });
