@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { PolicyError, type Policy } from '../lambdas/inspect/policy';
 import { parsePolicy } from '../lambdas/inspect/policy-yaml';
+import { upstreamList } from '../lambdas/shared/upstream-config';
 
 /**
  * The deployment configuration: the one place CDK context is read, validated once with zod.
@@ -28,6 +29,10 @@ import { parsePolicy } from '../lambdas/inspect/policy-yaml';
  *   upstreamUrl              OpenAI-compatible upstream base URL (default https://api.openai.com/v1); its key
  *                            lives in the Secrets Manager secret the stack creates
  *   anthropicUrl             optional Anthropic Messages upstream (e.g. https://api.anthropic.com/v1); adds a second secret
+ *   upstreams                the chat upstreams routed by model id, instead of upstreamUrl/anthropicUrl (the shorthand):
+ *                            [{ name, kind: openai | anthropic | bedrock, url?, region?, models: [globs], secret?, fallback? }],
+ *                            the shape of AIRLOCK_UPSTREAMS; `secret` is a Secrets Manager secret ARN the deployer creates
+ *                            (a plain string); bedrock upstreams are called with the functions' role, granted only their models
  *   oidcIssuers              trusted OIDC issuers besides Cognito: [{ issuer, audience, groupsClaim?, jwksUri?,
  *                            groups?, groupMappings? }], the shape of AIRLOCK_OIDC_ISSUERS
  *   cognitoGroupMappings     groups for Cognito tokens without `cognito:groups` (client credentials), the shape of
@@ -84,6 +89,8 @@ const mcpUpstream = z
 
 export type McpUpstreamSetting = z.infer<typeof mcpUpstream>;
 
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
+
 const objectLock = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('off') }).strict(),
   z.object({ mode: z.enum(['governance', 'compliance']), days: z.number().int().positive() }).strict(),
@@ -122,6 +129,10 @@ export const deployConfigSchema = z
       .default({}),
     upstreamUrl: z.url({ protocol: /^https?$/ }).default('https://api.openai.com/v1'),
     anthropicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    upstreams: upstreamList
+      .default([])
+      .refine((list) => list.every((u) => !u.secret || SECRET_ARN.test(u.secret)), 'each upstream secret must be a Secrets Manager secret ARN')
+      .refine((list) => list.every((u) => !u.url || u.url.startsWith('https://')), 'upstream urls must be https'),
     oidcIssuers: z.array(oidcIssuer).default([]),
     cognitoGroupMappings: z.array(groupMapping).default([{ when: { scope: 'airlock/invoke' }, groups: ['llm-users'] }]),
     hostedUiDomainPrefix: z
@@ -145,6 +156,9 @@ export const deployConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.upstreams.length && c.anthropicUrl) {
+      ctx.addIssue({ code: 'custom', path: ['anthropicUrl'], message: 'upstreams lists the chat upstreams; anthropicUrl (the single-upstream shorthand) must then be unset' });
+    }
     if (c.objectLock.mode !== 'off' && c.objectLock.days > c.transcriptRetentionDays) {
       ctx.addIssue({
         code: 'custom',
@@ -186,6 +200,10 @@ export function loadDeployment(readContext: ContextReader, cwd = process.cwd()):
 }
 
 export function parseDeployConfig(raw: unknown): DeployConfig {
+  const given = raw as { upstreams?: unknown; upstreamUrl?: unknown } | null;
+  if (Array.isArray(given?.upstreams) && given.upstreams.length && given.upstreamUrl !== undefined) {
+    throw new DeployConfigError('invalid Airlock deployment config: upstreamUrl: upstreams lists the chat upstreams; upstreamUrl (the single-upstream shorthand) must then be unset');
+  }
   const parsed = deployConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
