@@ -18,8 +18,8 @@ export interface BedrockStandIn {
   reply: (body: Record<string, any>) => string;
   /** Characters per streamed text delta. */
   chunkChars: number;
-  /** `status500`: the following requests fail with InternalServerException (HTTP 500). */
-  fault: 'none' | 'status500';
+  /** `status500`: the following requests fail with InternalServerException (HTTP 500); `hang`: they get no answer. */
+  fault: 'none' | 'status500' | 'hang';
   close(): Promise<void>;
 }
 
@@ -39,8 +39,14 @@ export async function startBedrockStandIn(): Promise<BedrockStandIn> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sessions = new Set<import('node:http2').ServerHttp2Session>();
+  server.on('session', (s) => {
+    sessions.add(s);
+    s.once('close', () => sessions.delete(s));
+  });
   state.close = () =>
     new Promise<void>((resolve) => {
+      for (const s of sessions) s.destroy();
       server.close(() => resolve());
     });
   return state;
@@ -59,6 +65,7 @@ function answer(state: BedrockStandIn, req: Http2ServerRequest, res: Http2Server
   state.requests.push({ path: req.url, modelId, body, authorization: String(req.headers.authorization ?? '') });
   if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return error(res, 403, 'AccessDeniedException', 'the request is not signed');
   if (state.fault === 'status500') return error(res, 500, 'InternalServerException', 'the stand-in is down');
+  if (state.fault === 'hang') return;
   if (modelId.includes('missing')) return error(res, 404, 'ResourceNotFoundException', `model ${modelId} is not available`);
   if (!Array.isArray(body.messages) || body.messages.length === 0) return error(res, 400, 'ValidationException', 'messages is required');
 

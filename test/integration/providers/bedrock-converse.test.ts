@@ -98,6 +98,22 @@ describe('Bedrock Converse provider against the Converse stand-in', () => {
     await expect(call).rejects.toMatchObject({ code: 'invalid_request', param: 'messages[0].content[0]' });
   });
 
+  it('gives up on a silent Bedrock at the timeout with upstream_timeout', async () => {
+    bedrock.fault = 'hang';
+    const quick = new BedrockConverseProvider({ name: 'bedrock', region: 'us-east-1', endpoint: bedrock.url, models: [], timeoutMs: 300, deadlineMs: 10_000, retries: 0 });
+
+    await expect(quick.call({ path: '/messages', format: 'anthropic', stream: true, body: { model: 'anthropic.claude-3-haiku', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] } })).rejects.toMatchObject({ code: 'upstream_timeout', status: 504 });
+  });
+
+  it('stops at the deadline the call gives it, sooner than its own', async () => {
+    bedrock.fault = 'hang';
+    const patient = new BedrockConverseProvider({ name: 'bedrock', region: 'us-east-1', endpoint: bedrock.url, models: [], timeoutMs: 60_000, deadlineMs: 60_000, retries: 0 });
+
+    const err = await patient.call({ path: '/chat/completions', format: 'openai', stream: false, deadlineAt: performance.now() + 300, body: { model: 'anthropic.claude-3-haiku', messages: [{ role: 'user', content: 'x' }] } }).catch((e: unknown) => e);
+
+    expect(err).toMatchObject({ code: 'upstream_timeout' });
+  });
+
   it('lists the configured model ids that are not globs', async () => {
     await expect(provider.listModels()).resolves.toEqual(['amazon.nova-lite-v1:0']);
   });
