@@ -44,7 +44,8 @@ export class ApprovalService implements ApprovalGate {
     const { api } = ctx;
     const hash = requestHash(ctx.principal, ctx.inspection.body);
     const latest = await storeCall(() => deps.approvals.findLatestByHash(hash));
-    const resent = latest && isOwner(latest, ctx.principal) && stillApplies(latest, deps.clock.now()) ? latest : undefined;
+    // A held request is answered in the format it was held in: only a re-send in that format reuses it.
+    const resent = latest && latest.format === api.format && isOwner(latest, ctx.principal) && stillApplies(latest, deps.clock.now()) ? latest : undefined;
     let approval = resent ?? (await this.hold(ctx, api, hash));
 
     ctx.meta.overheadMs = deps.clock.monotonic() - ctx.req.receivedAt;
