@@ -76,3 +76,35 @@ describe('held requests name their format', () => {
     expect(storedApprovalSchema.parse({ ...old, format: 'anthropic' }).format).toBe('anthropic');
   });
 });
+
+describe('the AWS functions\' upstreams', () => {
+  const proxyEnv = {
+    AIRLOCK_SESSION_TABLE: 't',
+    AIRLOCK_TRANSCRIPT_BUCKET: 'b',
+    AIRLOCK_PUBLIC_BASE_URL: 'https://airlock.example.com/prod',
+  };
+
+  it('builds every listed upstream with the APIs its kind answers', async () => {
+    const { awsUpstreams } = await import('../../../lambdas/aws/adapters');
+    const config = readConfig('proxy', {
+      ...proxyEnv,
+      AIRLOCK_UPSTREAMS: JSON.stringify([
+        { name: 'openai', kind: 'openai', url: 'https://api.openai.com/v1', models: ['gpt-*'], secret: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:k-AbCdEf' },
+        { name: 'bedrock', kind: 'bedrock', region: 'eu-west-1', models: ['anthropic.claude-*'] },
+      ]),
+    });
+
+    const { providers } = awsUpstreams(config);
+
+    expect('list' in providers && providers.list.map((u) => [u.name, u.formats, u.provider.name])).toEqual([
+      ['openai', ['openai'], 'openai'],
+      ['bedrock', ['openai', 'anthropic'], 'bedrock'],
+    ]);
+  });
+
+  it('fails at cold start when no upstream is configured, saying what to set', async () => {
+    const { awsUpstreams } = await import('../../../lambdas/aws/adapters');
+
+    expect(() => awsUpstreams(readConfig('proxy', proxyEnv))).toThrow('no chat upstream (set AIRLOCK_UPSTREAMS, or AIRLOCK_UPSTREAM_URL and AIRLOCK_UPSTREAM_SECRET_ARN)');
+  });
+});
