@@ -53,9 +53,9 @@ export class UpstreamRouter {
     if (hit) return hit.upstream;
     const other = serving[0]?.upstream.formats[0];
     if (other) {
-      return unroutable(new AirlockError('model_not_found', `The model '${model.slice(0, 80)}' is served over the ${other === 'anthropic' ? 'Anthropic Messages' : 'OpenAI Chat Completions'} API here; call ${API_ROUTE[other]}.`, { param: 'model' }));
+      throw new AirlockError('model_not_found', `The model '${model.slice(0, 80)}' is served over the ${other === 'anthropic' ? 'Anthropic Messages' : 'OpenAI Chat Completions'} API here; call ${API_ROUTE[other]}.`, { param: 'model' });
     }
-    return unroutable(modelNotFound(model));
+    throw modelNotFound(model);
   }
 
   byName(name: string): Upstream | undefined {
@@ -109,10 +109,6 @@ export class UpstreamRouter {
     return [...ids];
   }
 }
-
-const unroutable = (err: AirlockError): never => {
-  throw err;
-};
 
 /** An upstream that broke (5xx, unreachable, timed out) may be replaced; a refusal of the request may not. */
 function fallsBack(err: unknown): boolean {
