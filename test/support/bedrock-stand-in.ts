@@ -18,8 +18,11 @@ export interface BedrockStandIn {
   reply: (body: Record<string, any>) => string;
   /** Characters per streamed text delta. */
   chunkChars: number;
-  /** `status500`: the following requests fail with InternalServerException (HTTP 500); `hang`: they get no answer. */
-  fault: 'none' | 'status500' | 'hang';
+  /**
+   * `status500`: the following requests fail with InternalServerException (HTTP 500); `hang`: they
+   * get no answer; `stream-exception`: a stream breaks off after its first delta with an exception message.
+   */
+  fault: 'none' | 'status500' | 'hang' | 'stream-exception';
   close(): Promise<void>;
 }
 
@@ -81,6 +84,7 @@ function answer(state: BedrockStandIn, req: Http2ServerRequest, res: Http2Server
   res.write(eventMessage('messageStart', { role: 'assistant' }));
   for (let i = 0; i < reply.length; i += state.chunkChars) {
     res.write(eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text: reply.slice(i, i + state.chunkChars) } }));
+    if (state.fault === 'stream-exception') return void res.end(frame({ ':exception-type': 'modelStreamErrorException', ':content-type': 'application/json', ':message-type': 'exception' }, { message: 'the model broke off' }));
   }
   res.write(eventMessage('contentBlockStop', { contentBlockIndex: 0 }));
   res.write(eventMessage('messageStop', { stopReason: 'end_turn' }));
@@ -98,8 +102,12 @@ function error(res: Http2ServerResponse, status: number, type: string, message: 
  * payload, and the CRC32 of everything before it.
  */
 export function eventMessage(eventType: string, payload: unknown): Buffer {
+  return frame({ ':event-type': eventType, ':content-type': 'application/json', ':message-type': 'event' }, payload);
+}
+
+function frame(headerValues: Record<string, string>, payload: unknown): Buffer {
   const headers = Buffer.concat(
-    Object.entries({ ':event-type': eventType, ':content-type': 'application/json', ':message-type': 'event' }).map(([name, value]) => {
+    Object.entries(headerValues).map(([name, value]) => {
       const n = Buffer.from(name, 'utf8');
       const v = Buffer.from(value, 'utf8');
       const h = Buffer.alloc(1 + n.length + 1 + 2 + v.length);

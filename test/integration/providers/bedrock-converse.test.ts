@@ -98,6 +98,20 @@ describe('Bedrock Converse provider against the Converse stand-in', () => {
     await expect(call).rejects.toMatchObject({ code: 'invalid_request', param: 'messages[0].content[0]' });
   });
 
+  it('fails a stream that Bedrock breaks off with an exception message, after what it delivered', async () => {
+    bedrock.fault = 'stream-exception';
+    const result = await provider.call({ path: '/chat/completions', format: 'openai', stream: true, body: { model: 'anthropic.claude-3-haiku', stream: true, messages: [{ role: 'user', content: 'break' }] } });
+    const got: any[] = [];
+
+    const err = await (async () => {
+      if (result.kind !== 'stream') throw new Error('expected a stream');
+      for await (const data of result.events) got.push(JSON.parse(data));
+    })().catch((e: unknown) => e);
+
+    expect(got.map((e) => e.choices[0]?.delta?.content ?? '').join('')).toBe('Echo');
+    expect(err).toMatchObject({ code: 'upstream_error', status: 502 });
+  });
+
   it('gives up on a silent Bedrock at the timeout with upstream_timeout', async () => {
     bedrock.fault = 'hang';
     const quick = new BedrockConverseProvider({ name: 'bedrock', region: 'us-east-1', endpoint: bedrock.url, models: [], timeoutMs: 300, deadlineMs: 10_000, retries: 0 });
