@@ -12,6 +12,8 @@ export interface Upstream {
   models: readonly string[];
   /** Tried when this one fails with a 5xx or times out. */
   fallback?: string;
+  /** Caller-facing model ids → the id this upstream is sent. */
+  aliases?: Readonly<Record<string, string>>;
   provider: ChatProvider;
 }
 
@@ -81,14 +83,14 @@ export class UpstreamRouter {
 
     onUpstream?.({ name: primary.name });
     try {
-      const result = await primary.provider.call({ ...call, format, ...(primaryDeadline === undefined ? {} : { deadlineAt: primaryDeadline }) });
+      const result = await primary.provider.call({ ...call, body: asSentTo(primary, call.body, model), format, ...(primaryDeadline === undefined ? {} : { deadlineAt: primaryDeadline }) });
       return { result, upstream: { name: primary.name } };
     } catch (err) {
       if (!usable || !fallsBack(err) || call.signal?.aborted) throw err;
       if (deadlineAt !== undefined && performance.now() >= deadlineAt) throw err;
       const choice = { name: usable.name, fallbackFrom: primary.name };
       onUpstream?.(choice);
-      const result = await usable.provider.call({ ...call, format, ...(deadlineAt === undefined ? {} : { deadlineAt }) });
+      const result = await usable.provider.call({ ...call, body: asSentTo(usable, call.body, model), format, ...(deadlineAt === undefined ? {} : { deadlineAt }) });
       return { result, upstream: choice };
     }
   }
@@ -104,10 +106,17 @@ export class UpstreamRouter {
     listed.forEach((r, i) => {
       if (r.status === 'fulfilled') for (const id of r.value) if (entries[i]!.globs.some((g) => g.test(id))) ids.add(id);
     });
+    for (const e of entries) for (const alias of Object.keys(e.upstream.aliases ?? {})) ids.add(alias);
     const failed = listed.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (ids.size === 0 && failed && listed.every((r) => r.status === 'rejected')) throw failed.reason;
     return [...ids];
   }
+}
+
+/** The body as this upstream is sent it: a caller-facing alias becomes the upstream's own model id. */
+function asSentTo(upstream: Upstream, body: Record<string, unknown>, model: string): Record<string, unknown> {
+  const target = upstream.aliases?.[model];
+  return target ? { ...body, model: target } : body;
 }
 
 /** An upstream that broke (5xx, unreachable, timed out) may be replaced; a refusal of the request may not. */

@@ -32,6 +32,7 @@ export interface BuiltUpstream {
   formats: readonly ChatFormat[];
   models: readonly string[];
   fallback?: string;
+  aliases?: Readonly<Record<string, string>>;
   provider: ChatProvider;
 }
 
@@ -50,7 +51,7 @@ export function buildUpstreams(
     const apiKey = u.secret ? keyOf(u.secret) : async () => undefined;
     if (u.secret) keys.push(apiKey);
     const kind = PROVIDER_KINDS[u.kind];
-    return { name: u.name, formats: kind.formats, models: u.models, ...(u.fallback ? { fallback: u.fallback } : {}), provider: kind.create(u, { ...limits, apiKey }) };
+    return { name: u.name, formats: kind.formats, models: u.models, ...(u.fallback ? { fallback: u.fallback } : {}), ...(u.aliases ? { aliases: u.aliases } : {}), provider: kind.create(u, { ...limits, apiKey }) };
   });
   const heldCredentials = async () => (await Promise.all(keys.map((k) => k()))).filter((k): k is string => typeof k === 'string' && k.length > 0);
   return { list, heldCredentials };

@@ -10,6 +10,7 @@ export type UpstreamKind = (typeof UPSTREAM_KINDS)[number];
 
 export const UPSTREAM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
 
 export const upstreamEntry = z
   .object({
@@ -29,6 +30,11 @@ export const upstreamEntry = z
     secret: z.string().min(1).optional(),
     /** Another upstream's name: tried when this one fails with a 5xx or times out, inside the same deadline. */
     fallback: z.string().regex(UPSTREAM_NAME).optional(),
+    /**
+     * Model ids callers use → the id this upstream is sent, e.g. `{ "claude-sonnet": "anthropic.claude-3-5-sonnet-20240620-v1:0" }`:
+     * one caller-facing id for a model that two upstreams (a fallback pair) name differently. Each must also match `models`.
+     */
+    aliases: z.record(z.string().regex(MODEL_ID, 'expected a model id'), z.string().regex(MODEL_ID, 'expected a model id')).optional(),
   })
   .strict()
   .superRefine((u, ctx) => {
@@ -36,6 +42,9 @@ export const upstreamEntry = z
     if (u.kind === 'bedrock' && !u.region) ctx.addIssue({ code: 'custom', path: ['region'], message: 'a bedrock upstream needs its region' });
     if (u.kind === 'bedrock' && u.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'a bedrock upstream takes no secret: the function role signs its calls' });
     if (u.fallback === u.name) ctx.addIssue({ code: 'custom', path: ['fallback'], message: 'an upstream cannot fall back to itself' });
+    for (const alias of Object.keys(u.aliases ?? {})) {
+      if (!u.models.some((g) => modelGlob(g).test(alias))) ctx.addIssue({ code: 'custom', path: ['aliases', alias], message: `alias '${alias}' is not among this upstream's models` });
+    }
   });
 
 export type UpstreamConfig = z.infer<typeof upstreamEntry>;

@@ -61,7 +61,10 @@ export function grantChatUpstreams(role: IRole, s: ChatUpstreamSettings): void {
  * an id with a geography prefix (`us.anthropic.claude-…`), the inference profile of this account.
  */
 function modelArns(u: UpstreamConfig, partition: string, account: string, nag: { partition: string; account: string }): Array<{ arn: string; nagName: string; glob: boolean }> {
-  return u.models.flatMap((model) => {
+  // What the function sends: the configured ids, with an alias's target in place of the alias.
+  const aliases = new Set(Object.keys(u.aliases ?? {}));
+  const sent = [...new Set([...u.models.filter((m) => !aliases.has(m)), ...Object.values(u.aliases ?? {})])];
+  return sent.flatMap((model) => {
     const prefix = /^(us|eu|apac|us-gov|global)\./.exec(model);
     const glob = model.includes('*');
     if (!prefix) {

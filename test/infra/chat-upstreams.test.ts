@@ -3,7 +3,13 @@ import { synthAirlock, TEST_CONFIG } from './airlock-app';
 const OPENAI_SECRET = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:airlock/openai-AbCdEf';
 const UPSTREAMS = [
   { name: 'openai', kind: 'openai', url: 'https://api.openai.com/v1', models: ['gpt-*'], secret: OPENAI_SECRET, fallback: 'bedrock' },
-  { name: 'bedrock', kind: 'bedrock', region: 'us-east-1', models: ['anthropic.claude-3-haiku-20240307-v1:0', 'amazon.nova-*', 'us.anthropic.claude-sonnet-4-20250514-v1:0'] },
+  {
+    name: 'bedrock',
+    kind: 'bedrock',
+    region: 'us-east-1',
+    models: ['anthropic.claude-3-haiku-20240307-v1:0', 'amazon.nova-*', 'us.anthropic.claude-sonnet-4-20250514-v1:0', 'llama'],
+    aliases: { llama: 'meta.llama3-70b-instruct-v1:0' },
+  },
 ];
 
 type Statement = { Sid?: string; Action: string | string[]; Resource: unknown };
@@ -46,6 +52,8 @@ describe('chat upstreams in the stack', () => {
           'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-*',
           'arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
           'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0',
+          // The alias's target, not the alias.
+          'arn:aws:bedrock:us-east-1::foundation-model/meta.llama3-70b-instruct-v1:0',
         ].sort(),
       );
     }

@@ -136,6 +136,25 @@ describe('composition root: chat upstreams by model', () => {
     expect(record).toMatchObject({ status: 'completed', upstream: { name: 'backup', fallbackFrom: 'primary' } });
   });
 
+  it('sends each upstream of a fallback pair its own id for a caller-facing alias', async () => {
+    const bedrock = provider([], async () => Promise.reject(upstreamError('The upstream failed with status 500.')));
+    const anthropic = provider([], async (c) => message(String(c.body.model)));
+    const pair = [
+      { ...upstream('bedrock', ['openai', 'anthropic'], ['claude-sonnet'], bedrock, 'anthropic'), aliases: { 'claude-sonnet': 'anthropic.claude-3-5-sonnet-20240620-v1:0' } },
+      { ...upstream('anthropic', ['anthropic'], ['claude-sonnet'], anthropic), aliases: { 'claude-sonnet': 'claude-3-5-sonnet-20240620' } },
+    ];
+    const { call, sessions } = setup(pair, { deadlineMs: 10_000 });
+
+    const reply = await call('/v1/messages', { model: 'claude-sonnet', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+    const listed = await call('/v1/models', undefined, { 'anthropic-version': '2023-06-01' }, 'GET');
+
+    expect(reply.status).toBe(200);
+    expect(bedrock.calls.map((c) => c.body.model)).toEqual(['anthropic.claude-3-5-sonnet-20240620-v1:0']);
+    expect(anthropic.calls.map((c) => c.body.model)).toEqual(['claude-3-5-sonnet-20240620']);
+    expect(await sessions.get(reply.headers['x-airlock-session-id']!)).toMatchObject({ model: 'claude-sonnet', upstream: { name: 'anthropic', fallbackFrom: 'bedrock' } });
+    expect(listed.json().data.map((m: { id: string }) => m.id)).toEqual(['claude-sonnet']);
+  });
+
   it('shares one deadline: the first upstream gets half, the fallback the rest', async () => {
     const primary = provider([], (c) => silentUntilDeadline(c));
     const backup = provider([], async () => chat('backup'));

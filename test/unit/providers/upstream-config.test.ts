@@ -23,6 +23,7 @@ describe('upstreams configuration', () => {
     [[{ name: 'a', kind: 'openai', url: 'https://x.test', models: ['*'], fallback: 'nobody' }], 'AIRLOCK_UPSTREAMS[0].fallback: no upstream is named \'nobody\''],
     [[{ name: 'a', kind: 'openai', url: 'https://x.test', models: ['*'] }, { name: 'a', kind: 'anthropic', url: 'https://y.test', models: ['*'] }], 'AIRLOCK_UPSTREAMS[1].name: upstream name \'a\' is used twice'],
     [[{ name: 'a', kind: 'vertex', url: 'https://x.test', models: ['*'] }], 'AIRLOCK_UPSTREAMS[0].kind'],
+    [[{ name: 'a', kind: 'openai', url: 'https://x.test', models: ['gpt-*'], aliases: { fast: 'gpt-4o-mini' } }], "AIRLOCK_UPSTREAMS[0].aliases.fast: alias 'fast' is not among this upstream's models"],
   ])('names what is wrong in %j', (list, message) => {
     expect(() => readConfig('local', { ...base, AIRLOCK_UPSTREAMS: JSON.stringify(list) })).toThrow(message);
   });
