@@ -30,7 +30,7 @@ import { upstreamList } from '../lambdas/shared/upstream-config';
  *                            lives in the Secrets Manager secret the stack creates
  *   anthropicUrl             optional Anthropic Messages upstream (e.g. https://api.anthropic.com/v1); adds a second secret
  *   upstreams                the chat upstreams routed by model id, instead of upstreamUrl/anthropicUrl (the shorthand):
- *                            [{ name, kind: openai | anthropic | bedrock, url?, region?, models: [globs], secret?, fallback? }],
+ *                            [{ name, kind: openai | anthropic | bedrock, url?, region?, models: [globs], secret?, fallback?, aliases? }],
  *                            the shape of AIRLOCK_UPSTREAMS; `secret` is a Secrets Manager secret ARN the deployer creates
  *                            (a plain string); bedrock upstreams are called with the functions' role, granted only their models
  *   oidcIssuers              trusted OIDC issuers besides Cognito: [{ issuer, audience, groupsClaim?, jwksUri?,

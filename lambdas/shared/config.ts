@@ -134,7 +134,7 @@ const SETTINGS = {
   AIRLOCK_ANTHROPIC_API_KEY: z.string().optional(),
   AIRLOCK_ANTHROPIC_SECRET_ARN: z.string().optional(),
   /**
-   * The chat upstreams, routed by model id: JSON [{ name, kind, url?, region?, models, secret?, fallback? }]
+   * The chat upstreams, routed by model id: JSON [{ name, kind, url?, region?, models, secret?, fallback?, aliases? }]
    * (lambdas/shared/upstream-config.ts). Unset: AIRLOCK_UPSTREAM_URL and AIRLOCK_ANTHROPIC_URL, the shorthand.
    */
   AIRLOCK_UPSTREAMS: jsonList('AIRLOCK_UPSTREAMS', upstreamEntry).superRefine((list, ctx) => {
