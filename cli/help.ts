@@ -8,7 +8,7 @@ export const COMMAND_HELP: Record<string, string> = {
   --port N       listening port on 127.0.0.1 (default: AIRLOCK_PORT, else 8787; 0 picks a free one)
   --in-memory    keep sessions and transcripts in memory only (nothing kept after exit)
 environment: AIRLOCK_POLICY, AIRLOCK_DATA_DIR, AIRLOCK_UPSTREAM_URL, AIRLOCK_UPSTREAM_API_KEY,
-  AIRLOCK_ANTHROPIC_URL, AIRLOCK_ANTHROPIC_API_KEY, AIRLOCK_OIDC_ISSUERS, ... (README: Configuring)
+  AIRLOCK_ANTHROPIC_URL, AIRLOCK_ANTHROPIC_API_KEY, AIRLOCK_UPSTREAMS, AIRLOCK_OIDC_ISSUERS, ... (README: Configuring)
 `,
   token: `usage: airlock token --sub NAME [--groups a,b] [--email ADDRESS] [--ttl SECONDS]
   mints a token from the local dev issuer (in AIRLOCK_DATA_DIR) that \`airlock serve\` accepts

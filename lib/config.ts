@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { PolicyError, type Policy } from '../lambdas/inspect/policy';
 import { parsePolicy } from '../lambdas/inspect/policy-yaml';
+import { upstreamList } from '../lambdas/shared/upstream-config';
 
 /**
  * The deployment configuration: the one place CDK context is read, validated once with zod.
@@ -32,6 +33,10 @@ import { parsePolicy } from '../lambdas/inspect/policy-yaml';
  *   anthropicUrl             optional Anthropic Messages upstream (e.g. https://api.anthropic.com/v1); adds a second secret
  *   prices                   price table for session costs: [{ model: glob, input_per_million, output_per_million }]
  *                            in US dollars, first match wins (the shape of AIRLOCK_PRICES); summed by /v1/airlock/usage
+ *   upstreams                the chat upstreams routed by model id, instead of upstreamUrl/anthropicUrl (the shorthand):
+ *                            [{ name, kind: openai | anthropic | bedrock, url?, region?, models: [globs], secret?, fallback?, aliases? }],
+ *                            the shape of AIRLOCK_UPSTREAMS; `secret` is a Secrets Manager secret ARN the deployer creates
+ *                            (a plain string); bedrock upstreams are called with the functions' role, granted only their models
  *   oidcIssuers              trusted OIDC issuers besides Cognito: [{ issuer, audience, groupsClaim?, jwksUri?,
  *                            groups?, groupMappings? }], the shape of AIRLOCK_OIDC_ISSUERS
  *   cognitoGroupMappings     groups for Cognito tokens without `cognito:groups` (client credentials), the shape of
@@ -109,6 +114,8 @@ const mcpUpstream = z
 
 export type McpUpstreamSetting = z.infer<typeof mcpUpstream>;
 
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
+
 const objectLock = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('off') }).strict(),
   z.object({ mode: z.enum(['governance', 'compliance']), days: z.number().int().positive() }).strict(),
@@ -151,6 +158,10 @@ export const deployConfigSchema = z
     prices: z
       .array(z.object({ model: z.string().min(1), input_per_million: z.number().nonnegative(), output_per_million: z.number().nonnegative() }).strict())
       .default([]),
+    upstreams: upstreamList
+      .default([])
+      .refine((list) => list.every((u) => !u.secret || SECRET_ARN.test(u.secret)), 'each upstream secret must be a Secrets Manager secret ARN')
+      .refine((list) => list.every((u) => !u.url || u.url.startsWith('https://')), 'upstream urls must be https'),
     oidcIssuers: z.array(oidcIssuer).default([]),
     cognitoGroupMappings: z.array(groupMapping).default([{ when: { scope: 'airlock/invoke' }, groups: ['llm-users'] }]),
     hostedUiDomainPrefix: z
@@ -174,6 +185,9 @@ export const deployConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.upstreams.length && c.anthropicUrl) {
+      ctx.addIssue({ code: 'custom', path: ['anthropicUrl'], message: 'upstreams lists the chat upstreams; anthropicUrl (the single-upstream shorthand) must then be unset' });
+    }
     if (c.objectLock.mode !== 'off' && c.objectLock.days > c.transcriptRetentionDays) {
       ctx.addIssue({
         code: 'custom',
@@ -215,6 +229,10 @@ export function loadDeployment(readContext: ContextReader, cwd = process.cwd()):
 }
 
 export function parseDeployConfig(raw: unknown): DeployConfig {
+  const given = raw as { upstreams?: unknown; upstreamUrl?: unknown } | null;
+  if (Array.isArray(given?.upstreams) && given.upstreams.length && given.upstreamUrl !== undefined) {
+    throw new DeployConfigError('invalid Airlock deployment config: upstreamUrl: upstreams lists the chat upstreams; upstreamUrl (the single-upstream shorthand) must then be unset');
+  }
   const parsed = deployConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);

@@ -1,3 +1,4 @@
+import type { ChatUpstreamSettings } from './constructs/chat-upstream-access';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -72,13 +73,16 @@ export class StatelessStack extends Stack {
       description: 'Airlock: one event per finished session (metadata only, never prompt text)',
     });
     new AuditEvents(this, 'AuditEvents', { bus: sessionEvents, ...config.sessionEvents });
+    // The configured upstream list, or the single-upstream shorthand with the stateful stack's secrets.
+    const upstreams: ChatUpstreamSettings = config.upstreams.length
+      ? { upstreams: config.upstreams }
+      : { upstreamUrl: config.upstreamUrl, anthropicUrl: config.anthropicUrl, upstreamSecret: stateful.upstreamSecret, anthropicSecret: stateful.anthropicSecret };
     this.proxy = new ProxyFunction(this, 'Proxy', {
       stateful,
       sessionEvents,
       functionDefaults,
+      upstreams,
       environment: {
-        AIRLOCK_UPSTREAM_URL: config.upstreamUrl,
-        ...(config.anthropicUrl ? { AIRLOCK_ANTHROPIC_URL: config.anthropicUrl } : {}),
         ...(config.prices.length ? { AIRLOCK_PRICES: JSON.stringify(config.prices) } : {}),
         AIRLOCK_MAX_BODY_BYTES: String(config.maxBodyBytes),
         AIRLOCK_SESSION_TTL_DAYS: String(config.sessionTtlDays),
@@ -112,10 +116,7 @@ export class StatelessStack extends Stack {
       approverClient,
       approverEmails: config.approverEmails,
       publicBaseUrl,
-      upstreamEnvironment: {
-        AIRLOCK_UPSTREAM_URL: config.upstreamUrl,
-        ...(config.anthropicUrl ? { AIRLOCK_ANTHROPIC_URL: config.anthropicUrl } : {}),
-      },
+      upstreams,
       sessionTtlDays: config.sessionTtlDays,
       events: sessionEvents,
       functionDefaults,

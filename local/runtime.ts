@@ -5,12 +5,12 @@ import { loadOrCreateDevIssuer, type DevIssuer } from '../lambdas/auth/dev-issue
 import { createTokenVerifier } from '../lambdas/auth/verifier';
 import { verifierOptionsFromConfig } from '../lambdas/auth/verifier-config';
 import { bearerToken } from '../lambdas/auth/bearer';
-import { composeGateway, type ChatProviders } from '../lambdas/gateway/compose';
+import { composeGateway } from '../lambdas/gateway/compose';
 import { systemClock } from '../lambdas/gateway/ports';
 import type { Policy } from '../lambdas/inspect/policy';
 import { parsePolicy } from '../lambdas/inspect/policy-yaml';
-import { anthropicProvider } from '../lambdas/providers/anthropic';
-import { OpenAICompatibleProvider } from '../lambdas/providers/openai-compatible';
+import { buildUpstreams } from '../lambdas/providers/registry';
+import { resolveUpstreams } from '../lambdas/shared/upstream-config';
 import type { LocalConfig } from '../lambdas/shared/config';
 import { logger as defaultLogger, type AirlockLogger } from '../lambdas/shared/logger';
 import { lockDataDir } from './data-dir-lock';
@@ -75,40 +75,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     closers.push(stores.close);
     await interruptSessionsOfPreviousProcess(stores, logger);
 
+    // With no upstream configured the echo model answers; it speaks the Anthropic Messages API too,
+    // so both SDKs work out of the box. A listed set of upstreams has no echo.
     let echo: EchoUpstream | undefined;
-    let upstreamUrl = config.AIRLOCK_UPSTREAM_URL;
-    if (!upstreamUrl) {
+    const listed = config.AIRLOCK_UPSTREAMS.length > 0;
+    if (!listed && !config.AIRLOCK_UPSTREAM_URL) {
       echo = await startEchoUpstream(options.echo);
       closers.push(echo.close);
-      upstreamUrl = echo.url;
     }
-    const apiKey = config.AIRLOCK_UPSTREAM_API_KEY;
-    const provider = new OpenAICompatibleProvider({
-      baseUrl: upstreamUrl,
-      apiKey: async () => apiKey,
-      timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
-      deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS,
-      retries: config.AIRLOCK_UPSTREAM_RETRIES,
-    });
-
-    // The echo model speaks the Anthropic Messages API too, so both SDKs work out of the box.
-    const anthropicUrl = config.AIRLOCK_ANTHROPIC_URL ?? echo?.url;
-    const anthropicKey = config.AIRLOCK_ANTHROPIC_API_KEY;
-    const providers: ChatProviders = {
-      openai: provider,
-      ...(anthropicUrl
-        ? {
-            anthropic: anthropicProvider({
-              baseUrl: anthropicUrl,
-              apiKey: async () => anthropicKey,
-              timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS,
-              deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS,
-              retries: config.AIRLOCK_UPSTREAM_RETRIES,
-            }),
-          }
-        : {}),
-    };
-    const heldCredentials = async () => [apiKey, anthropicKey].filter((k): k is string => typeof k === 'string' && k.length > 0);
+    const upstreams = resolveUpstreams(
+      listed ? config : { AIRLOCK_UPSTREAM_URL: config.AIRLOCK_UPSTREAM_URL ?? echo?.url, AIRLOCK_ANTHROPIC_URL: config.AIRLOCK_ANTHROPIC_URL ?? echo?.url },
+      { openai: 'AIRLOCK_UPSTREAM_API_KEY', anthropic: 'AIRLOCK_ANTHROPIC_API_KEY' },
+    );
+    // Locally an upstream's `secret` names the environment variable holding its key.
+    const env = options.env ?? process.env;
+    const shorthandKeys: Record<string, string | undefined> = { AIRLOCK_UPSTREAM_API_KEY: config.AIRLOCK_UPSTREAM_API_KEY, AIRLOCK_ANTHROPIC_API_KEY: config.AIRLOCK_ANTHROPIC_API_KEY };
+    const built = buildUpstreams(
+      upstreams,
+      { timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS, deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS, retries: config.AIRLOCK_UPSTREAM_RETRIES },
+      (secret) => async () => (secret in shorthandKeys ? shorthandKeys[secret] : env[secret]),
+    );
+    const providers = { list: built.list, deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS };
+    const heldCredentials = built.heldCredentials;
     const records = { policy, providers, sessions: stores.sessions, queries: stores.queries, transcripts: stores.transcripts, heldCredentials, logger, clock: systemClock };
 
     // Per-call upstream tokens: signed with a key file in the data directory, `iss` the gateway's base URL.

@@ -9,7 +9,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const config = readConfig('local', env);
   const runtime = await startLocalRuntime({ config, persist: !values['in-memory'] });
   const token = await runtime.devIssuer.mint({ sub: 'dev-user', groups: ['llm-users'], email: 'dev-user@example.com' });
-  const upstream = runtime.echo ? 'built-in echo model (set AIRLOCK_UPSTREAM_URL and AIRLOCK_UPSTREAM_API_KEY for a real one)' : (config.AIRLOCK_UPSTREAM_URL ?? '');
+  const upstream = runtime.echo
+    ? 'built-in echo model (set AIRLOCK_UPSTREAM_URL and AIRLOCK_UPSTREAM_API_KEY, or AIRLOCK_UPSTREAMS, for a real one)'
+    : config.AIRLOCK_UPSTREAMS.length
+      ? config.AIRLOCK_UPSTREAMS.map((u) => `${u.name} (${u.kind}: ${u.models.join(', ')})`).join('; ')
+      : (config.AIRLOCK_UPSTREAM_URL ?? '');
   const model = runtime.echo ? 'echo' : 'gpt-4o-mini';
   process.stdout.write(
     [

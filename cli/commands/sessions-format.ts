@@ -66,6 +66,7 @@ export function sessionDetail(d: SessionDetail): string {
     ['Client', s.principal.clientId],
     ['Route', `${s.route}${s.stream ? ' (streamed)' : ''}`],
     ['Model', s.model],
+    ['Upstream', s.upstream ? `${s.upstream.name}${s.upstream.fallbackFrom ? ` (fallback from ${s.upstream.fallbackFrom})` : ''}` : undefined],
     ['Decision', `${s.decision ?? '-'} → ${s.status}${s.httpStatus ? ` (HTTP ${s.httpStatus})` : ''}${s.errorCode ? `, ${s.errorCode}` : ''}`],
     ['Risk', d.risk ? `${d.risk.score}${d.risk.reasons.length ? '' : ' (no signals)'}` : undefined],
     ...(d.risk?.reasons ?? []).map((r): [string, string] => ['', `  +${r.points} ${r.id}: ${r.message}`]),

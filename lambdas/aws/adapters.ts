@@ -1,11 +1,11 @@
 import { ulid } from 'ulid';
-import type { ChatProviders, GatewayAdapters } from '../gateway/compose';
+import type { ChatUpstreams, GatewayAdapters } from '../gateway/compose';
 import { systemClock } from '../gateway/ports';
 import { policyFromObject } from '../inspect/policy';
-import { anthropicProvider } from '../providers/anthropic';
-import { OpenAICompatibleProvider } from '../providers/openai-compatible';
+import { buildUpstreams } from '../providers/registry';
 import type { ConfigOf } from '../shared/config';
 import { logger } from '../shared/logger';
+import { resolveUpstreams } from '../shared/upstream-config';
 import { DynamoApprovalStore } from '../store/approval-store';
 import { DynamoSessionStore } from '../store/dynamo-session-store';
 import { EventBridgeSessionEvents } from '../store/eventbridge-session-events';
@@ -23,35 +23,28 @@ import { upstreamKeyFromSecret } from './secrets';
  * (lambdas/gateway/compose.ts). The approval functions' records and pages: approval-adapters.ts.
  */
 
-type UpstreamConfig = ConfigOf<'approval-invoke-upstream'> | ConfigOf<'proxy'>;
+type UpstreamSettingsOf = ConfigOf<'approval-invoke-upstream'> | ConfigOf<'proxy'>;
 
-/** The upstream keys, each read through its own bounded-lifetime cache; Anthropic's only where that upstream is configured. */
-export function upstreamKeys(config: UpstreamConfig) {
-  return {
-    openai: upstreamKeyFromSecret(config.AIRLOCK_UPSTREAM_SECRET_ARN),
-    anthropic: config.AIRLOCK_ANTHROPIC_URL ? upstreamKeyFromSecret(config.AIRLOCK_ANTHROPIC_SECRET_ARN) : undefined,
+/**
+ * The chat upstreams with their clients: AIRLOCK_UPSTREAMS, or the single-upstream shorthand. Each
+ * key (a Secrets Manager secret) is read through its own bounded-lifetime cache; Bedrock needs none.
+ */
+export function awsUpstreams(config: UpstreamSettingsOf): { providers: ChatUpstreams; heldCredentials: () => Promise<string[]> } {
+  const list = resolveUpstreams(config, { openai: config.AIRLOCK_UPSTREAM_SECRET_ARN, anthropic: config.AIRLOCK_ANTHROPIC_SECRET_ARN });
+  if (list.length === 0) throw new Error('invalid configuration: no chat upstream (set AIRLOCK_UPSTREAMS, or AIRLOCK_UPSTREAM_URL and AIRLOCK_UPSTREAM_SECRET_ARN)');
+  const keys = new Map<string, () => Promise<string | undefined>>();
+  const keyOf = (arn: string) => {
+    let key = keys.get(arn);
+    if (!key) keys.set(arn, (key = upstreamKeyFromSecret(arn)));
+    return key;
   };
-}
-
-export function awsProviders(config: UpstreamConfig, keys = upstreamKeys(config)): ChatProviders {
-  const common = { timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS, deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS, retries: config.AIRLOCK_UPSTREAM_RETRIES };
-  return {
-    openai: new OpenAICompatibleProvider({ ...common, baseUrl: config.AIRLOCK_UPSTREAM_URL, apiKey: keys.openai }),
-    ...(config.AIRLOCK_ANTHROPIC_URL && keys.anthropic ? { anthropic: anthropicProvider({ ...common, baseUrl: config.AIRLOCK_ANTHROPIC_URL, apiKey: keys.anthropic }) } : {}),
-  };
-}
-
-/** The keys the gateway holds, for exact-match masking of anything an upstream sends back. */
-export function heldCredentialsOf(keys: ReturnType<typeof upstreamKeys>): () => Promise<string[]> {
-  return async () => {
-    const values = await Promise.all([keys.openai(), keys.anthropic?.()]);
-    return values.filter((k): k is string => typeof k === 'string' && k.length > 0);
-  };
+  const built = buildUpstreams(list, { timeoutMs: config.AIRLOCK_UPSTREAM_TIMEOUT_MS, deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS, retries: config.AIRLOCK_UPSTREAM_RETRIES }, keyOf);
+  return { providers: { list: built.list, deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS }, heldCredentials: built.heldCredentials };
 }
 
 /** The proxy function's adapters; the approval gate is wired when the stack configured the workflow. */
 export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
-  const keys = upstreamKeys(config);
+  const upstreams = awsUpstreams(config);
   const sessions = new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS });
   const approvals =
     config.AIRLOCK_APPROVAL_TABLE && config.AIRLOCK_APPROVAL_STATE_MACHINE_ARN
@@ -63,8 +56,8 @@ export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
       : undefined;
   return {
     policy: loadBundledPolicy(config, policyFromObject),
-    providers: awsProviders(config, keys),
-    heldCredentials: heldCredentialsOf(keys),
+    providers: upstreams.providers,
+    heldCredentials: upstreams.heldCredentials,
     maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
     sessions,
     transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),

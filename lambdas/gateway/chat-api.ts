@@ -1,9 +1,7 @@
 import type { ChatFormat, StreamFormat } from '../inspect/types';
-import type { ChatProvider } from '../providers/types';
 import type { AirlockError } from '../shared/errors';
 import type { TokenUsage } from '../store/types';
 import type { ChatRequest } from './chat-request';
-import type { GatewayDeps } from './ports';
 
 /** What differs between the chat wire formats the gateway speaks. */
 export interface ChatApi {
@@ -13,7 +11,6 @@ export interface ChatApi {
   /** Path below the upstream base URL. */
   upstreamPath: string;
   validate(raw: unknown): ChatRequest;
-  provider(deps: GatewayDeps): ChatProvider;
   /** One outgoing SSE frame for a (masked) stream event. */
   frame(event: unknown): string;
   /** Written after the last event ('' when the format has no end marker). */

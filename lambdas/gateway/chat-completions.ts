@@ -8,7 +8,6 @@ export const OPENAI_CHAT: ChatApi = {
   route: 'POST /v1/chat/completions',
   upstreamPath: '/chat/completions',
   validate: validateChatRequest,
-  provider: (deps) => deps.provider,
   frame: (event) => `data: ${JSON.stringify(event)}\n\n`,
   terminator: 'data: [DONE]\n\n',
   errorBody: (err) => err.toJSON(),

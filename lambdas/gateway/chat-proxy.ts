@@ -15,6 +15,7 @@ import type { GatewayDeps } from './ports';
 import { modelNotFoundWithChoices } from './models';
 import { SessionRecorder } from './session-recorder';
 import { callerFacingError } from './upstream-errors';
+import { routerOf, type UpstreamChoice } from './upstream-router';
 
 /**
  * A chat API through the control point: validate, inspect (mask + score), decide, record, forward
@@ -39,6 +40,8 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
   let maskedRequest: unknown;
   let maskedResponse: unknown;
   let upstreamMs = 0;
+  let upstreamChoice: UpstreamChoice | undefined;
+  const answeredBy = () => (upstreamChoice ? { upstream: upstreamChoice } : {});
 
   try {
     const body = api.validate(parseJsonBody(req.body, deps.maxJsonDepth));
@@ -85,19 +88,17 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       if (!deps.approvals) {
         throw new AirlockError('approval_required', 'This prompt needs human approval, and no approval workflow is configured.');
       }
-      await deps.approvals.handleReview({ req, principal, body, inspection, groupPolicy, recorder, meta }, sink);
+      await deps.approvals.handleReview({ req, principal, body, api, inspection, groupPolicy, recorder, meta }, sink);
       return;
     }
 
     const knownSecrets = (await deps.heldCredentials?.()) ?? [];
     const forwardAt = deps.clock.monotonic();
     meta.overheadMs = forwardAt - req.receivedAt;
-    const upstream = await api.provider(deps).call({
-      path: api.upstreamPath,
-      body: maskedRequest as Record<string, unknown>,
-      stream,
-      signal: sink.signal,
+    const routed = await routerOf(deps).call(body.model, api.format, { path: api.upstreamPath, body: maskedRequest as Record<string, unknown>, stream, signal: sink.signal }, (choice) => {
+      upstreamChoice = choice;
     });
+    const upstream = routed.result;
 
     if (upstream.kind === 'json') {
       upstreamMs = deps.clock.monotonic() - forwardAt;
@@ -111,6 +112,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
         {
           status: 'completed',
           httpStatus: 200,
+          ...answeredBy(),
           usage: api.usageOf(upstream.body),
           findingCounts: withResponseFindings(inspection.findingCounts, masked.findings),
           timings: { overheadMs: meta.overheadMs, upstreamMs, totalMs: overheadSoFar() },
@@ -128,6 +130,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       {
         status,
         httpStatus: 200,
+        ...answeredBy(),
         ...(result.error ? { errorCode: result.error.code } : {}),
         usage: result.usage,
         findingCounts: withResponseFindings(inspection.findingCounts, result.responseFindings),
@@ -141,7 +144,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     let err = callerWentAway(sink, thrown)
       ? clientDisconnected(thrown)
       : callerFacingError(toAirlockError(thrown), (text) => deps.inspectorFor(assertCanInvoke(principal, deps.policy)).maskText(text).masked);
-    if (err.code === 'model_not_found' && !sink.started) err = await modelNotFoundWithChoices(err, api.provider(deps), deps, principal, sink.signal);
+    if (err.code === 'model_not_found' && !sink.started) err = await modelNotFoundWithChoices(err, api.format, deps, principal, sink.signal);
     if (err.code === 'internal_error') deps.logger.error('unexpected error', { sessionId: recorder.id, error: errorForLog(thrown) });
     if (err.code === 'forbidden') logSecurityEvent(deps.logger, groupRefusal(err.code, { issuer: principal.issuer, sourceIp: sourceIpOf(req.headers), route }));
     // The record is finished whatever happens to the answer: a caller who leaves must not escape it.
@@ -160,7 +163,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
     // Nothing was recorded if the session could not be begun; once begun, it must end (no orphan `pending`).
     if (err.code === 'record_unavailable' && !recorder.begun) return;
     await recorder.finish(
-      { status: statusForError(err), httpStatus: err.status, errorCode: err.code, timings: { overheadMs: meta.overheadMs, totalMs: overheadSoFar() } },
+      { status: statusForError(err), httpStatus: err.status, errorCode: err.code, ...answeredBy(), timings: { overheadMs: meta.overheadMs, totalMs: overheadSoFar() } },
       {
         request: maskedRequest ?? null,
         // An answer that was produced but could not be delivered is kept: the auditor sees what the upstream said.

@@ -16,6 +16,8 @@ import type { Clock, GatewayDeps, SessionEventPublisher } from './ports';
 import { createGatewayApp } from './router';
 import type { ModelPrice } from './usage/prices';
 import { usageLimiter } from './usage/usage-limits';
+import { routerOf, shorthandUpstreams, UpstreamRouter, type Upstream } from './upstream-router';
+import { AirlockError } from '../shared/errors';
 
 /**
  * The one composition root. The Lambda entry points and the local runtime hand in adapters (stores,
@@ -25,15 +27,18 @@ import { usageLimiter } from './usage/usage-limits';
  * compose-approvals.ts (the approval pages and the steps that never inspect).
  */
 
-/** The upstream of each chat wire format. */
+/** The single-upstream shorthand: the upstream of each chat wire format, serving every model. */
 export interface ChatProviders {
   openai: ChatProvider;
   anthropic?: ChatProvider;
 }
 
+/** The chat upstreams: a routed list (lambdas/providers/registry.ts builds it from config), or the shorthand. */
+export type ChatUpstreams = { list: Upstream[]; deadlineMs?: number } | ChatProviders;
+
 export interface GatewayAdapters {
   policy: Policy;
-  providers: ChatProviders;
+  providers: ChatUpstreams;
   sessions: SessionStore;
   transcripts: TranscriptStore;
   /** Audit search over the session indexes; unset: the audit routes answer 503. */
@@ -67,8 +72,7 @@ export function composeGateway(a: GatewayAdapters): Gateway {
   const deps: GatewayDeps = {
     policy: a.policy,
     inspectorFor: inspectorsFor(a.policy),
-    provider: a.providers.openai,
-    ...(a.providers.anthropic ? { anthropicProvider: a.providers.anthropic } : {}),
+    ...upstreamDeps(a.providers),
     sessions: a.sessions,
     transcripts: a.transcripts,
     ...(a.queries ? { queries: a.queries } : {}),
@@ -111,11 +115,26 @@ export function approvalDecisions(d: { policy: Policy; tokens: TaskTokenStore; t
 
 /** The InvokeUpstream step: the approved, masked request to the proxy's upstream, its answer masked. */
 export function composeInvokeStep(
-  a: ApprovalRecordsDeps & { policy: Policy; providers: ChatProviders; heldCredentials?: () => Promise<string[]> },
+  a: ApprovalRecordsDeps & { policy: Policy; providers: ChatUpstreams; heldCredentials?: () => Promise<string[]> },
 ): (input: { approvalId: string }) => Promise<{ transcriptSha256: string }> {
-  const deps = { ...a, inspectorFor: inspectorsFor(a.policy) };
+  const { providers, ...rest } = a;
+  const deps = { ...rest, upstreams: routerOf(upstreamDeps(providers)), inspectorFor: inspectorsFor(a.policy) };
   return (input) => invokeApproved(deps, input);
 }
+
+/**
+ * The chat upstreams as GatewayDeps holds them: the router, and as `provider` the first
+ * OpenAI-compatible upstream (for routes that do not route by model).
+ */
+function upstreamDeps(u: ChatUpstreams): Pick<GatewayDeps, 'provider' | 'anthropicProvider' | 'upstreams'> {
+  if (!('list' in u)) return { provider: u.openai, ...(u.anthropic ? { anthropicProvider: u.anthropic } : {}), upstreams: new UpstreamRouter(shorthandUpstreams(u.openai, u.anthropic)) };
+  const upstreams = new UpstreamRouter(u.list, u.deadlineMs);
+  const anthropic = upstreams.firstOf('anthropic')?.provider;
+  return { provider: upstreams.firstOf('openai')?.provider ?? NO_OPENAI_UPSTREAM, ...(anthropic ? { anthropicProvider: anthropic } : {}), upstreams };
+}
+
+const notConfigured = () => Promise.reject(new AirlockError('not_configured', 'No OpenAI-compatible upstream is configured on this gateway.'));
+const NO_OPENAI_UPSTREAM: ChatProvider = { name: 'none', call: notConfigured, listModels: notConfigured };
 
 /** One inspector cache per policy: compiling detectors is the costly part, and every route shares them. */
 const caches = new WeakMap<Policy, (gp: GroupPolicy) => Inspector>();

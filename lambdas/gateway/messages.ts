@@ -1,4 +1,4 @@
-import { AirlockError } from '../shared/errors';
+import type { AirlockError } from '../shared/errors';
 import { validateAnthropicRequest } from './chat-request';
 import { definedOnly, numberOr, type ChatApi } from './chat-api';
 import { chatProxy } from './chat-proxy';
@@ -12,10 +12,6 @@ export const ANTHROPIC_MESSAGES: ChatApi = {
   route: 'POST /v1/messages',
   upstreamPath: '/messages',
   validate: validateAnthropicRequest,
-  provider(deps) {
-    if (!deps.anthropicProvider) throw new AirlockError('not_configured', 'No Anthropic upstream is configured on this gateway.');
-    return deps.anthropicProvider;
-  },
   frame(event) {
     const type = (event as { type?: unknown } | null)?.type;
     return `event: ${typeof type === 'string' ? type : 'message'}\ndata: ${JSON.stringify(event)}\n\n`;

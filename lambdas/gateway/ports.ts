@@ -4,12 +4,14 @@ import type { GroupPolicy, Policy } from '../inspect/policy';
 import type { ChatProvider } from '../providers/types';
 import type { AirlockLogger } from '../shared/logger';
 import type { SessionQueries, SessionRecord, SessionStore, TranscriptStore } from '../store/types';
+import type { ChatApi } from './chat-api';
 import type { ChatRequest } from './chat-request';
 import type { AirlockResponseMeta, GatewayRequest, ResponseSink } from './http';
 import type { McpDeps } from './mcp/upstreams';
 import type { SessionRecorder } from './session-recorder';
 import type { ModelPrice } from './usage/prices';
 import type { UsageLimiter } from './usage/usage-limits';
+import type { UpstreamRouter } from './upstream-router';
 
 /** Everything a gateway use case reaches outside itself. Lambda, the local runtime and tests each build one. */
 export interface GatewayDeps {
@@ -20,6 +22,11 @@ export interface GatewayDeps {
   provider: ChatProvider;
   /** The Anthropic Messages upstream, when one is configured. */
   anthropicProvider?: ChatProvider;
+  /**
+   * The chat upstreams by model id (lambdas/gateway/upstream-router.ts). Unset: `provider` serves
+   * every model over the OpenAI API and `anthropicProvider` every model over Messages.
+   */
+  upstreams?: UpstreamRouter;
   sessions: SessionStore;
   transcripts: TranscriptStore;
   logger: AirlockLogger;
@@ -48,6 +55,8 @@ export interface ReviewContext {
   req: GatewayRequest;
   principal: Principal;
   body: ChatRequest;
+  /** The wire format the prompt came in: it is held, sent and answered in it. */
+  api: ChatApi;
   inspection: ChatInspection;
   groupPolicy: GroupPolicy;
   /** The session, already created with status `pending`. */

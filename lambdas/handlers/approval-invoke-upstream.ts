@@ -1,4 +1,4 @@
-import { awsProviders, heldCredentialsOf, upstreamKeys } from '../aws/adapters';
+import { awsUpstreams } from '../aws/adapters';
 import { awsRecords } from '../aws/approval-adapters';
 import { loadBundledPolicy } from '../aws/bundled-policy';
 import { composeInvokeStep } from '../gateway/compose';
@@ -8,6 +8,6 @@ import { readConfig } from '../shared/config';
 /** InvokeUpstream's function: the approved, masked request to the proxy's upstream, its answer masked (so it carries the inspector). */
 const config = readConfig('approval-invoke-upstream');
 
-const keys = upstreamKeys(config);
+const upstreams = awsUpstreams(config);
 
-export const handler = composeInvokeStep({ ...awsRecords(config), policy: loadBundledPolicy(config, policyFromObject), providers: awsProviders(config, keys), heldCredentials: heldCredentialsOf(keys) });
+export const handler = composeInvokeStep({ ...awsRecords(config), policy: loadBundledPolicy(config, policyFromObject), providers: upstreams.providers, heldCredentials: upstreams.heldCredentials });

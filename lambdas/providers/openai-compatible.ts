@@ -3,6 +3,7 @@ import { AirlockError, modelNotFound, upstreamError, upstreamTimeout } from '../
 import { BodyTooLarge, chunksWithIdleTimeout, readText, sendRequest, TransportTimeout } from './http-transport';
 import { jitteredBackoffMs, RETRYABLE_STATUS, retryAfterMs, retryAfterSeconds } from './retry-policy';
 import { sseDataPayloads } from './sse';
+import type { ProviderKind } from './registry';
 import type { ChatProvider, UpstreamCall, UpstreamResult } from './types';
 import { upstreamErrorDetail } from './upstream-error-body';
 
@@ -57,7 +58,7 @@ export class OpenAICompatibleProvider implements ChatProvider {
 
   async call(request: UpstreamCall): Promise<UpstreamResult> {
     const model = typeof request.body.model === 'string' ? request.body.model : undefined;
-    const response = await this.send('POST', request.path, JSON.stringify(request.body), model, request.signal);
+    const response = await this.send('POST', request.path, JSON.stringify(request.body), model, request.signal, request.deadlineAt);
     if (!request.stream || !String(response.headers['content-type'] ?? '').includes('text/event-stream')) {
       return { kind: 'json', body: await this.readJson(response, request.signal) };
     }
@@ -70,9 +71,10 @@ export class OpenAICompatibleProvider implements ChatProvider {
     return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
   }
 
-  private async send(method: string, path: string, body: string | undefined, model: string | undefined, signal?: AbortSignal): Promise<IncomingMessage> {
+  private async send(method: string, path: string, body: string | undefined, model: string | undefined, signal?: AbortSignal, deadlineAt?: number): Promise<IncomingMessage> {
     const started = performance.now();
-    const left = () => this.deadlineMs - (performance.now() - started);
+    const end = Math.min(started + this.deadlineMs, deadlineAt ?? Infinity);
+    const left = () => end - performance.now();
     const apiKey = await this.options.apiKey();
     const headers: Record<string, string> = { accept: 'application/json, text/event-stream', ...this.options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -196,3 +198,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** `kind: openai`: any OpenAI-compatible Chat Completions API (OpenAI, Azure OpenAI's v1 API, vLLM, LiteLLM, Ollama). */
+export const openaiKind: ProviderKind = {
+  formats: ['openai'],
+  create: (u, s) => new OpenAICompatibleProvider({ name: u.name, baseUrl: u.url!, apiKey: s.apiKey, timeoutMs: s.timeoutMs, deadlineMs: s.deadlineMs, retries: s.retries }),
+};

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_MAX_JSON_DEPTH } from './json-depth';
+import { upstreamEntry, upstreamList } from './upstream-config';
 
 /**
  * The runtime configuration of every function and of the local runtime: the one place
@@ -164,6 +165,14 @@ const SETTINGS = {
   AIRLOCK_ANTHROPIC_URL: z.string().url().optional(),
   AIRLOCK_ANTHROPIC_API_KEY: z.string().optional(),
   AIRLOCK_ANTHROPIC_SECRET_ARN: z.string().optional(),
+  /**
+   * The chat upstreams, routed by model id: JSON [{ name, kind, url?, region?, models, secret?, fallback?, aliases? }]
+   * (lambdas/shared/upstream-config.ts). Unset: AIRLOCK_UPSTREAM_URL and AIRLOCK_ANTHROPIC_URL, the shorthand.
+   */
+  AIRLOCK_UPSTREAMS: jsonList('AIRLOCK_UPSTREAMS', upstreamEntry).superRefine((list, ctx) => {
+    const checked = upstreamList.safeParse(list);
+    if (!checked.success) for (const i of checked.error.issues) ctx.addIssue({ code: 'custom', message: `AIRLOCK_UPSTREAMS${settingPath(i.path)}: ${i.message}` });
+  }),
   AIRLOCK_UPSTREAM_TIMEOUT_MS: intWithDefault(60_000),
   AIRLOCK_UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** One deadline per upstream call for everything before the answer starts (all attempts and backoffs). */
@@ -248,8 +257,9 @@ const IDENTITY = ['AIRLOCK_COGNITO_USER_POOL_ID', 'AIRLOCK_COGNITO_CLIENT_IDS', 
 const RECORDS = ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_APPROVAL_TABLE'] as const;
 /** Approval outcomes go to the event bus like sessions do; unset: nothing is published. */
 const EVENTS = ['AIRLOCK_EVENT_BUS_NAME'] as const;
-const UPSTREAMS = ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_SECRET_ARN', 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_POLICY'] as const;
-const ANTHROPIC_UPSTREAM = ['AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_SECRET_ARN'] as const;
+const UPSTREAMS = ['AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_POLICY'] as const;
+/** The chat upstreams: the list, or the single-upstream shorthand (resolveUpstreams says which wins). */
+const CHAT_UPSTREAMS = ['AIRLOCK_UPSTREAMS', 'AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_SECRET_ARN', 'AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_SECRET_ARN'] as const;
 const MCP_APPROVALS = ['AIRLOCK_MCP_APPROVAL_HOLD_SECONDS', 'AIRLOCK_MCP_PROGRESS_INTERVAL_MS', 'AIRLOCK_MCP_WAIT_SECONDS'] as const;
 const APPROVER_PAGES = [...IDENTITY, 'AIRLOCK_APPROVER_SIGN_IN', 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_LINK_SECRET_ARN', 'AIRLOCK_PUBLIC_BASE_URL'] as const;
 
@@ -257,14 +267,14 @@ const APPROVER_PAGES = [...IDENTITY, 'AIRLOCK_APPROVER_SIGN_IN', 'AIRLOCK_APPROV
 export const FUNCTION_CONFIG = {
   proxy: settings(
     ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_PUBLIC_BASE_URL', ...UPSTREAMS],
-    [...ANTHROPIC_UPSTREAM, 'AIRLOCK_EVENT_BUS_NAME', 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_STATE_MACHINE_ARN', 'AIRLOCK_USAGE_TABLE', 'AIRLOCK_PRICES'],
+    [...CHAT_UPSTREAMS, 'AIRLOCK_EVENT_BUS_NAME', 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_STATE_MACHINE_ARN', 'AIRLOCK_USAGE_TABLE', 'AIRLOCK_PRICES'],
   ),
   authorizer: settings(IDENTITY),
   'approval-notify': settings([...RECORDS, 'AIRLOCK_APPROVAL_TOPIC_ARN', 'AIRLOCK_APPROVAL_LINK_SECRET_ARN', 'AIRLOCK_PUBLIC_BASE_URL']),
   // The page function also serves the console, which reads the session record.
   'approval-page': settings([...APPROVER_PAGES, ...RECORDS, 'AIRLOCK_POLICY']),
   'approval-decide': settings([...APPROVER_PAGES, ...RECORDS, 'AIRLOCK_POLICY'], EVENTS),
-  'approval-invoke-upstream': settings([...RECORDS, ...UPSTREAMS], ANTHROPIC_UPSTREAM),
+  'approval-invoke-upstream': settings([...RECORDS, ...UPSTREAMS], CHAT_UPSTREAMS),
   'approval-record-outcome': settings(RECORDS, EVENTS),
   // The MCP gateway: records like the proxy, names the issuers in its RFC 9728 document, holds no LLM key.
   mcp: settings(
@@ -273,7 +283,7 @@ export const FUNCTION_CONFIG = {
   ),
   'session-sweep': settings(['AIRLOCK_SESSION_TABLE', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_SWEEP_AFTER_SECONDS']),
   local: settings(
-    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_LOCAL_STORES', 'AIRLOCK_LOCAL_SYNC', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', 'AIRLOCK_MCP_EXAMPLE', 'AIRLOCK_MCP_EXAMPLE_CREDENTIAL', ...MCP_APPROVALS, 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
+    ['AIRLOCK_PORT', 'AIRLOCK_DATA_DIR', 'AIRLOCK_POLICY', 'AIRLOCK_LOCAL_STORES', 'AIRLOCK_LOCAL_SYNC', 'AIRLOCK_UPSTREAMS', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', 'AIRLOCK_MCP_EXAMPLE', 'AIRLOCK_MCP_EXAMPLE_CREDENTIAL', ...MCP_APPROVALS, 'AIRLOCK_UPSTREAM_TIMEOUT_MS', 'AIRLOCK_UPSTREAM_DEADLINE_MS', 'AIRLOCK_UPSTREAM_RETRIES', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_SESSION_TTL_DAYS', ...IDENTITY],
     ['AIRLOCK_UPSTREAM_URL', 'AIRLOCK_UPSTREAM_API_KEY', 'AIRLOCK_ANTHROPIC_URL', 'AIRLOCK_ANTHROPIC_API_KEY', 'AIRLOCK_PUBLIC_BASE_URL', 'AIRLOCK_PRICES'],
   ),
 } as const;

@@ -72,3 +72,12 @@ export const approvalSchema = z.object({
 });
 
 export const approvalUpdateSchema = approvalSchema.omit({ id: true, sessionId: true, requestHash: true, principal: true, createdAt: true }).partial();
+
+/**
+ * An approval as read back. Records from before held requests named their wire format were all
+ * OpenAI Chat Completions: read without `format`, they get `openai`.
+ */
+export const storedApprovalSchema = z.preprocess(
+  (item) => (item && typeof item === 'object' && !('format' in item) ? { ...item, format: 'openai' } : item),
+  approvalSchema,
+);

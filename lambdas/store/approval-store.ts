@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
-import { approvalSchema, approvalUpdateSchema } from './approval-schema';
+import { approvalSchema, approvalUpdateSchema, storedApprovalSchema } from './approval-schema';
 import { APPROVAL_TABLE } from './approval-table';
 import type { ApprovalRequest, ApprovalStatus, ApprovalStore, ApprovalUpdate, RemovableField, TaskTokenStore } from './approval-types';
 import { toDocumentClient } from './dynamo-client';
@@ -55,7 +55,7 @@ export class DynamoApprovalStore implements ApprovalStore {
       throw toStoreError('approval.get', err);
     }
     if (!item) return undefined;
-    const parsed = approvalSchema.safeParse(item);
+    const parsed = storedApprovalSchema.safeParse(item);
     if (!parsed.success) throw new StoreError('approval.get', 'corrupt', { fields: parsed.error.issues.map((i) => i.path.join('.')) });
     return parsed.data as ApprovalRequest;
   }

@@ -38,6 +38,7 @@ export interface SessionEventDetail {
   usage?: SessionRecord['usage'];
   costUsd?: number;
   timings?: SessionRecord['timings'];
+  upstream?: SessionRecord['upstream'];
   transcript?: { key: string; sha256?: string };
   approval?: { approver?: string; decision?: string; decidedAt?: string };
 }
@@ -63,6 +64,7 @@ export function sessionEventDetail(record: SessionRecord): SessionEventDetail {
   if (record.usage) detail.usage = { ...record.usage };
   if (record.costUsd !== undefined) detail.costUsd = record.costUsd;
   if (record.timings) detail.timings = { ...record.timings };
+  if (record.upstream) detail.upstream = { ...record.upstream };
   if (record.transcriptKey) detail.transcript = { key: record.transcriptKey, ...(record.transcriptSha256 ? { sha256: record.transcriptSha256 } : {}) };
   if (record.approval) {
     const { approver, decision, decidedAt } = record.approval;

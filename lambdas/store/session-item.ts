@@ -64,6 +64,7 @@ const recordFields = {
     .optional(),
   errorCode: z.string().optional(),
   httpStatus: z.number().int().optional(),
+  upstream: z.object({ name: z.string().min(1), fallbackFrom: z.string().min(1).optional() }).optional(),
 };
 
 const sessionRecordSchema = z.object(recordFields);

@@ -72,6 +72,8 @@ export interface SessionRecord {
   errorCode?: string;
   /** HTTP status returned to the caller. */
   httpStatus?: number;
+  /** The chat upstream that answered (or was tried last), and the one it replaced when a fallback was taken. */
+  upstream?: { name: string; fallbackFrom?: string };
 }
 
 /** Fields a later step may set on a session. */

@@ -1,3 +1,4 @@
+import { chatUpstreamEnvironment, grantChatUpstreams, type ChatUpstreamSettings } from './chat-upstream-access';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Method } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
@@ -31,8 +32,8 @@ export interface ApprovalWorkflowProps {
   approverEmails: string[];
   /** The API's public base URL (with the stage path): links and the sign-in callback point here. */
   publicBaseUrl: string;
-  /** The proxy's upstream settings (URLs), for the function that sends approved requests. */
-  upstreamEnvironment: Pick<FunctionEnvironment<'approval-invoke-upstream'>, 'AIRLOCK_UPSTREAM_URL' | 'AIRLOCK_ANTHROPIC_URL'>;
+  /** The proxy's chat upstreams, for the function that sends approved requests. */
+  upstreams: ChatUpstreamSettings;
   sessionTtlDays: number;
   /** Approval decisions and outcomes are published here, next to session events. */
   events: IEventBus;
@@ -62,7 +63,7 @@ export class ApprovalWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: ApprovalWorkflowProps) {
     super(scope, id);
     const { stateful } = props;
-    const { key, approvalTable, sessionTable, transcriptBucket, upstreamSecret, anthropicSecret, userPool, userPoolDomain } = stateful;
+    const { key, approvalTable, sessionTable, transcriptBucket, userPool, userPoolDomain } = stateful;
 
     this.linkKey = new Secret(this, 'LinkKey', {
       description: 'Airlock: HMAC key for approval links and approval-form tokens',
@@ -110,9 +111,7 @@ export class ApprovalWorkflow extends Construct {
       description: 'Airlock: sends an approved, masked request upstream and masks the answer',
       environment: {
         ...records,
-        ...props.upstreamEnvironment,
-        AIRLOCK_UPSTREAM_SECRET_ARN: upstreamSecret.secretArn,
-        ...(anthropicSecret ? { AIRLOCK_ANTHROPIC_SECRET_ARN: anthropicSecret.secretArn } : {}),
+        ...chatUpstreamEnvironment(props.upstreams),
       },
       timeout: Duration.seconds(240),
       memorySize: 1024,
@@ -188,13 +187,7 @@ export class ApprovalWorkflow extends Construct {
     const invoke = this.invokeUpstream.role;
     approvals(invoke, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'Approvals');
     transcripts(invoke, ['s3:GetObject', 's3:PutObject']);
-    invoke.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'UpstreamSecrets',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [upstreamSecret.secretArn, ...(anthropicSecret ? [anthropicSecret.secretArn] : [])],
-      }),
-    );
+    grantChatUpstreams(invoke, props.upstreams);
     dataKey(invoke);
 
     const record = this.recordOutcome.role;

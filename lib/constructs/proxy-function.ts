@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { StatefulResources } from '../stateful-stack';
 import { acknowledgeNag, nagImportName } from '../nag';
 import { AirlockFunction, type AirlockFunctionProps, type FunctionEnvironment } from './airlock-function';
+import { chatUpstreamEnvironment, grantChatUpstreams, type ChatUpstreamSettings } from './chat-upstream-access';
 import { STREAMING_TIMEOUT } from './gateway-api';
 
 export interface ProxyFunctionProps {
@@ -12,7 +13,9 @@ export interface ProxyFunctionProps {
   /** Where every finished session's metadata goes (a SIEM subscribes with rules on this bus). */
   sessionEvents: IEventBus;
   /** What the stack decides (upstream URLs, limits, the public URL); the stateful resources' names are added here. */
-  environment: Omit<FunctionEnvironment<'proxy'>, 'AIRLOCK_SESSION_TABLE' | 'AIRLOCK_USAGE_TABLE' | 'AIRLOCK_TRANSCRIPT_BUCKET' | 'AIRLOCK_UPSTREAM_SECRET_ARN' | 'AIRLOCK_ANTHROPIC_SECRET_ARN' | 'AIRLOCK_EVENT_BUS_NAME'>;
+  environment: Omit<FunctionEnvironment<'proxy'>, 'AIRLOCK_SESSION_TABLE' | 'AIRLOCK_USAGE_TABLE' | 'AIRLOCK_TRANSCRIPT_BUCKET' | 'AIRLOCK_UPSTREAMS' | 'AIRLOCK_UPSTREAM_URL' | 'AIRLOCK_UPSTREAM_SECRET_ARN' | 'AIRLOCK_ANTHROPIC_URL' | 'AIRLOCK_ANTHROPIC_SECRET_ARN' | 'AIRLOCK_EVENT_BUS_NAME'>;
+  /** The chat upstreams: the configured list, or the shorthand with the stack's upstream secrets. */
+  upstreams: ChatUpstreamSettings;
   functionDefaults: Pick<AirlockFunctionProps, 'policyPath' | 'logRetention' | 'logRemovalPolicy'>;
 }
 
@@ -30,7 +33,7 @@ export class ProxyFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ProxyFunctionProps) {
     super(scope, id);
-    const { sessionTable, usageTable, transcriptBucket, upstreamSecret, anthropicSecret, key } = props.stateful;
+    const { sessionTable, usageTable, transcriptBucket, key } = props.stateful;
     this.function = new AirlockFunction(this, 'Proxy', {
       ...props.functionDefaults,
       handler: 'proxy',
@@ -42,8 +45,7 @@ export class ProxyFunction extends Construct {
         AIRLOCK_SESSION_TABLE: sessionTable.tableName,
         AIRLOCK_USAGE_TABLE: usageTable.tableName,
         AIRLOCK_TRANSCRIPT_BUCKET: transcriptBucket.bucketName,
-        AIRLOCK_UPSTREAM_SECRET_ARN: upstreamSecret.secretArn,
-        ...(anthropicSecret ? { AIRLOCK_ANTHROPIC_SECRET_ARN: anthropicSecret.secretArn } : {}),
+        ...chatUpstreamEnvironment(props.upstreams),
         AIRLOCK_EVENT_BUS_NAME: props.sessionEvents.eventBusName,
       },
     });
@@ -61,15 +63,7 @@ export class ProxyFunction extends Construct {
     );
     key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
     props.sessionEvents.grantPutEventsTo(role);
-    // Not Secret.grantRead: that edits the key policy in the stateful stack, a cross-stack cycle.
-    // The key policy already lets account principals decrypt through Secrets Manager.
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'UpstreamSecrets',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [upstreamSecret.secretArn, ...(anthropicSecret ? [anthropicSecret.secretArn] : [])],
-      }),
-    );
+    grantChatUpstreams(role, props.upstreams);
 
     const tableArn = nagImportName(Stack.of(sessionTable), sessionTable.tableArn);
     const bucketArn = nagImportName(Stack.of(transcriptBucket), transcriptBucket.bucketArn);

@@ -1,6 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type * as z from 'zod';
-import { approvalSchema, approvalUpdateSchema } from '../../lambdas/store/approval-schema';
+import { approvalSchema, approvalUpdateSchema, storedApprovalSchema } from '../../lambdas/store/approval-schema';
 import type { ApprovalRequest, ApprovalStatus, ApprovalStore, ApprovalUpdate, RemovableField, TaskTokenStore } from '../../lambdas/store/approval-types';
 import { StoreError } from '../../lambdas/store/store-error';
 import { inTransaction } from './sqlite-database';
@@ -152,7 +152,7 @@ function columnsOf(approval: ApprovalRequest): { id: string; status: string; dec
 }
 
 function parseStored(json: string, operation: string): ApprovalRequest {
-  const parsed = approvalSchema.safeParse(JSON.parse(json));
+  const parsed = storedApprovalSchema.safeParse(JSON.parse(json));
   if (!parsed.success) throw new StoreError(operation, 'corrupt', { fields: parsed.error.issues.map((i) => i.path.join('.')) });
   return parsed.data as ApprovalRequest;
 }

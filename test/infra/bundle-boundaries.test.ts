@@ -23,6 +23,16 @@ describe('function bundles', () => {
     for (const pkg of ['@modelcontextprotocol/sdk', 'ajv', 'node-sql-parser']) expect([pkg, proxy.has(pkg)]).toEqual([pkg, false]);
   });
 
+  it('leaves the Bedrock runtime client to the Lambda runtime, loaded only on the first Bedrock call', async () => {
+    for (const fn of ['proxy', 'approval-invoke-upstream']) {
+      const result = await build({ ...functionBuildOptions(fn), metafile: true });
+      const imports = Object.values(result.metafile!.outputs).flatMap((o) => o.imports);
+      const bedrock = imports.filter((i) => i.path === '@aws-sdk/client-bedrock-runtime');
+
+      expect([fn, bedrock.map((i) => ({ kind: i.kind, external: i.external }))]).toEqual([fn, [{ kind: 'dynamic-import', external: true }]]);
+    }
+  });
+
   it('bundles them into the MCP function, which needs them', async () => {
     const mcp = await bundledPackages('mcp');
 

@@ -10,7 +10,6 @@ import type { ApprovalGate, ReviewContext } from '../ports';
 import { errorForStatus } from './approval-errors';
 import { APPROVAL_ID, sessionApproval } from './approval-record';
 import { answerAsEvents, approvedAnswer } from './approved-answer';
-import { chatApiForPath } from './chat-apis';
 import { requestedWaitSeconds, waitForOutcome } from './outcome-wait';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from './ports';
 import { promptExcerpt } from './prompt-excerpt';
@@ -41,10 +40,11 @@ export class ApprovalService implements ApprovalGate {
 
   async handleReview(ctx: ReviewContext, sink: ResponseSink): Promise<void> {
     const { deps } = this;
-    const api = chatApiForPath(ctx.req.path);
+    const { api } = ctx;
     const hash = requestHash(ctx.principal, ctx.inspection.body);
     const latest = await storeCall(() => deps.approvals.findLatestByHash(hash));
-    const resent = latest && isOwner(latest, ctx.principal) && stillApplies(latest, deps.clock.now()) ? latest : undefined;
+    // A held request is answered in the format it was held in: only a re-send in that format reuses it.
+    const resent = latest && latest.format === api.format && isOwner(latest, ctx.principal) && stillApplies(latest, deps.clock.now()) ? latest : undefined;
     let approval = resent ?? (await this.hold(ctx, api, hash));
 
     ctx.meta.overheadMs = deps.clock.monotonic() - ctx.req.receivedAt;

@@ -3,8 +3,8 @@ import type { ChatApi } from '../chat-api';
 import { OPENAI_CHAT } from '../chat-completions';
 import { ANTHROPIC_MESSAGES } from '../messages';
 
-/** The wire format's API description (envelopes, frames, usage), shared with the proxy. */
-export const chatApiFor = (format: ChatFormat): ChatApi => (format === 'anthropic' ? ANTHROPIC_MESSAGES : OPENAI_CHAT);
-
-/** The format of a chat route by its path. */
-export const chatApiForPath = (path: string): ChatApi => chatApiFor(path.replace(/\/+$/, '').endsWith('/messages') ? 'anthropic' : 'openai');
+/** Every chat wire format the gateway speaks, by format: a held request names its format and is answered in it. */
+export const CHAT_APIS: Record<ChatFormat, ChatApi> = {
+  openai: OPENAI_CHAT,
+  anthropic: ANTHROPIC_MESSAGES,
+};

@@ -6,7 +6,8 @@ import type { ApprovalRequest } from '../../store/approval-types';
 import type { Transcript } from '../../store/types';
 import { withResponseFindings } from '../finding-counts';
 import { APPROVAL_ID } from './approval-record';
-import { chatApiFor } from './chat-apis';
+import { routerOf, type UpstreamRouter } from '../upstream-router';
+import { CHAT_APIS } from './chat-apis';
 import type { ApprovalRecordsDeps } from './ports';
 import { WorkflowError } from './workflow-error';
 
@@ -15,8 +16,10 @@ export interface InvokeApprovedDeps extends ApprovalRecordsDeps {
   inspectorFor(groupPolicy: GroupPolicy): Inspector;
   /** The upstream credentials the gateway holds: masked by exact match in the approved answer too. */
   heldCredentials?: () => Promise<string[]>;
-  /** The OpenAI-compatible upstream, and the Anthropic one where configured: the proxy's providers. */
-  providers: { openai: ChatProvider; anthropic?: ChatProvider };
+  /** The proxy's upstreams, routed by the held request's model and format. */
+  upstreams?: UpstreamRouter;
+  /** Without `upstreams`: the OpenAI-compatible upstream, and the Anthropic one where configured. */
+  providers?: { openai: ChatProvider; anthropic?: ChatProvider };
 }
 
 /**
@@ -41,16 +44,15 @@ export async function invokeApproved(deps: InvokeApprovedDeps, input: { approval
   if (!held || held.sha256 !== approval.requestSha256 || !isObject(held.transcript.request)) {
     throw new WorkflowError('Airlock.RequestIntegrity', 'the held request does not match its recorded hash');
   }
-  const api = chatApiFor(approval.format);
-  const provider = approval.format === 'anthropic' ? deps.providers.anthropic : deps.providers.openai;
-  if (!provider) throw new WorkflowError('Airlock.UpstreamRejected', 'no upstream is configured for this format');
+  const api = CHAT_APIS[approval.format];
+  const router = deps.upstreams ?? routerOf({ ...(deps.providers ? { provider: deps.providers.openai } : {}), ...(deps.providers?.anthropic ? { anthropicProvider: deps.providers.anthropic } : {}) });
   const { stream: _stream, stream_options: _options, ...request } = held.transcript.request;
   const body = { ...request, stream: false };
 
   const started = deps.clock.monotonic();
   let answer: unknown;
   try {
-    const upstream = await provider.call({ path: api.upstreamPath, body, stream: false });
+    const { result: upstream } = await router.call(approval.model, approval.format, { path: api.upstreamPath, body, stream: false });
     if (upstream.kind !== 'json') throw new WorkflowError('Airlock.UpstreamRejected', 'the upstream streamed an answer that was asked for whole');
     answer = upstream.body;
   } catch (err) {

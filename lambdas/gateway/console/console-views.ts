@@ -127,6 +127,7 @@ export function sessionPage(base: string, viewer: Viewer, view: SessionView): st
 <dt>Client</dt><dd>${s.principal.clientId ?? '(none)'}</dd>
 <dt>Route</dt><dd>${s.route}${s.stream ? ' (stream)' : ''}</dd>
 <dt>Model</dt><dd>${s.model ?? ''}</dd>
+<dt>Upstream</dt><dd>${s.upstream ? `${s.upstream.name}${s.upstream.fallbackFrom ? ` (fallback from ${s.upstream.fallbackFrom})` : ''}` : '—'}</dd>
 <dt>Decision</dt><dd>${s.decision ?? ''}</dd>
 <dt>Status</dt><dd>${s.status}${s.httpStatus ? ` (HTTP ${s.httpStatus})` : ''}${s.errorCode ? ` · ${s.errorCode}` : ''}</dd>
 <dt>Tokens</dt><dd>${s.usage ? `${s.usage.promptTokens ?? 0} in, ${s.usage.completionTokens ?? 0} out` : '—'}</dd>
