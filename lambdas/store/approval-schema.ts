@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { approvalSubjectSchema } from './approval-subject';
 
 /** The approval record's allow-list, shared by the DynamoDB store and the local runtime's embedded one. */
 const timestamp = z.iso.datetime().transform((s) => new Date(s).toISOString());
@@ -54,6 +55,7 @@ export const approvalSchema = z.object({
     .optional(),
   errorCode: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
   notifiedAt: timestamp.optional(),
+  subject: approvalSubjectSchema.optional(),
 });
 
 export const approvalUpdateSchema = approvalSchema.omit({ id: true, sessionId: true, requestHash: true, principal: true, createdAt: true }).partial();

@@ -1,4 +1,5 @@
 import type { ChatFormat, RiskReason } from '../inspect/types';
+import type { ApprovalSubject } from './approval-subject';
 import type { TokenUsage } from './types';
 
 /**
@@ -90,6 +91,8 @@ export interface ApprovalRequest {
   /** When the outcome is `failed` or `expired`: a code, never a message. */
   errorCode?: string;
   notifiedAt?: string;
+  /** What is to be approved when it is not a held prompt (absent: a prompt). */
+  subject?: ApprovalSubject;
 }
 
 export type ApprovalUpdate = Partial<Omit<ApprovalRequest, 'id' | 'sessionId' | 'requestHash' | 'principal' | 'createdAt'>>;

@@ -1,12 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApprovalRequest, ApprovalStore, TaskTokenStore } from '../../lambdas/store/approval-types';
+import type { ToolPinStore } from '../../lambdas/store/tool-pin-types';
 import type { SessionQueries, SessionStore, TranscriptStore } from '../../lambdas/store/types';
 import { FileTranscriptStore, MemoryTranscriptStore } from './file-transcript-store';
 import { SqliteApprovalStore, SqliteTaskTokenStore } from './sqlite-approval-store';
 import { openLocalDatabase, type LocalSyncMode } from './sqlite-database';
 import { SqliteSessionQueries } from './sqlite-session-queries';
 import { SqliteSessionStore } from './sqlite-session-store';
+import { SqliteToolPinStore } from './sqlite-tool-pin-store';
 
 /** Every store the local runtime records through, whichever engine is behind them. */
 export interface RuntimeStores {
@@ -15,6 +17,8 @@ export interface RuntimeStores {
   transcripts: TranscriptStore;
   approvals: ApprovalStore;
   taskTokens: TaskTokenStore;
+  /** The MCP upstreams' tool fingerprints (pinned tools). */
+  toolPins: ToolPinStore;
   /** Approvals whose workflow has not ended (`pending`, `approved`): a restarted runtime resumes them. */
   unfinishedApprovals(): Promise<ApprovalRequest[]>;
   /** One line for the banner: where the records are. */
@@ -53,6 +57,7 @@ export async function openEmbeddedSqliteStores(options: EmbeddedSqliteStoresOpti
     ...(transcriptFiles ? { transcriptFiles } : {}),
     approvals,
     taskTokens: new SqliteTaskTokenStore({ db }),
+    toolPins: new SqliteToolPinStore({ db }),
     unfinishedApprovals: async () => approvals.unfinished(),
     describe: options.dataDir ? `SQLite ${path}, transcripts in ${join(options.dataDir, 'transcripts')}` : 'in memory (SQLite :memory:, nothing on disk)',
     close: async () => {

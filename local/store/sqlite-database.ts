@@ -47,6 +47,11 @@ CREATE TABLE IF NOT EXISTS approvals (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS approvals_by_request_hash ON approvals (request_hash, created_at);
 CREATE INDEX IF NOT EXISTS approvals_by_status ON approvals (status, decide_by);
+CREATE TABLE IF NOT EXISTS tool_sets (
+  upstream TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  tool_set TEXT NOT NULL
+) STRICT;
 CREATE TABLE IF NOT EXISTS task_tokens (
   approval_id TEXT PRIMARY KEY,
   task_token TEXT NOT NULL,
