@@ -24,6 +24,7 @@ export async function localMcpUpstreams(options: {
     name: cfg.name,
     groups: cfg.groups,
     client: mcpUpstreamClient({ url: cfg.url, timeoutMs: options.timeoutMs, credential: localCredential(cfg, options.env) }),
+    ...pinningOf(cfg),
   }));
   if (!options.example || upstreams.some((u) => u.name === EXAMPLE_UPSTREAM_NAME)) return { upstreams };
   const token = randomBytes(24).toString('base64url');
@@ -34,6 +35,11 @@ export async function localMcpUpstreams(options: {
     client: mcpUpstreamClient({ url: example.url, timeoutMs: options.timeoutMs, credential: async () => ({ header: 'authorization', value: `Bearer ${token}` }) }),
   });
   return { upstreams, example };
+}
+
+/** The upstream's pins and first-use trust from its registration. */
+export function pinningOf(cfg: McpUpstreamConfig): Pick<McpUpstream, 'pins' | 'trustOnFirstUse'> {
+  return { ...(cfg.pins ? { pins: cfg.pins } : {}), ...(cfg.trustOnFirstUse !== undefined ? { trustOnFirstUse: cfg.trustOnFirstUse } : {}) };
 }
 
 function localCredential(cfg: McpUpstreamConfig, env: Record<string, string | undefined>) {

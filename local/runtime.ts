@@ -23,6 +23,7 @@ import { startLocalServer } from './server';
 import { localMcpUpstreams } from './mcp-upstreams';
 import type { ExampleMcpUpstream } from './example-mcp-upstream';
 import { composeMcpGateway } from '../lambdas/gateway/compose-mcp';
+import { workflowToolChangeApprovals } from '../lambdas/gateway/mcp/tool-change-approvals';
 
 export interface LocalRuntimeOptions {
   config: LocalConfig;
@@ -141,6 +142,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         upstreams: mcpSetup.upstreams,
         authorizationServers: [devIssuer.issuer, ...config.AIRLOCK_OIDC_ISSUERS.map((i) => i.issuer)],
         ...(config.AIRLOCK_PUBLIC_BASE_URL ? { publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL } : {}),
+        // Pinned tools: fingerprints in the local store, tool changes through the same approval workflow and pages.
+        pinning: {
+          store: stores.toolPins,
+          approvals: workflowToolChangeApprovals({ approvals: stores.approvals, workflow: approvals.workflow, policy, clock: systemClock, logger }),
+        },
       },
     });
     const server = await startLocalServer({

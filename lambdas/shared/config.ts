@@ -110,6 +110,10 @@ const mcpUpstream = z
       })
       .strict()
       .optional(),
+    /** Pinned tools: tool name (without the upstream prefix) → SHA-256 fingerprint of its definition, accepted without review. */
+    pins: z.record(z.string().min(1).max(200), z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 fingerprint (64 hex digits)')).optional(),
+    /** Default true: the first listing is recorded as the baseline. False: every tool not pinned is held until an admin approves it. */
+    trustOnFirstUse: z.boolean().optional(),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { withResponseFindings } from '../finding-counts';
 import { APPROVAL_ID } from './approval-gate';
 import { chatApiFor } from './chat-apis';
 import type { ApprovalRecordsDeps } from './ports';
+import { settleToolChange } from './tool-change-step';
 import { WorkflowError } from './workflow-error';
 
 export interface InvokeApprovedDeps extends ApprovalRecordsDeps {
@@ -30,6 +31,7 @@ export async function invokeApproved(deps: InvokeApprovedDeps, input: { approval
   if (!approval) throw new WorkflowError('Airlock.ApprovalMissing', 'the approval does not exist');
   if (approval.result) return { transcriptSha256: approval.result.transcriptSha256 };
   if (approval.status !== 'approved') throw new WorkflowError('Airlock.NotApproved', `the approval is ${approval.status}`);
+  if (approval.subject?.kind === 'tool-change') return settleToolChange(deps, approval);
 
   // The requester must still be allowed to use the gateway when the approved call goes out.
   const groupPolicy = resolveGroupPolicy(deps.policy, approval.principal.groups);

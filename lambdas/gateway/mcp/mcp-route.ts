@@ -78,7 +78,7 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
   const pending: Promise<unknown>[] = [];
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, sink.signal),
+    tools: await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, deps, sink.signal),
   }));
   server.setRequestHandler(CallToolRequestSchema, (request) =>
     guardedToolCall(

@@ -11,6 +11,7 @@ import { SessionRecorder } from '../session-recorder';
 import { inspectToolArguments, maskToolValue } from './tool-inspection';
 import { MCP_ERRORS, McpRpcError } from './json-rpc-errors';
 import { splitToolName } from './tool-names';
+import { ToolPinning, type CallAdmission } from './tool-pinning';
 import { McpUpstreamError, type McpDeps } from './upstreams';
 
 export const MCP_ROUTE = 'POST /mcp';
@@ -51,6 +52,7 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
     throw new McpRpcError(MCP_ERRORS.forbidden, `Your groups may not use the tools of upstream "${upstream.name}".`);
   }
 
+  const admission = await pinnedAdmission(ctx, upstream, target.tool);
   const args = rawArgs ?? {};
   const policy: McpPolicy | undefined = deps.policy.mcp;
   const recorder = new SessionRecorder(deps, { id: deps.newId(), principal, route: MCP_ROUTE, createdAt: new Date(deps.clock.now()) }, ctx.receivedAt, deps.clock.monotonic);
@@ -68,9 +70,10 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
     throw new McpRpcError(MCP_ERRORS.internalError, 'The tool arguments could not be inspected; the call was not forwarded.');
   }
   const rule = matchToolRule(policy, principal.groups, name, args);
-  const decision: Decision = inspection.blockedBy.length ? 'block' : combineDecision(inspection.risk.decision, rule);
+  const decision: Decision = inspection.blockedBy.length || !admission.allowed ? 'block' : combineDecision(inspection.risk.decision, rule);
   const request = { upstream: upstream.name, tool: target.tool, arguments: inspection.value };
   const reasons = [
+    ...(admission.allowed ? [] : admission.reasons),
     ...inspection.blockedBy.map((type) => `${type} detected and blocked by policy`),
     ...(rule && rule.action !== 'allow' ? [`policy rule for ${rule.tool}: ${rule.action}`] : []),
     ...inspection.risk.reasons.map((r) => r.message),
@@ -94,9 +97,10 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
   if (decision !== 'allow') {
     const result = decision === 'review' && mcp.reviews
       ? await mcp.reviews.handleReview({ sessionId: recorder.id, upstream: upstream.name, tool: target.tool, maskedArguments: inspection.value as Record<string, unknown>, reasons })
-      : refusal(decision, reasons);
+      : refusal(decision, reasons, admission.allowed ? undefined : admission.head);
+    const errorCode = !admission.allowed ? 'tool_quarantined' : decision === 'block' ? 'tool_call_blocked' : 'approval_required';
     ctx.afterAnswer(recorder.finish(
-      { status: 'blocked', httpStatus: 200, errorCode: decision === 'block' ? 'tool_call_blocked' : 'approval_required', timings: { overheadMs: since(), totalMs: since() } },
+      { status: 'blocked', httpStatus: 200, errorCode, timings: { overheadMs: since(), totalMs: since() } },
       { request, response: result },
     ));
     deps.logger.info('mcp call refused', { sessionId: recorder.id, upstream: upstream.name, decision });
@@ -148,11 +152,24 @@ function commandArguments(args: Record<string, unknown>, policy: McpPolicy | und
   return out;
 }
 
-function refusal(decision: Decision, reasons: readonly string[]): CallToolResult {
-  const head =
-    decision === 'block'
+/** Pinned tools: whether the tool's listed definition is accepted (always, when pinning is not configured). */
+async function pinnedAdmission(ctx: ToolCallContext, upstream: McpDeps['upstreams'][number], tool: string): Promise<CallAdmission> {
+  const { deps, mcp } = ctx;
+  if (!mcp.pinning) return { allowed: true };
+  try {
+    return await new ToolPinning(deps, mcp.pinning, ctx.inspector).admitCall(upstream, tool, ctx.principal, () => upstream.client.listTools(ctx.signal));
+  } catch (err) {
+    if (err instanceof McpUpstreamError) throw upstreamFailure(err, upstream.name, ctx.inspector);
+    deps.logger.error('mcp tool pin check failed', { upstream: upstream.name, error: errorForLog(err) });
+    throw new McpRpcError(MCP_ERRORS.recordUnavailable, "The tool's accepted definition could not be checked, so the call was not forwarded; try again shortly.");
+  }
+}
+
+function refusal(decision: Decision, reasons: readonly string[], quarantined?: string): CallToolResult {
+  const head = quarantined ??
+    (decision === 'block'
       ? 'Airlock blocked this tool call.'
-      : 'Airlock refused this tool call: it needs human approval, and approvals are not yet available for MCP tool calls.';
+      : 'Airlock refused this tool call: it needs human approval, and approvals are not yet available for MCP tool calls.');
   return { isError: true, content: [{ type: 'text', text: [head, ...reasons.map((r) => `- ${r}`)].join('\n') }] };
 }
 
