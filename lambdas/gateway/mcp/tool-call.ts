@@ -52,7 +52,6 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
     throw new McpRpcError(MCP_ERRORS.forbidden, `Your groups may not use the tools of upstream "${upstream.name}".`);
   }
 
-  const admission = await pinnedAdmission(ctx, upstream, target.tool);
   const args = rawArgs ?? {};
   const policy: McpPolicy | undefined = deps.policy.mcp;
   const recorder = new SessionRecorder(deps, { id: deps.newId(), principal, route: MCP_ROUTE, createdAt: new Date(deps.clock.now()) }, ctx.receivedAt, deps.clock.monotonic);
@@ -70,10 +69,9 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
     throw new McpRpcError(MCP_ERRORS.internalError, 'The tool arguments could not be inspected; the call was not forwarded.');
   }
   const rule = matchToolRule(policy, principal.groups, name, args);
-  const decision: Decision = inspection.blockedBy.length || !admission.allowed ? 'block' : combineDecision(inspection.risk.decision, rule);
+  let decision: Decision = inspection.blockedBy.length ? 'block' : combineDecision(inspection.risk.decision, rule);
   const request = { upstream: upstream.name, tool: target.tool, arguments: inspection.value };
   const reasons = [
-    ...(admission.allowed ? [] : admission.reasons),
     ...inspection.blockedBy.map((type) => `${type} detected and blocked by policy`),
     ...(rule && rule.action !== 'allow' ? [`policy rule for ${rule.tool}: ${rule.action}`] : []),
     ...inspection.risk.reasons.map((r) => r.message),
@@ -94,13 +92,33 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
   const recordMs = deps.clock.monotonic() - recordStart;
   ctx.onSession({ sessionId: recorder.id, decision, overheadMs: since(), recordMs });
 
+  // Pinned tools: a call that could go out (or to review) needs the tool's listed definition accepted.
+  let admission: CallAdmission = { allowed: true };
+  if (decision !== 'block') {
+    try {
+      admission = await pinnedAdmission(ctx, upstream, target.tool);
+    } catch (thrown) {
+      const err = thrown instanceof McpRpcError ? thrown : upstreamFailure(thrown, upstream.name, inspector);
+      ctx.afterAnswer(recorder.finish(
+        { status: 'failed', httpStatus: 200, errorCode: `mcp_${err.code}`, timings: { overheadMs: since(), totalMs: since() } },
+        { request, error: { status: 200, code: String(err.code) } },
+      ));
+      throw err;
+    }
+    if (!admission.allowed) {
+      decision = 'block';
+      reasons.unshift(...admission.reasons);
+      ctx.onSession({ sessionId: recorder.id, decision, overheadMs: since(), recordMs });
+    }
+  }
+
   if (decision !== 'allow') {
     const result = decision === 'review' && mcp.reviews
       ? await mcp.reviews.handleReview({ sessionId: recorder.id, upstream: upstream.name, tool: target.tool, maskedArguments: inspection.value as Record<string, unknown>, reasons })
       : refusal(decision, reasons, admission.allowed ? undefined : admission.head);
     const errorCode = !admission.allowed ? 'tool_quarantined' : decision === 'block' ? 'tool_call_blocked' : 'approval_required';
     ctx.afterAnswer(recorder.finish(
-      { status: 'blocked', httpStatus: 200, errorCode, timings: { overheadMs: since(), totalMs: since() } },
+      { status: 'blocked', decision, httpStatus: 200, errorCode, timings: { overheadMs: since(), totalMs: since() } },
       { request, response: result },
     ));
     deps.logger.info('mcp call refused', { sessionId: recorder.id, upstream: upstream.name, decision });
@@ -159,7 +177,7 @@ async function pinnedAdmission(ctx: ToolCallContext, upstream: McpDeps['upstream
   try {
     return await new ToolPinning(deps, mcp.pinning, ctx.inspector).admitCall(upstream, tool, ctx.principal, () => upstream.client.listTools(ctx.signal));
   } catch (err) {
-    if (err instanceof McpUpstreamError) throw upstreamFailure(err, upstream.name, ctx.inspector);
+    if (err instanceof McpUpstreamError) throw err;
     deps.logger.error('mcp tool pin check failed', { upstream: upstream.name, error: errorForLog(err) });
     throw new McpRpcError(MCP_ERRORS.recordUnavailable, "The tool's accepted definition could not be checked, so the call was not forwarded; try again shortly.");
   }
