@@ -41,7 +41,9 @@ import { parsePolicy } from '../lambdas/inspect/policy-yaml';
  *   throttle                 stage-wide API throttling `{ rateLimit, burstLimit }` (default 50 requests/s, burst 100)
  *   mcpUpstreams             MCP gateway upstreams (Streamable HTTP): [{ name, url, groups, credential?: { secretArn,
  *                            header?, scheme? } }]; the credential is a Secrets Manager secret the deployer creates
- *                            (a plain string); `/mcp` is deployed only when at least one upstream is set (docs/mcp.md)
+ *                            (a plain string); `/mcp` is deployed only when at least one upstream is set (docs/mcp.md);
+ *                            `pins: { <tool>: <sha256> }` accepts those tool definitions without review and
+ *                            `trustOnFirstUse: false` holds every unpinned tool of the first listing too (docs/mcp.md)
  */
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -79,6 +81,8 @@ const mcpUpstream = z
       })
       .strict()
       .optional(),
+    pins: z.record(z.string().min(1).max(200), z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 tool fingerprint (64 hex digits)')).optional(),
+    trustOnFirstUse: z.boolean().optional(),
   })
   .strict();
 

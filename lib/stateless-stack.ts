@@ -101,6 +101,7 @@ export class StatelessStack extends Stack {
       stateful,
       api: this.api,
       proxy: this.proxy.function,
+      mcp: this.mcp.function,
       approverClient,
       approverEmails: config.approverEmails,
       publicBaseUrl,

@@ -16,6 +16,8 @@ export function awsMcpDeps(config: ConfigOf<'mcp'>): McpDeps {
       name: u.name,
       groups: u.groups,
       client: mcpUpstreamClient({ url: u.url, timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS, ...(u.credential ? { credential: secretCredential(u) } : {}) }),
+      ...(u.pins ? { pins: u.pins } : {}),
+      ...(u.trustOnFirstUse !== undefined ? { trustOnFirstUse: u.trustOnFirstUse } : {}),
     })),
     authorizationServers: [
       ...(config.AIRLOCK_COGNITO_USER_POOL_ID ? [CognitoJwtVerifier.parseUserPoolId(config.AIRLOCK_COGNITO_USER_POOL_ID).issuer] : []),

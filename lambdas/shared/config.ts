@@ -224,9 +224,10 @@ export const FUNCTION_CONFIG = {
   'approval-invoke-upstream': settings([...RECORDS, ...UPSTREAMS], ANTHROPIC_UPSTREAM),
   'approval-record-outcome': settings(RECORDS, EVENTS),
   // The MCP gateway: records like the proxy, names the issuers in its RFC 9728 document, holds no LLM key.
+  // Pinned tools: the tool sets in the approval table (required: no pinning, no MCP); tool changes start the approval state machine.
   mcp: settings(
-    ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_PUBLIC_BASE_URL', 'AIRLOCK_POLICY', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', ...IDENTITY],
-    EVENTS,
+    ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_PUBLIC_BASE_URL', 'AIRLOCK_POLICY', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', 'AIRLOCK_APPROVAL_TABLE', ...IDENTITY],
+    [...EVENTS, 'AIRLOCK_APPROVAL_STATE_MACHINE_ARN'],
   ),
   'session-sweep': settings(['AIRLOCK_SESSION_TABLE', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_SWEEP_AFTER_SECONDS']),
   local: settings(
