@@ -114,12 +114,14 @@ describe('approval workflow infrastructure', () => {
       );
     });
 
-    it('lets only the proxy start executions, of the approval state machine only', () => {
+    it('lets only the proxy and the MCP function (tool-change approvals) start executions, of the approval state machine only', () => {
       const starters = allRoles().filter((role) => actionsOf(role).includes('states:StartExecution'));
-      const [statement] = statementsOf('ProxyRole').filter((s) => [s.Action].flat().includes('states:StartExecution'));
 
-      expect(starters).toEqual([expect.stringMatching(/^ProxyRole/)]);
-      expect(statement!.Resource).toEqual({ Ref: idOf('AWS::StepFunctions::StateMachine', 'ApprovalWorkflowStateMachine') });
+      expect(starters.sort()).toEqual([expect.stringMatching(/^McpRole/), expect.stringMatching(/^ProxyRole/)]);
+      for (const role of starters) {
+        const [statement] = statementsOf(role).filter((s) => [s.Action].flat().includes('states:StartExecution'));
+        expect(statement!.Resource).toEqual({ Ref: idOf('AWS::StepFunctions::StateMachine', 'ApprovalWorkflowStateMachine') });
+      }
     });
 
     it('keeps task-token items away from every function but notify and decide', () => {
