@@ -220,6 +220,11 @@ describe('pinned MCP tools through the local runtime (official SDK client, admin
     expect(page).toContain('the definition changed since it was accepted');
     await Promise.all([admin.page.waitForLoadState(), admin.page.getByRole('button', { name: 'Approve' }).click()]);
     expect(await admin.page.textContent('h1')).toBe('Approved');
+    // The same state machine runs to its end: the approval is completed (an auditor long-polls its status).
+    const approvalId = /\/approvals\/(tc-[A-Za-z0-9_-]+)\?/.exec(link)![1]!;
+    const auditor = await gateway.token('audrey', ['auditors']);
+    const status = await fetch(`${baseUrl}/v1/airlock/requests/${approvalId}`, { headers: { authorization: `Bearer ${auditor}`, 'x-airlock-wait': '20' } });
+    expect(await status.json()).toMatchObject({ status: 'completed', model: 'mut.greet', decision: { decision: 'approved', approver: 'carol' } });
 
     const listed = (await alice.listTools()).tools.find((t) => t.name === 'mut.greet');
     const called = await alice.callTool({ name: 'mut.greet', arguments: { name: 'Bob' } });
@@ -248,10 +253,9 @@ describe('pinned MCP tools through the local runtime (official SDK client, admin
     const sessions = await toolSetSessions('mut');
 
     expect(sessions.every((s) => s.route === 'mcp:tools')).toBe(true);
-    // The approval's own session is approved at the decision and completed when the workflow ends.
-    const changes = sessions.map((s) => `${s.model}:${s.status === 'completed' && s.model === 'mut.greet' ? 'approved' : s.status}:${s.decision}`);
-    // The baseline (notes held), notes' approval session, the change to greet and its approval session, the approved definition accepted.
-    expect(changes.sort()).toEqual(['mut.greet:approved:review', 'mut.notes:pending:review', 'mut:completed:allow', 'mut:completed:review', 'mut:completed:review']);
+    const changes = sessions.map((s) => `${s.model}:${s.status}:${s.decision}`);
+    // The baseline (notes held), notes' approval session, the change to greet and its approval session (completed by the workflow), the approved definition accepted.
+    expect(changes.sort()).toEqual(['mut.greet:completed:review', 'mut.notes:pending:review', 'mut:completed:allow', 'mut:completed:review', 'mut:completed:review']);
     const greet = sessions.find((s) => s.model === 'mut.greet')!;
     expect(greet).toMatchObject({ approval: { decision: 'approved', approver: 'carol' } });
   });
