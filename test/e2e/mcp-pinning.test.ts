@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -11,6 +15,8 @@ import * as z from 'zod';
 import { toolFingerprint } from '../../lambdas/gateway/mcp/tool-fingerprint';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const run = promisify(execFile);
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const FIRST_GREETING = 'Greets a person by name.';
 const POISONED_NOTES =
@@ -143,11 +149,14 @@ describe('pinned MCP tools through the local runtime (official SDK client, admin
 
   beforeAll(async () => {
     [mutable, pinned] = await Promise.all([startMutableUpstream(), startPinnedUpstream()]);
-    // The pin a deployer would take: the fingerprint of the definition as the upstream lists it.
+    // The pin a deployer takes: `airlock mcp-pins` over the upstream, checked against the fingerprint of its listing.
+    const { stdout } = await run(process.execPath, [join(REPO, 'cli/bin.mjs'), 'mcp-pins', pinned.url], { cwd: REPO });
+    const pins = JSON.parse(stdout) as Record<string, string>;
     const direct = new Client({ name: 'deployer', version: '1.0.0' });
     await direct.connect(new StreamableHTTPClientTransport(new URL(pinned.url)));
-    lookupFingerprint = toolFingerprint((await direct.listTools()).tools.find((t) => t.name === 'lookup')!);
+    expect(pins).toEqual(Object.fromEntries((await direct.listTools()).tools.map((t) => [t.name, toolFingerprint(t)])));
     await direct.close();
+    lookupFingerprint = pins.lookup!;
 
     [gateway, browser] = await Promise.all([
       startGatewayProcess({
@@ -181,6 +190,15 @@ describe('pinned MCP tools through the local runtime (official SDK client, admin
     expect(text(refused)).toContain('description holds hidden instruction markup: "<important>"');
     expect(text(refused)).toContain('description points at sensitive files: "~/.ssh"');
     expect(text(refused)).toContain("waits for an admin's approval");
+
+    // `airlock mcp-pins` leaves the same tool out of the pins it prints, naming why.
+    const pinsRun = await run(process.execPath, [join(REPO, 'cli/bin.mjs'), 'mcp-pins', mutable.url], { cwd: REPO }).then(
+      () => undefined,
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+    expect(pinsRun?.code).toBe(1);
+    expect(Object.keys(JSON.parse(pinsRun!.stdout) as object).sort()).toEqual(['ask_model', 'greet']);
+    expect(pinsRun!.stderr).toContain('not pinned: notes looks poisoned (score 100)');
   });
 
   it('accepts a tool pinned in config and holds one that is not, on an upstream that trusts no first listing', async () => {

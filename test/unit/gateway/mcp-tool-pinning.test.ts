@@ -65,8 +65,8 @@ describe('pinned tools (use case)', () => {
 
     const [a, b] = await Promise.all(instances.map((p) => p.admit({ name: 'up' }, tools('Greets, changed.'), alice)));
 
-    expect(a.map((t) => t.name)).toEqual(['list']);
-    expect(b.map((t) => t.name)).toEqual(['list']);
+    expect(a!.map((t) => t.name)).toEqual(['list']);
+    expect(b!.map((t) => t.name)).toEqual(['list']);
     expect(started).toHaveLength(1);
     expect([...approvals.items.values()].map((x) => x.subject)).toEqual([
       expect.objectContaining({ kind: 'tool-change', upstream: 'up', tool: 'greet', change: 'changed', previous: expect.stringContaining('"Greets."'), current: expect.stringContaining('"Greets, changed."') }),
