@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { McpUpstream } from '../lambdas/gateway/mcp/upstreams';
 import { mcpUpstreamClient } from '../lambdas/providers/mcp-upstream';
 import type { McpUpstreamConfig } from '../lambdas/shared/config';
+import type { AirlockLogger } from '../lambdas/shared/logger';
 import { startExampleMcpUpstream, type ExampleMcpUpstream } from './example-mcp-upstream';
 
 /** The name the example SQLite upstream is registered under: its tools are `db.run_sql`, `db.list_tables`. */
@@ -19,11 +20,14 @@ export async function localMcpUpstreams(options: {
   exampleGroups: readonly string[];
   timeoutMs: number;
   env: Record<string, string | undefined>;
+  /** Told of each sampling, elicitation or roots request an upstream sent and Airlock refused. */
+  logger?: Pick<AirlockLogger, 'warn'>;
 }): Promise<{ upstreams: McpUpstream[]; example?: ExampleMcpUpstream }> {
+  const refused = (upstream: string) => (method: string) => options.logger?.warn('mcp upstream request refused', { upstream, method });
   const upstreams = options.configured.map((cfg) => ({
     name: cfg.name,
     groups: cfg.groups,
-    client: mcpUpstreamClient({ url: cfg.url, timeoutMs: options.timeoutMs, credential: localCredential(cfg, options.env) }),
+    client: mcpUpstreamClient({ url: cfg.url, timeoutMs: options.timeoutMs, credential: localCredential(cfg, options.env), onRefusedRequest: refused(cfg.name) }),
     ...pinningOf(cfg),
   }));
   if (!options.example || upstreams.some((u) => u.name === EXAMPLE_UPSTREAM_NAME)) return { upstreams };

@@ -117,6 +117,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       exampleGroups: policy.access.groups,
       timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS,
       env: options.env ?? process.env,
+      logger,
     });
     for (const u of mcpSetup.upstreams) closers.push(() => u.client.close());
     if (mcpSetup.example) closers.push(mcpSetup.example.close);

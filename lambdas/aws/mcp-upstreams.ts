@@ -2,6 +2,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { McpDeps } from '../gateway/mcp/upstreams';
 import { mcpUpstreamClient } from '../providers/mcp-upstream';
 import type { ConfigOf, McpUpstreamConfig } from '../shared/config';
+import { logger } from '../shared/logger';
 import { cachedSecret } from './secret-value';
 import { secretsClient } from './secrets';
 
@@ -15,7 +16,12 @@ export function awsMcpDeps(config: ConfigOf<'mcp'>): McpDeps {
     upstreams: config.AIRLOCK_MCP_UPSTREAMS.map((u) => ({
       name: u.name,
       groups: u.groups,
-      client: mcpUpstreamClient({ url: u.url, timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS, ...(u.credential ? { credential: secretCredential(u) } : {}) }),
+      client: mcpUpstreamClient({
+        url: u.url,
+        timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS,
+        ...(u.credential ? { credential: secretCredential(u) } : {}),
+        onRefusedRequest: (method) => logger.warn('mcp upstream request refused', { upstream: u.name, method }),
+      }),
       ...(u.pins ? { pins: u.pins } : {}),
       ...(u.trustOnFirstUse !== undefined ? { trustOnFirstUse: u.trustOnFirstUse } : {}),
     })),

@@ -265,6 +265,8 @@ describe('pinned MCP tools through the local runtime (official SDK client, admin
         'elicitation refused -32601: MCP error -32601: Airlock refuses elicitation/create from MCP upstreams: the gateway offers no sampling, elicitation or roots to tool servers.',
       ].join('\n'),
     );
+    expect(gateway.output()).toMatch(/mcp upstream request refused.*"method":"sampling\/createMessage"/);
+    expect(gateway.output()).toMatch(/mcp upstream request refused.*"method":"elicitation\/create"/);
   });
 
   it('records every change of the tool set as an mcp:tools session', async () => {
