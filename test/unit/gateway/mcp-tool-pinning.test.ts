@@ -95,10 +95,13 @@ describe('pinned tools (use case)', () => {
     let listed = 0;
 
     const first = await instances[0].admitCall({ name: 'fresh' }, 'list', alice, async () => (listed++, tools('Greets.')));
+    const second = await instances[0].admitCall({ name: 'fresh' }, 'list', alice, async () => (listed++, tools('Greets.')));
     db.close();
     const broken = instances[0].admitCall({ name: 'fresh' }, 'list', alice, async () => tools('Greets.'));
 
     expect(first).toEqual({ allowed: true });
+    expect(second).toEqual({ allowed: true });
+    // Only the first call lists the upstream; later ones read the stored set.
     expect(listed).toBe(1);
     await expect(broken).rejects.toThrow();
   });
