@@ -27,4 +27,12 @@ A token only works with the gateway that uses the same AIRLOCK_DATA_DIR.
   --json           print the request's status object as JSON
 exit status: 0 answered, 3 denied, 4 expired, 5 approved but the call failed, 6 timed out, 2 usage
 `,
+  'mcp-pins': `usage: airlock mcp-pins URL [--token-env VAR] [--header NAME] [--timeout-ms N]
+  lists an MCP server's tools and prints their fingerprints as the \`pins\` object of its
+  registration (AIRLOCK_MCP_UPSTREAMS, or mcpUpstreams in the deployment config)
+  URL              the server's Streamable HTTP endpoint
+  --token-env VAR  the environment variable holding its credential (sent as Bearer in authorization)
+  --header NAME    send the credential in this header instead (as is)
+A tool the poisoning rules flag is named on stderr with its reasons and left out (exit status 1).
+`,
 };

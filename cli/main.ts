@@ -19,6 +19,9 @@ commands:
   mcp-example [--port N] [--call-token-issuer URL [--call-token-audience AUD]]
                                 run the example SQLite MCP upstream alone (credential from
                                 AIRLOCK_MCP_EXAMPLE_TOKEN, or Airlock's per-call tokens verified)
+  mcp-pins URL [--token-env VAR] [--header NAME]
+                                print an MCP server's tool fingerprints as the \`pins\` of its
+                                registration (poisoned-looking tools named on stderr, left out)
 
 \`airlock <command> --help\` describes a command; \`airlock --version\` prints the version.
 `;
@@ -41,6 +44,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'mcp-example': async () => {
     const { mcpExampleCommand } = await import('./commands/mcp-example');
     return (argv) => mcpExampleCommand(argv, process.env);
+  },
+  'mcp-pins': async () => {
+    const { mcpPinsCommand } = await import('./commands/mcp-pins');
+    return (argv) => mcpPinsCommand(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env });
   },
   scan: async () => {
     const { scanCommand } = await import('./commands/scan');

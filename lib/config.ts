@@ -52,6 +52,8 @@ import { upstreamList } from '../lambdas/shared/upstream-config';
  *                            header?, scheme? } }]; the credential is a Secrets Manager secret the deployer creates
  *                            (a plain string), or `{ mode: "per-call-token", audience?, lifetimeSeconds? }`: a JWT per
  *                            call signed by a KMS key the stack creates, verified at the JWKS URL (docs/mcp.md)
+ *                            `pins: { <tool>: <sha256> }` accepts those tool definitions without review and
+ *                            `trustOnFirstUse: false` holds every unpinned tool of the first listing too (docs/mcp.md)
  */
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -109,6 +111,8 @@ const mcpUpstream = z
         { error: 'expected { secretArn, header?, scheme? } or { mode: "per-call-token", audience?, lifetimeSeconds? (1-300), header?, scheme? }' },
       )
       .optional(),
+    pins: z.record(z.string().min(1).max(200), z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 tool fingerprint (64 hex digits)')).optional(),
+    trustOnFirstUse: z.boolean().optional(),
   })
   .strict();
 

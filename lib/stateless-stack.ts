@@ -113,6 +113,7 @@ export class StatelessStack extends Stack {
       stateful,
       api: this.api,
       proxy: this.proxy.function,
+      mcp: this.mcp.function,
       approverClient,
       approverEmails: config.approverEmails,
       publicBaseUrl,

@@ -5,6 +5,7 @@ import { JWKS_PATH, type CallTokenMinter } from '../lambdas/gateway/mcp/call-tok
 import { callTokenCredentialFor, usesCallTokens } from '../lambdas/gateway/mcp/call-token-credential';
 import { mcpUpstreamClient } from '../lambdas/providers/mcp-upstream';
 import type { McpUpstreamConfig } from '../lambdas/shared/config';
+import type { AirlockLogger } from '../lambdas/shared/logger';
 import { startExampleMcpUpstream, type ExampleMcpUpstream } from './example-mcp-upstream';
 
 /** The name the example SQLite upstream is registered under: its tools are `db.run_sql`, `db.list_tables`. */
@@ -26,7 +27,10 @@ export async function localMcpUpstreams(options: {
   env: Record<string, string | undefined>;
   /** Mints per-call tokens (the local key file) for upstreams registered with `credential.mode: per-call-token`. */
   callTokens: CallTokenMinter;
+  /** Told of each sampling, elicitation or roots request an upstream sent and Airlock refused. */
+  logger?: Pick<AirlockLogger, 'warn'>;
 }): Promise<{ upstreams: McpUpstream[]; example?: ExampleMcpUpstream }> {
+  const refused = (upstream: string) => (method: string) => options.logger?.warn('mcp upstream request refused', { upstream, method });
   const upstreams = options.configured.map((cfg) => ({
     name: cfg.name,
     groups: cfg.groups,
@@ -34,7 +38,9 @@ export async function localMcpUpstreams(options: {
       url: cfg.url,
       timeoutMs: options.timeoutMs,
       ...(usesCallTokens(cfg) ? { messageCredential: callTokenCredentialFor(cfg, options.callTokens) } : { credential: localCredential(cfg, options.env) }),
+      onRefusedRequest: refused(cfg.name),
     }),
+    ...pinningOf(cfg),
   }));
   if (!options.example || upstreams.some((u) => u.name === EXAMPLE_UPSTREAM_NAME)) return { upstreams };
   if (options.exampleCredential === 'per-call-token') {
@@ -56,6 +62,11 @@ export async function localMcpUpstreams(options: {
     client: mcpUpstreamClient({ url: example.url, timeoutMs: options.timeoutMs, credential: async () => ({ header: 'authorization', value: `Bearer ${token}` }) }),
   });
   return { upstreams, example };
+}
+
+/** The upstream's pins and first-use trust from its registration. */
+export function pinningOf(cfg: McpUpstreamConfig): Pick<McpUpstream, 'pins' | 'trustOnFirstUse'> {
+  return { ...(cfg.pins ? { pins: cfg.pins } : {}), ...(cfg.trustOnFirstUse !== undefined ? { trustOnFirstUse: cfg.trustOnFirstUse } : {}) };
 }
 
 function localCredential(cfg: McpUpstreamConfig, env: Record<string, string | undefined>) {

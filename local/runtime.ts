@@ -24,6 +24,7 @@ import { startLocalServer } from './server';
 import { localMcpUpstreams } from './mcp-upstreams';
 import type { ExampleMcpUpstream } from './example-mcp-upstream';
 import { composeMcpGateway } from '../lambdas/gateway/compose-mcp';
+import { workflowToolChangeApprovals } from '../lambdas/gateway/mcp/tool-change-approvals';
 
 export interface LocalRuntimeOptions {
   config: LocalConfig;
@@ -110,6 +111,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS,
       env: options.env ?? process.env,
       callTokens: { signer: callTokenSigner, issuer: () => (config.AIRLOCK_PUBLIC_BASE_URL ?? baseUrl).replace(/\/+$/, '') },
+      logger,
     });
     for (const u of mcpSetup.upstreams) closers.push(() => u.client.close());
     if (mcpSetup.example) closers.push(mcpSetup.example.close);
@@ -142,6 +144,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         authorizationServers: [devIssuer.issuer, ...config.AIRLOCK_OIDC_ISSUERS.map((i) => i.issuer)],
         callTokenSigner,
         ...(config.AIRLOCK_PUBLIC_BASE_URL ? { publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL } : {}),
+        // Pinned tools: fingerprints in the local store, tool changes through the same approval workflow and pages.
+        pinning: {
+          store: stores.toolPins,
+          approvals: workflowToolChangeApprovals({ approvals: stores.approvals, workflow: approvals.workflow, policy, clock: systemClock, logger }),
+        },
       },
       // Reviewed tool calls go to the same approval store and state machine as held prompts.
       mcpApprovals: {

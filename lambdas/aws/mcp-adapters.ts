@@ -13,6 +13,7 @@ import { DynamoSessionQueries } from '../store/session-queries';
 import { policyFromObject } from '../inspect/policy';
 import { loadBundledPolicy } from './bundled-policy';
 import { SfnApprovalWorkflow } from './approval-services';
+import { awsToolPinning } from './mcp-pinning';
 import { awsMcpDeps } from './mcp-upstreams';
 
 // Apart from adapters.ts: it imports the MCP SDK client, which the chat proxy's bundle must not carry.
@@ -22,15 +23,16 @@ import { awsMcpDeps } from './mcp-upstreams';
  */
 export function awsMcpAdapters(config: ConfigOf<'mcp'>): Omit<GatewayAdapters, 'providers' | 'approvals'> & { mcp: McpDeps; mcpApprovals?: McpApprovalsAdapters } {
   const mcpApprovals = awsMcpApprovals(config);
+  const policy = loadBundledPolicy(config, policyFromObject);
   return {
     ...(mcpApprovals ? { mcpApprovals } : {}),
-    policy: loadBundledPolicy(config, policyFromObject),
+    policy,
     sessions: new DynamoSessionStore({ tableName: config.AIRLOCK_SESSION_TABLE, ttlDays: config.AIRLOCK_SESSION_TTL_DAYS }),
     transcripts: new S3TranscriptStore({ bucket: config.AIRLOCK_TRANSCRIPT_BUCKET }),
     queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),
     ...(config.AIRLOCK_EVENT_BUS_NAME ? { events: new EventBridgeSessionEvents({ eventBusName: config.AIRLOCK_EVENT_BUS_NAME }) } : {}),
     maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
-    mcp: awsMcpDeps(config),
+    mcp: { ...awsMcpDeps(config), pinning: awsToolPinning(config, policy) },
     logger,
     clock: systemClock,
     newId: ulid,

@@ -22,7 +22,14 @@ export function awsMcpDeps(config: ConfigOf<'mcp'>): McpDeps {
     upstreams: config.AIRLOCK_MCP_UPSTREAMS.map((u) => ({
       name: u.name,
       groups: u.groups,
-      client: mcpUpstreamClient({ url: u.url, timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS, ...upstreamCredential(u, minter) }),
+      client: mcpUpstreamClient({
+        url: u.url,
+        timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS,
+        ...upstreamCredential(u, minter),
+        onRefusedRequest: (method) => logger.warn('mcp upstream request refused', { upstream: u.name, method }),
+      }),
+      ...(u.pins ? { pins: u.pins } : {}),
+      ...(u.trustOnFirstUse !== undefined ? { trustOnFirstUse: u.trustOnFirstUse } : {}),
     })),
     ...(signer ? { callTokenSigner: signer } : {}),
     authorizationServers: [

@@ -13,6 +13,7 @@ import type { Decision } from './types';
  *       groups: [contractors]     # optional: only for callers in one of these groups
  *       arguments: { sql: "(?i)\\bcustomers\\b" }   # optional: every pattern must match its argument
  *       action: review            # allow | review | block
+ *   tool_changes: { approvers_group: platform-admins, timeout_seconds: 86400 }   # optional
  * ```
  * No rule matches: the risk engine decides. `block` and `review` raise the decision to at least
  * that; `allow` waives review but never a block (a detector set to block, or a score at `block_at`).
@@ -45,6 +46,11 @@ export const mcpPolicySchema = z
       .strict()
       .optional(),
     tools: z.array(toolRule).default([]),
+    /** Who approves an upstream's new or changed tools and how long they have; unset: the `defaults.approval` section. */
+    tool_changes: z
+      .object({ approvers_group: z.string().min(1).optional(), timeout_seconds: z.number().int().min(60).max(365 * 24 * 3600).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

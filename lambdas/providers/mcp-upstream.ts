@@ -16,7 +16,18 @@ export interface McpUpstreamOptions {
   /** One deadline per call, connecting included. */
   timeoutMs: number;
   clientInfo?: { name: string; version: string };
+  /** Told of each request the upstream sent and Airlock refused (sampling, elicitation, roots): for the log. */
+  onRefusedRequest?: (method: string) => void;
 }
+
+/**
+ * What an upstream may ask of Airlock's client: nothing. The client declares no capability
+ * (no `sampling`, no `elicitation`, no `roots`), and any request the upstream sends anyway
+ * (`sampling/createMessage`, `elicitation/create`, `roots/list`, …) is answered with this JSON-RPC
+ * error: a tool server must not steer the agent's model or question its user through the gateway.
+ * Pings are still answered (the SDK's own handler).
+ */
+export const REFUSED_SERVER_REQUEST = ErrorCode.MethodNotFound;
 
 /**
  * An upstream MCP server reached with the official SDK client over Streamable HTTP. The connected
@@ -52,7 +63,12 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
         // Every HTTP exchange is bounded too, so a silent upstream leaves no request hanging.
         fetch: async (url, init) => fetch(url, { ...(await withMessageCredential(init)), signal: bounded(init) }),
       });
-      const client = new Client(options.clientInfo ?? { name: 'airlock', version: '0.1.0' });
+      const client = new Client(options.clientInfo ?? { name: 'airlock', version: '0.1.0' }, { capabilities: {} });
+      client.fallbackRequestHandler = async (request) => {
+        options.onRefusedRequest?.(request.method);
+        // A plain error with a code: the SDK answers its code and message as they are (McpError would prefix the message).
+        throw Object.assign(new Error(`Airlock refuses ${request.method.slice(0, 64)} from MCP upstreams: the gateway offers no sampling, elicitation or roots to tool servers.`), { code: REFUSED_SERVER_REQUEST });
+      };
       await client.connect(transport, { signal, timeout: options.timeoutMs });
       return client;
     })();

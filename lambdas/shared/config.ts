@@ -134,6 +134,10 @@ const mcpUpstream = z
         }
       })
       .optional(),
+    /** Pinned tools: tool name (without the upstream prefix) → SHA-256 fingerprint of its definition, accepted without review. */
+    pins: z.record(z.string().min(1).max(200), z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 fingerprint (64 hex digits)')).optional(),
+    /** Default true: the first listing is recorded as the baseline. False: every tool not pinned is held until an admin approves it. */
+    trustOnFirstUse: z.boolean().optional(),
   })
   .strict();
 
@@ -277,9 +281,10 @@ export const FUNCTION_CONFIG = {
   'approval-invoke-upstream': settings([...RECORDS, ...UPSTREAMS], CHAT_UPSTREAMS),
   'approval-record-outcome': settings(RECORDS, EVENTS),
   // The MCP gateway: records like the proxy, names the issuers in its RFC 9728 document, holds no LLM key.
+  // Pinned tools: the tool sets in the approval table (required: no pinning, no MCP); tool changes start the approval state machine.
   mcp: settings(
-    ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_PUBLIC_BASE_URL', 'AIRLOCK_POLICY', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', ...IDENTITY],
-    [...EVENTS, ...MCP_APPROVALS, 'AIRLOCK_APPROVAL_TABLE', 'AIRLOCK_APPROVAL_STATE_MACHINE_ARN', 'AIRLOCK_MCP_CALL_TOKEN_KEY_ARN'],
+    ['AIRLOCK_SESSION_TABLE', 'AIRLOCK_TRANSCRIPT_BUCKET', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_MAX_BODY_BYTES', 'AIRLOCK_MAX_JSON_DEPTH', 'AIRLOCK_PUBLIC_BASE_URL', 'AIRLOCK_POLICY', 'AIRLOCK_MCP_UPSTREAMS', 'AIRLOCK_MCP_TIMEOUT_MS', 'AIRLOCK_APPROVAL_TABLE', ...IDENTITY],
+    [...EVENTS, ...MCP_APPROVALS, 'AIRLOCK_APPROVAL_STATE_MACHINE_ARN', 'AIRLOCK_MCP_CALL_TOKEN_KEY_ARN'],
   ),
   'session-sweep': settings(['AIRLOCK_SESSION_TABLE', 'AIRLOCK_SESSION_TTL_DAYS', 'AIRLOCK_SWEEP_AFTER_SECONDS']),
   local: settings(

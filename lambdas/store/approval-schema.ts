@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { toolChangeSubjectSchema } from './approval-subject';
 
 /** The approval record's allow-list, shared by the DynamoDB store and the local runtime's embedded one. */
 const timestamp = z.iso.datetime().transform((s) => new Date(s).toISOString());
@@ -18,6 +19,7 @@ const approvalSubjectSchema = z.discriminatedUnion('kind', [
     masked: z.boolean(),
     truncated: z.boolean(),
   }),
+  toolChangeSubjectSchema,
 ]);
 
 /** An allow-list: whatever is not named here never reaches the table. */

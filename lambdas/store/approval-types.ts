@@ -1,4 +1,5 @@
 import type { ChatFormat, RiskReason } from '../inspect/types';
+import type { ToolChangeSubject } from './approval-subject';
 import type { TokenUsage } from './types';
 
 /**
@@ -11,7 +12,7 @@ export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'co
  * What an approval is for, by `kind`. Absent: a chat prompt (approvals recorded before subjects
  * existed). A new kind is one more member of this union and of `approvalSubjectSchema`.
  */
-export type ApprovalSubject = ChatPromptSubject | McpToolCallSubject;
+export type ApprovalSubject = ChatPromptSubject | McpToolCallSubject | ToolChangeSubject;
 
 export interface ChatPromptSubject {
   kind: 'chat';
@@ -103,7 +104,7 @@ export interface ApprovalRequest {
   reuseUntil: string;
   principal: ApprovalIdentity & { groups: string[]; clientId?: string };
   model: string;
-  /** What is held: a chat prompt (also when absent) or an MCP tool call. */
+  /** What is held: a chat prompt (also when absent), an MCP tool call, or an upstream's tool change. */
   subject?: ApprovalSubject;
   /** The wire format of the held call: the approved call and its answer use the same. */
   format: ChatFormat;

@@ -152,7 +152,8 @@ export class EventBridgeApprovalEvents {
   }
 }
 
-async function putEvent(client: EventBridgeClient, eventBusName: string, operation: string, detailType: string, time: string, detail: unknown): Promise<void> {
+/** One PutEvents entry; a refused entry throws like a failed call. */
+export async function putEvent(client: EventBridgeClient, eventBusName: string, operation: string, detailType: string, time: string, detail: unknown): Promise<void> {
   let failed: { ErrorCode?: string } | undefined;
   try {
     const out = await client.send(

@@ -27,6 +27,8 @@ export interface ApprovalWorkflowProps {
   api: GatewayApi;
   /** The proxy: it starts executions and reads/writes approvals (never task tokens). */
   proxy: AirlockFunction<'proxy'>;
+  /** The MCP function: it keeps pinned tool sets (`mcp-tools#…` items) and asks for tool-change approvals (never task tokens). */
+  mcp?: AirlockFunction<'mcp'>;
   /** The hosted-UI client approvers sign in with (public client, authorization code + PKCE). */
   approverClient: IUserPoolClient;
   approverEmails: string[];
@@ -234,6 +236,15 @@ export class ApprovalWorkflow extends Construct {
     this.stateMachine.grantStartExecution(proxy);
     props.proxy.setEnvironment('AIRLOCK_APPROVAL_TABLE', approvalTable.tableName);
     props.proxy.setEnvironment('AIRLOCK_APPROVAL_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+
+    if (props.mcp) {
+      // Pinned MCP tools: tool sets and tool-change approvals are items of the approval table.
+      props.mcp.role.addToPrincipalPolicy(
+        new PolicyStatement({ sid: 'ToolSetsAndToolChanges', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [approvalTable.tableArn], conditions: NOT_A_TOKEN }),
+      );
+      this.stateMachine.grantStartExecution(props.mcp.role);
+      props.mcp.setEnvironment('AIRLOCK_APPROVAL_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    }
 
     this.routes(props.api);
     this.acknowledge(stateful);

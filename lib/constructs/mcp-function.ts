@@ -17,7 +17,7 @@ export interface McpFunctionProps {
   sessionEvents: IEventBus;
   upstreams: readonly McpUpstreamSetting[];
   /** Identity settings (issuers), limits and the public URL; the stateful resources' names are added here. */
-  environment: Omit<FunctionEnvironment<'mcp'>, 'AIRLOCK_SESSION_TABLE' | 'AIRLOCK_TRANSCRIPT_BUCKET' | 'AIRLOCK_EVENT_BUS_NAME' | 'AIRLOCK_MCP_UPSTREAMS'>;
+  environment: Omit<FunctionEnvironment<'mcp'>, 'AIRLOCK_SESSION_TABLE' | 'AIRLOCK_TRANSCRIPT_BUCKET' | 'AIRLOCK_EVENT_BUS_NAME' | 'AIRLOCK_MCP_UPSTREAMS' | 'AIRLOCK_APPROVAL_TABLE'>;
   functionDefaults: Pick<AirlockFunctionProps, 'policyPath' | 'logRetention' | 'logRemovalPolicy'>;
   /** The key that signs per-call upstream tokens: given when an upstream uses them; only this function may sign. */
   callTokenKey?: CallTokenKey;
@@ -38,7 +38,7 @@ export class McpFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: McpFunctionProps) {
     super(scope, id);
-    const { sessionTable, transcriptBucket, key } = props.stateful;
+    const { sessionTable, transcriptBucket, key, approvalTable } = props.stateful;
     this.function = new AirlockFunction(this, 'Mcp', {
       ...props.functionDefaults,
       handler: 'mcp',
@@ -52,6 +52,8 @@ export class McpFunction extends Construct {
         AIRLOCK_EVENT_BUS_NAME: props.sessionEvents.eventBusName,
         AIRLOCK_MCP_UPSTREAMS: JSON.stringify(props.upstreams),
         ...(props.callTokenKey ? { AIRLOCK_MCP_CALL_TOKEN_KEY_ARN: props.callTokenKey.key.keyArn } : {}),
+        // Pinned tools live there (the approval workflow construct grants the items and the state machine).
+        AIRLOCK_APPROVAL_TABLE: approvalTable.tableName,
       },
     });
     const role = this.function.role;

@@ -2,6 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoApprovalStore, DynamoTaskTokenStore } from '../../lambdas/store/approval-store';
 import { createApprovalTable } from '../../lambdas/store/approval-table';
 import { toDocumentClient } from '../../lambdas/store/dynamo-client';
+import { DynamoToolPinStore } from '../../lambdas/store/dynamo-tool-pin-store';
 import type { ApprovalRequest } from '../../lambdas/store/approval-types';
 import { DynamoUsageCounters } from '../../lambdas/store/usage-counters';
 import { createUsageTable } from '../../lambdas/store/usage-table';
@@ -36,6 +37,7 @@ export async function startAwsCompatibleStores(options: { dataDir?: string; ttlD
     approvals,
     taskTokens: new DynamoTaskTokenStore({ tableName: APPROVAL_TABLE_NAME, client: dynamo }),
     usage: new DynamoUsageCounters({ tableName: USAGE_TABLE_NAME, client: dynamo }),
+    toolPins: new DynamoToolPinStore({ tableName: APPROVAL_TABLE_NAME, client: dynamo }),
     // The approval table has no status index (AWS never needs one); a local scan at start-up is fine.
     async unfinishedApprovals() {
       const ids: string[] = [];

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApprovalRequest, ApprovalStore, TaskTokenStore } from '../../lambdas/store/approval-types';
+import type { ToolPinStore } from '../../lambdas/store/tool-pin-types';
 import type { SessionQueries, SessionStore, TranscriptStore } from '../../lambdas/store/types';
 import type { UsageCounters } from '../../lambdas/store/usage-counters';
 import { FileTranscriptStore, MemoryTranscriptStore } from './file-transcript-store';
@@ -9,6 +10,7 @@ import { openLocalDatabase, type LocalSyncMode } from './sqlite-database';
 import { SqliteSessionQueries } from './sqlite-session-queries';
 import { SqliteSessionStore } from './sqlite-session-store';
 import { SqliteUsageCounters } from './sqlite-usage-counters';
+import { SqliteToolPinStore } from './sqlite-tool-pin-store';
 
 /** Every store the local runtime records through, whichever engine is behind them. */
 export interface RuntimeStores {
@@ -19,6 +21,8 @@ export interface RuntimeStores {
   taskTokens: TaskTokenStore;
   /** The rate limits' and budgets' counters. */
   usage: UsageCounters;
+  /** The MCP upstreams' tool fingerprints (pinned tools). */
+  toolPins: ToolPinStore;
   /** Approvals whose workflow has not ended (`pending`, `approved`): a restarted runtime resumes them. */
   unfinishedApprovals(): Promise<ApprovalRequest[]>;
   /** One line for the banner: where the records are. */
@@ -59,6 +63,7 @@ export async function openEmbeddedSqliteStores(options: EmbeddedSqliteStoresOpti
     approvals,
     taskTokens: new SqliteTaskTokenStore({ db }),
     usage: new SqliteUsageCounters(db),
+    toolPins: new SqliteToolPinStore({ db }),
     unfinishedApprovals: async () => approvals.unfinished(),
     describe: options.dataDir ? `SQLite ${path}, transcripts in ${join(options.dataDir, 'transcripts')}` : 'in memory (SQLite :memory:, nothing on disk)',
     close: async () => {

@@ -52,6 +52,11 @@ CREATE TABLE IF NOT EXISTS usage_counters (
   used INTEGER NOT NULL,
   expires_at INTEGER NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS tool_sets (
+  upstream TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  tool_set TEXT NOT NULL
+) STRICT;
 CREATE TABLE IF NOT EXISTS task_tokens (
   approval_id TEXT PRIMARY KEY,
   task_token TEXT NOT NULL,

@@ -114,7 +114,7 @@ describe('approval workflow infrastructure', () => {
       );
     });
 
-    it('lets only the proxy and the MCP function (held prompts, held tool calls) start executions, of the approval state machine only', () => {
+    it('lets only the proxy and the MCP function (held prompts, held tool calls, tool-change approvals) start executions, of the approval state machine only', () => {
       const starters = allRoles().filter((role) => actionsOf(role).includes('states:StartExecution'));
 
       expect(starters.sort()).toEqual([expect.stringMatching(/^McpRole/), expect.stringMatching(/^ProxyRole/)]);

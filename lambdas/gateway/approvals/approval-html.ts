@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApprovalRequest, McpToolCallSubject } from '../../store/approval-types';
 import { escapeHtml, html, type Html } from '../html-template';
+import { toolChangeCards } from './tool-change-html';
 
 /**
  * The approval pages and the console: server-rendered HTML built only with the `html` template
@@ -152,6 +153,9 @@ ${subject.truncated && transcriptHref ? html`<p class="muted">Some text is cut h
 const isToolCall = (approval: ApprovalRequest) => approval.subject?.kind === 'mcp_tool_call';
 
 function summary(approval: ApprovalRequest, transcriptHref?: string): Html {
+  if (approval.subject?.kind === 'tool-change') {
+    return toolChangeCards(approval.subject, { requested: time(approval.createdAt), decideBy: time(approval.decideBy) }, reasonsCard(approval));
+  }
   const p = approval.principal;
   return html`<div class="card"><dl>
 <dt>Requested by</dt><dd>${p.email ? `${p.email} (${p.sub})` : p.sub}</dd>
@@ -175,7 +179,7 @@ export function transcriptHref(approvalId: string, query: Record<string, string>
 /** `transcriptHref`: the signed link to the full masked request (the same signature as the page's own link). */
 export function reviewPage(approval: ApprovalRequest, csrfToken: string, approver: string, transcriptHref?: string): string {
   return page(
-    isToolCall(approval) ? 'A tool call needs your approval' : 'A prompt needs your approval',
+    approval.subject?.kind === 'tool-change' ? 'A tool change needs your approval' : isToolCall(approval) ? 'A tool call needs your approval' : 'A prompt needs your approval',
     html`${summary(approval, transcriptHref)}
 <form class="card" method="post" action="">
 <input type="hidden" name="csrf" value="${csrfToken}">
@@ -204,11 +208,16 @@ export function decidedPage(approval: ApprovalRequest): string {
 }
 
 export function confirmationPage(approval: ApprovalRequest, decision: 'approved' | 'denied'): string {
-  const message = isToolCall(approval)
-    ? decision === 'approved'
-      ? 'Approved. The gateway sends exactly this tool call, once, when the agent collects it; the agent gets its result.'
-      : 'Denied. The tool call will not be sent, and the agent is told so.'
-    : decision === 'approved'
+  const message =
+    approval.subject?.kind === 'tool-change'
+      ? decision === 'approved'
+        ? 'Approved. Agents see the tool with this definition from their next tools/list on, and may call it.'
+        : 'Denied. The tool stays hidden and its calls refused until its definition changes again or it is pinned in config.'
+      : isToolCall(approval)
+        ? decision === 'approved'
+          ? 'Approved. The gateway sends exactly this tool call, once, when the agent collects it; the agent gets its result.'
+          : 'Denied. The tool call will not be sent, and the agent is told so.'
+        : decision === 'approved'
       ? 'Approved. The prompt is being sent to the model; the requester gets the answer from the gateway.'
       : 'Denied. The prompt will not be sent, and the requester is told so.';
   return page(decision === 'approved' ? 'Approved' : 'Denied', html`<div class="card ${decision === 'approved' ? 'good' : 'bad'}"><p>${message}</p>${backToConsole}</div>${summary(approval)}`);

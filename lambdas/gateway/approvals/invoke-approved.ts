@@ -9,6 +9,7 @@ import { APPROVAL_ID } from './approval-record';
 import { routerOf, type UpstreamRouter } from '../upstream-router';
 import { CHAT_APIS } from './chat-apis';
 import type { ApprovalRecordsDeps } from './ports';
+import { settleToolChange } from './tool-change-step';
 import { WorkflowError } from './workflow-error';
 
 export interface InvokeApprovedDeps extends ApprovalRecordsDeps {
@@ -33,7 +34,8 @@ export async function invokeApproved(deps: InvokeApprovedDeps, input: { approval
   if (!approval) throw new WorkflowError('Airlock.ApprovalMissing', 'the approval does not exist');
   if (approval.result) return { transcriptSha256: approval.result.transcriptSha256 };
   if (approval.status !== 'approved') throw new WorkflowError('Airlock.NotApproved', `the approval is ${approval.status}`);
-  // Only chat prompts are sent here; an approved tool call is the MCP gateway's to send.
+  if (approval.subject?.kind === 'tool-change') return settleToolChange(deps, approval);
+  // Otherwise only chat prompts are sent here; an approved tool call is the MCP gateway's to send.
   if (approval.subject && approval.subject.kind !== 'chat') throw new WorkflowError('Airlock.InvalidInput', 'this approval is not for a chat prompt');
 
   // The requester must still be allowed to use the gateway when the approved call goes out.

@@ -1,5 +1,6 @@
 import type { ApprovalLinkSigner } from '../../auth/approval-link';
 import type { AirlockLogger } from '../../shared/logger';
+import type { ToolChangeSubject } from '../../store/approval-subject';
 import type { ApprovalRequest, ApprovalStore, TaskTokenStore } from '../../store/approval-types';
 import type { Clock } from '../ports';
 import { APPROVAL_ID } from './approval-record';
@@ -52,6 +53,7 @@ export async function notifyApprovers(deps: NotifyDeps, input: NotifyInput): Pro
 
 /** The approvers' message: who asks, through which client, for which model, why, and the masked prompt. */
 export function approvalMessage(approval: ApprovalRequest, link: string): ApprovalMessage {
+  if (approval.subject?.kind === 'tool-change') return toolChangeMessage(approval, approval.subject, link);
   const who = approval.principal.email ? `${approval.principal.email} (${approval.principal.sub})` : approval.principal.sub;
   const excerpt =
     approval.promptExcerpt.length > MAIL_EXCERPT_CHARS ? `${approval.promptExcerpt.slice(0, MAIL_EXCERPT_CHARS)} …` : approval.promptExcerpt;
@@ -81,6 +83,30 @@ export function approvalMessage(approval: ApprovalRequest, link: string): Approv
     `Request ${approval.id} · session ${approval.sessionId}`,
   ].join('\n');
   return { approvalId: approval.id, subject: mailSubject(approval), text, link };
+}
+
+/** A tool change: which tool of which upstream, why it is held, a link to compare the definitions. */
+function toolChangeMessage(approval: ApprovalRequest, subject: ToolChangeSubject, link: string): ApprovalMessage {
+  const name = `${subject.upstream}.${subject.tool}`;
+  const text = [
+    `An MCP tool ${subject.change === 'added' ? 'new to' : 'changed by'} upstream "${subject.upstream}" is held until a member of '${approval.approversGroup}' approves it.`,
+    '',
+    `Tool:          ${name}`,
+    `Change:        ${subject.change === 'added' ? 'new tool' : 'definition changed'}`,
+    `Fingerprint:   ${subject.fingerprint}`,
+    `Seen at:       ${approval.createdAt}`,
+    `Decide by:     ${approval.decideBy}`,
+    '',
+    'Reasons:',
+    ...approval.risk.reasons.map((r) => `  - ${r.message} (${r.id})`),
+    '',
+    'Compare the definitions and approve or deny (you will be asked to sign in; opening the link alone changes nothing):',
+    link,
+    '',
+    `Request ${approval.id} · session ${approval.sessionId}`,
+  ].join('\n');
+  const subjectLine = `Airlock: approve a changed MCP tool ${name}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+  return { approvalId: approval.id, subject: subjectLine, text, link };
 }
 
 function mailSubject(approval: ApprovalRequest): string {

@@ -80,7 +80,7 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
   const pending: Promise<unknown>[] = [];
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: [...(mcp.reviews ? [WAIT_TOOL_DEFINITION] : []), ...(await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, sink.signal))],
+    tools: [...(mcp.reviews ? [WAIT_TOOL_DEFINITION] : []), ...(await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, deps, sink.signal))],
   }));
   // A reviewed call may be held open for its approval: streamed (SSE) with progress, when the client sent a progressToken.
   const streamed = !modern && !!mcp.reviews && progressTokenOf(first) !== undefined && (headers.accept ?? '').includes('text/event-stream');

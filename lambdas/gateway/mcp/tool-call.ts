@@ -11,6 +11,7 @@ import { SessionRecorder } from '../session-recorder';
 import { inspectToolArguments, maskToolValue } from './tool-inspection';
 import { MCP_ERRORS, McpRpcError } from './json-rpc-errors';
 import { splitToolName } from './tool-names';
+import { ToolPinning, type CallAdmission } from './tool-pinning';
 import { McpUpstreamError, type McpDeps, type ToolCallWaiting } from './upstreams';
 
 export const MCP_ROUTE = 'POST /mcp';
@@ -71,7 +72,7 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
     throw new McpRpcError(MCP_ERRORS.internalError, 'The tool arguments could not be inspected; the call was not forwarded.');
   }
   const rule = matchToolRule(policy, principal.groups, name, args);
-  const decision: Decision = inspection.blockedBy.length ? 'block' : combineDecision(inspection.risk.decision, rule);
+  let decision: Decision = inspection.blockedBy.length ? 'block' : combineDecision(inspection.risk.decision, rule);
   const request = { upstream: upstream.name, tool: target.tool, arguments: inspection.value };
   const reasons = [
     ...inspection.blockedBy.map((type) => `${type} detected and blocked by policy`),
@@ -95,6 +96,26 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
   const recordMs = deps.clock.monotonic() - recordStart;
   ctx.onSession({ sessionId: recorder.id, decision, overheadMs: since(), recordMs });
 
+  // Pinned tools: a call that could go out (or to review) needs the tool's listed definition accepted.
+  let admission: CallAdmission = { allowed: true };
+  if (decision !== 'block') {
+    try {
+      admission = await pinnedAdmission(ctx, upstream, target.tool);
+    } catch (thrown) {
+      const err = thrown instanceof McpRpcError ? thrown : upstreamFailure(thrown, upstream.name, inspector);
+      ctx.afterAnswer(recorder.finish(
+        { status: 'failed', httpStatus: 200, errorCode: `mcp_${err.code}`, timings: { overheadMs: since(), totalMs: since() } },
+        { request, error: { status: 200, code: String(err.code) } },
+      ));
+      throw err;
+    }
+    if (!admission.allowed) {
+      decision = 'block';
+      reasons.unshift(...admission.reasons);
+      ctx.onSession({ sessionId: recorder.id, decision, overheadMs: since(), recordMs });
+    }
+  }
+
   if (decision === 'review' && mcp.reviews) {
     // The approval gate completes this session's record itself (held, or answered from a held call).
     return mcp.reviews.handleReview({
@@ -115,9 +136,10 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
     });
   }
   if (decision !== 'allow') {
-    const result = refusal(decision, reasons);
+    const result = refusal(decision, reasons, admission.allowed ? undefined : admission.head);
+    const errorCode = !admission.allowed ? 'tool_quarantined' : decision === 'block' ? 'tool_call_blocked' : 'approval_required';
     ctx.afterAnswer(recorder.finish(
-      { status: 'blocked', httpStatus: 200, errorCode: decision === 'block' ? 'tool_call_blocked' : 'approval_required', timings: { overheadMs: since(), totalMs: since() } },
+      { status: 'blocked', decision, httpStatus: 200, errorCode, timings: { overheadMs: since(), totalMs: since() } },
       { request, response: result },
     ));
     deps.logger.info('mcp call refused', { sessionId: recorder.id, upstream: upstream.name, decision });
@@ -187,11 +209,24 @@ function commandArguments(args: Record<string, unknown>, policy: McpPolicy | und
   return out;
 }
 
-function refusal(decision: Decision, reasons: readonly string[]): CallToolResult {
-  const head =
-    decision === 'block'
+/** Pinned tools: whether the tool's listed definition is accepted (always, when pinning is not configured). */
+async function pinnedAdmission(ctx: ToolCallContext, upstream: McpDeps['upstreams'][number], tool: string): Promise<CallAdmission> {
+  const { deps, mcp } = ctx;
+  if (!mcp.pinning) return { allowed: true };
+  try {
+    return await new ToolPinning(deps, mcp.pinning, ctx.inspector).admitCall(upstream, tool, ctx.principal, () => upstream.client.listTools(ctx.signal));
+  } catch (err) {
+    if (err instanceof McpUpstreamError) throw err;
+    deps.logger.error('mcp tool pin check failed', { upstream: upstream.name, error: errorForLog(err) });
+    throw new McpRpcError(MCP_ERRORS.recordUnavailable, "The tool's accepted definition could not be checked, so the call was not forwarded; try again shortly.");
+  }
+}
+
+function refusal(decision: Decision, reasons: readonly string[], quarantined?: string): CallToolResult {
+  const head = quarantined ??
+    (decision === 'block'
       ? 'Airlock blocked this tool call.'
-      : 'Airlock refused this tool call: it needs human approval, and no approval workflow is configured for MCP tool calls.';
+      : 'Airlock refused this tool call: it needs human approval, and no approval workflow is configured for MCP tool calls.');
   return { isError: true, content: [{ type: 'text', text: [head, ...reasons.map((r) => `- ${r}`)].join('\n') }] };
 }
 

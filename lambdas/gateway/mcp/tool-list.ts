@@ -6,7 +6,9 @@ import { errorForLog, type AirlockLogger } from '../../shared/logger';
 import { globMatch } from '../../inspect/mcp-policy';
 import { maskToolValue } from './tool-inspection';
 import { prefixedToolName } from './tool-names';
+import { ToolPinning } from './tool-pinning';
 import type { McpDeps } from './upstreams';
+import type { GatewayDeps } from '../ports';
 
 /**
  * `tools/list` for one caller: the tools of the upstreams their groups may use, prefixed, masked,
@@ -19,13 +21,18 @@ export async function listToolsFor(
   principal: Principal,
   inspector: Inspector,
   logger: AirlockLogger,
+  deps: GatewayDeps,
   signal?: AbortSignal,
 ): Promise<Tool[]> {
   const usable = mcp.upstreams.filter((u) => u.groups.some((g) => principal.groups.includes(g)));
+  // Pinned tools: only definitions accepted (baseline, pin, approval) are shown; new and changed ones are held.
+  const pinning = mcp.pinning ? new ToolPinning(deps, mcp.pinning, inspector) : undefined;
   const lists = await Promise.all(
     usable.map(async (upstream) => {
       try {
-        return (await upstream.client.listTools(signal)).map((tool) => ({ upstream: upstream.name, tool }));
+        const listed = await upstream.client.listTools(signal);
+        const admitted = pinning ? await pinning.admit(upstream, listed, principal) : listed;
+        return admitted.map((tool) => ({ upstream: upstream.name, tool }));
       } catch (err) {
         logger.warn('mcp upstream tools could not be listed', { upstream: upstream.name, error: errorForLog(err) });
         return [];

@@ -4,12 +4,17 @@ import type { Principal } from '../../auth/principal';
 import type { GroupPolicy } from '../../inspect/policy';
 import type { RiskAssessment } from '../../inspect/types';
 import type { SessionRecorder } from '../session-recorder';
+import type { ToolPinningPorts } from './tool-pinning';
 
 /** An upstream MCP server as the gateway sees it: who may use it, and a client holding Airlock's credential. */
 export interface McpUpstream {
   name: string;
   groups: readonly string[];
   client: McpUpstreamClient;
+  /** Tool fingerprints pinned in config, by tool name (unprefixed): accepted without review. */
+  pins?: Readonly<Record<string, string>>;
+  /** Default true: the first listing is the baseline. False: every tool not pinned is held until approved. */
+  trustOnFirstUse?: boolean;
 }
 
 /** Calls one upstream MCP server. Every call is bounded by one deadline; failures are McpUpstreamErrors. */
@@ -75,6 +80,8 @@ export interface McpDeps {
   callTokenSigner?: CallTokenSigner;
   /** Issue 11 plugs the approval workflow in here. Unset: a `review` decision is refused with its reasons. */
   reviews?: McpReviewGate;
+  /** Pinned tools (fingerprints, quarantine, tool-change approvals). Unset: tools are not pinned. */
+  pinning?: ToolPinningPorts;
 }
 
 export interface McpReviewGate {

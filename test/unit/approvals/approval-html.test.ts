@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HTML_HEADERS, reviewPage } from '../../../lambdas/gateway/approvals/approval-html';
+import { confirmationPage, HTML_HEADERS, reviewPage } from '../../../lambdas/gateway/approvals/approval-html';
 import type { ApprovalRequest } from '../../../lambdas/store/approval-types';
 
 const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
@@ -63,5 +63,24 @@ describe('approval page', () => {
     expect(html).toContain('name="csrf" value="csrf-token-value"');
     expect(html).toMatch(/value="approve">Approve</);
     expect(html).toMatch(/value="deny">Deny</);
+  });
+
+  it('shows a tool change: the tool, both fingerprints, the reasons and both definitions, escaped', () => {
+    const toolChange = approval({
+      model: 'db.run_sql',
+      principal: { issuer: 'airlock', sub: 'mcp-upstream:db', groups: [] },
+      risk: { score: 60, reasons: [{ id: 'tool_poisoning.hidden_markup', points: 60, message: 'description holds hidden instruction markup: "<important>"' }] },
+      subject: { kind: 'tool-change', upstream: 'db', tool: 'run_sql', change: 'changed', fingerprint: 'c'.repeat(64), previousFingerprint: 'd'.repeat(64), previous: '{"description":"Runs SQL."}', current: `{"description":"${HOSTILE}"}` },
+    });
+
+    const html = reviewPage(toolChange, 'csrf-token', 'carol');
+
+    expect(html).toContain('<h1>A tool change needs your approval</h1>');
+    expect(html).toContain(`${'d'.repeat(64)} → ${'c'.repeat(64)}`);
+    expect(html).toContain('its definition changed');
+    expect(html).toContain('Runs SQL.');
+    expect(html).toContain('description holds hidden instruction markup: &quot;&lt;important&gt;&quot;');
+    expect(html).not.toContain('<script>');
+    expect(confirmationPage(toolChange, 'approved')).toContain('Agents see the tool with this definition from their next tools/list on');
   });
 });

@@ -93,3 +93,23 @@ describe('x-airlock-wait', () => {
     expect(requestedWaitSeconds(header === undefined ? {} : { 'x-airlock-wait': header })).toBe(seconds);
   });
 });
+
+describe('tool-change mail', () => {
+  it('names the tool, the change and the reasons, and links to the page', () => {
+    const message = approvalMessage(
+      {
+        ...approval,
+        model: 'db.run_sql',
+        principal: { issuer: 'airlock', sub: 'mcp-upstream:db', groups: [] },
+        risk: { score: 0, reasons: [{ id: 'tool_pinning.changed', points: 0, message: 'the definition changed since it was accepted' }] },
+        subject: { kind: 'tool-change', upstream: 'db', tool: 'run_sql', change: 'changed', fingerprint: 'c'.repeat(64), current: '{}' },
+      },
+      'https://airlock.example.com/approvals/abcdefghijklmnop?exp=1&sig=s',
+    );
+
+    expect(message.subject).toBe('Airlock: approve a changed MCP tool db.run_sql');
+    expect(message.text).toContain('Tool:          db.run_sql\nChange:        definition changed');
+    expect(message.text).toContain('  - the definition changed since it was accepted (tool_pinning.changed)');
+    expect(message.text).toContain('https://airlock.example.com/approvals/abcdefghijklmnop?exp=1&sig=s');
+  });
+});
