@@ -78,6 +78,7 @@ describe('KMS call-token signer faults', () => {
 describe('MCP function wiring of per-call tokens', () => {
   const env = (extra: Record<string, string> = {}) => ({
     AIRLOCK_SESSION_TABLE: 't',
+    AIRLOCK_APPROVAL_TABLE: 'a',
     AIRLOCK_TRANSCRIPT_BUCKET: 'b',
     AIRLOCK_PUBLIC_BASE_URL: 'https://airlock.example.com/prod',
     AIRLOCK_MCP_UPSTREAMS: JSON.stringify([

@@ -33,6 +33,7 @@ describe('MCP upstream credential modes (AIRLOCK_MCP_UPSTREAMS)', () => {
   it('lets the MCP function run without a signing key and takes it when given', () => {
     const base = {
       AIRLOCK_SESSION_TABLE: 't',
+      AIRLOCK_APPROVAL_TABLE: 'a',
       AIRLOCK_TRANSCRIPT_BUCKET: 'b',
       AIRLOCK_PUBLIC_BASE_URL: 'https://airlock.example.com/prod',
       AIRLOCK_MCP_UPSTREAMS: '[]',
