@@ -30,7 +30,11 @@ export function scanNormalised(
   // view in windows around the changes (a detector reads `reach.before` back and `reach.after` on).
   for (const [start, end] of viewWindows(view, set.maxAfter + set.maxAnchor, set.maxBefore + set.maxAnchor)) {
     if (end <= viewFrom) continue;
-    const seen = scan(set, view.text, Math.max(viewFrom, start), viewMinStart, final, end);
+    // The view cut past what a hit in the window can read: a regex pass then never searches the
+    // rest of the view once per window. With the whole reach there, the window's hits are settled.
+    const cutAt = end + set.maxAfter + set.maxAnchor + 1;
+    const windowText = cutAt < view.text.length ? view.text.slice(0, cutAt) : view.text;
+    const seen = scan(set, windowText, Math.max(viewFrom, start), viewMinStart, final || windowText !== view.text, end);
     for (const c of seen.candidates) {
       const spanStart = originalAt(view, c.start);
       const spanEnd = view.endOf(c.end - 1);
