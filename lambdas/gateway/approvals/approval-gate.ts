@@ -8,7 +8,7 @@ import type { ChatApi } from '../chat-api';
 import { airlockHeaders, sendJson, SSE_HEADERS, type GatewayRequest, type ResponseSink } from '../http';
 import type { ApprovalGate, ReviewContext } from '../ports';
 import { errorForStatus } from './approval-errors';
-import { APPROVAL_ID, sessionApproval } from './approval-record';
+import { APPROVAL_ID, pendingApprovalFields, sessionApproval } from './approval-record';
 import { answerAsEvents, approvedAnswer } from './approved-answer';
 import { requestedWaitSeconds, waitForOutcome } from './outcome-wait';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from './ports';
@@ -80,19 +80,15 @@ export class ApprovalService implements ApprovalGate {
     // The approved call sends exactly this transcript's request: without it there is nothing to hold.
     if (!record.transcriptKey || !record.transcriptSha256) throw recordUnavailable();
 
-    const { issuer, sub, email, groups, clientId } = ctx.principal;
-    const decideBy = new Date(now + rules.timeout_seconds * 1000).toISOString();
     const approval: ApprovalRequest = {
-      id: (deps.newApprovalId ?? randomApprovalId)(),
-      sessionId: record.id,
-      sessionCreatedAt: record.createdAt,
-      requestHash: hash,
-      status: 'pending',
-      createdAt: new Date(now).toISOString(),
-      updatedAt: new Date(now).toISOString(),
-      decideBy,
-      reuseUntil: decideBy,
-      principal: { issuer, sub, groups, ...(email ? { email } : {}), ...(clientId ? { clientId } : {}) },
+      ...pendingApprovalFields({
+        id: (deps.newApprovalId ?? randomApprovalId)(),
+        session: record,
+        requestHash: hash,
+        now,
+        timeoutSeconds: rules.timeout_seconds,
+        principal: ctx.principal,
+      }),
       model: ctx.body.model,
       subject: { kind: 'chat' },
       format: api.format,

@@ -1,3 +1,4 @@
+import type { Principal } from '../../auth/principal';
 import type { ApprovalRequest } from '../../store/approval-types';
 import type { ApprovalRecord } from '../../store/types';
 
@@ -16,4 +17,29 @@ export function sessionApproval(approval: ApprovalRequest): ApprovalRecord | und
   }
   if (approval.status === 'expired') return { decision: 'expired', decidedAt: approval.decideBy };
   return undefined;
+}
+
+/** The fields every new approval starts with, whatever it holds: ids, the pending status, its deadline and who asked. */
+export function pendingApprovalFields(a: {
+  id: string;
+  session: { id: string; createdAt: string };
+  requestHash: string;
+  now: number;
+  timeoutSeconds: number;
+  principal: Principal;
+}): Pick<ApprovalRequest, 'id' | 'sessionId' | 'sessionCreatedAt' | 'requestHash' | 'status' | 'createdAt' | 'updatedAt' | 'decideBy' | 'reuseUntil' | 'principal'> {
+  const { issuer, sub, email, groups, clientId } = a.principal;
+  const decideBy = new Date(a.now + a.timeoutSeconds * 1000).toISOString();
+  return {
+    id: a.id,
+    sessionId: a.session.id,
+    sessionCreatedAt: a.session.createdAt,
+    requestHash: a.requestHash,
+    status: 'pending',
+    createdAt: new Date(a.now).toISOString(),
+    updatedAt: new Date(a.now).toISOString(),
+    decideBy,
+    reuseUntil: decideBy,
+    principal: { issuer, sub, groups, ...(email ? { email } : {}), ...(clientId ? { clientId } : {}) },
+  };
 }

@@ -6,7 +6,7 @@ import type { Inspector } from '../../inspect/types';
 import { errorForLog } from '../../shared/logger';
 import type { ApprovalRequest, McpToolCallSubject } from '../../store/approval-types';
 import type { Transcript } from '../../store/types';
-import { APPROVAL_ID, sessionApproval } from '../approvals/approval-record';
+import { APPROVAL_ID, pendingApprovalFields, sessionApproval } from '../approvals/approval-record';
 import { publishApprovalEvent } from '../approvals/approval-events';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from '../approvals/ports';
 import { withResponseFindings } from '../finding-counts';
@@ -138,19 +138,15 @@ export class McpToolApprovals implements McpReviewGate {
       masked: call.maskingChanged,
       truncated: display.truncated,
     };
-    const { issuer, sub, email, groups, clientId } = call.principal;
-    const decideBy = new Date(now + rules.timeout_seconds * 1000).toISOString();
     const approval: ApprovalRequest = {
-      id: (deps.newApprovalId ?? randomApprovalId)(),
-      sessionId: record.id,
-      sessionCreatedAt: record.createdAt,
-      requestHash: hash,
-      status: 'pending',
-      createdAt: new Date(now).toISOString(),
-      updatedAt: new Date(now).toISOString(),
-      decideBy,
-      reuseUntil: decideBy,
-      principal: { issuer, sub, groups, ...(email ? { email } : {}), ...(clientId ? { clientId } : {}) },
+      ...pendingApprovalFields({
+        id: (deps.newApprovalId ?? randomApprovalId)(),
+        session: record,
+        requestHash: hash,
+        now,
+        timeoutSeconds: rules.timeout_seconds,
+        principal: call.principal,
+      }),
       model: `${call.upstream}.${call.tool}`,
       subject,
       // Chat fields: an MCP call has no wire format or stream of its own.

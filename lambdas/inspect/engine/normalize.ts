@@ -108,7 +108,7 @@ class SegmentedView implements TextView {
 }
 
 /** Where the next character that may change in the view is: a percent sign or anything outside ASCII. */
-const SPECIAL = /[%\u0080-\uffff]/g;
+const SPECIAL = new RegExp(NEEDS_VIEW.source, 'g');
 
 /** The view of a text, or null when it would equal the text. */
 export function textView(text: string): TextView | null {
