@@ -11,7 +11,7 @@ import { percentile, round, type Figure } from './stats';
 /**
  * Airlock beside a peer, in one run: Portkey's open-source gateway (`@portkey-ai/gateway`, pinned
  * in package.json; it does no auth, masking or recording) and the local runtime (auth, inspection
- * and the SQLite record on), both in front of the same echo upstream (its own process), which is
+ * and the record on: SQLite and transcript files in a data directory, as `npm start` keeps them), both in front of the same echo upstream (its own process), which is
  * also called directly. Closed loop: C callers each send their next request when the previous
  * answer has fully arrived. Each round visits every target at every concurrency (1, 8, 32), plain
  * and streamed, against the zero-latency model and one answering after 50 ms (`echo-ttfb50`); the
@@ -38,7 +38,7 @@ export async function runPeerBench(): Promise<Figure[]> {
   const upstreamChild = spawn(process.execPath, ['--import', 'tsx', 'bench/echo-upstream-process.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: upstreamChild.stdout! }), 'line')) as [string];
   const upstreamUrl = line.trim();
-  const gateway = await startGatewayProcess({ AIRLOCK_UPSTREAM_URL: upstreamUrl, POWERTOOLS_LOG_LEVEL: 'WARN', AIRLOCK_LOCAL_STORES: 'embedded' });
+  const gateway = await startGatewayProcess({ AIRLOCK_UPSTREAM_URL: upstreamUrl, POWERTOOLS_LOG_LEVEL: 'WARN', AIRLOCK_LOCAL_STORES: 'embedded' }, { persist: true });
   const portkey = await startPortkey();
   try {
     const token = await gateway.token('bench', ['llm-users']);

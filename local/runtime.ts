@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ulid } from 'ulid';
+import { newId } from '../lambdas/shared/ids';
 import { loadOrCreateDevIssuer, type DevIssuer } from '../lambdas/auth/dev-issuer';
 import { createTokenVerifier } from '../lambdas/auth/verifier';
 import { verifierOptionsFromConfig } from '../lambdas/auth/verifier-config';
@@ -133,12 +133,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
       usage: stores.usage,
       ...(config.AIRLOCK_PRICES ? { prices: config.AIRLOCK_PRICES } : {}),
-      newId: ulid,
+      newId,
     });
     const mcp = composeMcpGateway({
       ...records,
       maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
-      newId: ulid,
+      newId,
       mcp: {
         upstreams: mcpSetup.upstreams,
         authorizationServers: [devIssuer.issuer, ...config.AIRLOCK_OIDC_ISSUERS.map((i) => i.issuer)],

@@ -11,6 +11,7 @@ import { principalFromClaims, type GroupSource } from './principal-from-claims';
 import { KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import { StaticJwksCache } from './static-jwks-cache';
 import { issuerUnavailable, toTokenError } from './token-errors';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 /** An OIDC issuer whose tokens are accepted (Okta, Entra ID, Google, GitHub Actions, GitLab CI, the local dev issuer). */
 export interface TrustedIssuer {
@@ -51,6 +52,8 @@ export interface TokenVerifierOptions {
   fetcher?: Fetcher;
   /** Allowed clock skew for `exp` and `nbf`. Default 30 s. */
   clockToleranceSeconds?: number;
+  /** The clock of the verified-token cache (tests). */
+  now?: () => number;
 }
 
 export interface TokenVerifier {
@@ -84,8 +87,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   for (const cfg of options.issuers ?? []) trust(cfg.issuer, oidcEntry(cfg, fetcher, jwksCache, graceSeconds));
   if (byIssuer.size === 0) throw new Error('no token issuer is configured: set a Cognito user pool or at least one OIDC issuer');
 
+  const verified = new VerifiedTokenCache(options.now);
+
   return {
     async verify(token) {
+      const known = verified.get(token);
+      if (known) return known;
       const issuer = unverifiedIssuer(token);
       const entry = byIssuer.get(issuer);
       if (!entry) throw invalidToken('The bearer token was issued by an issuer that is not trusted.');
@@ -96,7 +103,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         if (entry.unknownKeyHint && err instanceof KidNotFoundInJwksError) throw invalidToken(`${toTokenError(err).message} ${entry.unknownKeyHint}`, err);
         throw toTokenError(err);
       }
-      return principalFromClaims(payload, entry.source);
+      return verified.set(token, principalFromClaims(payload, entry.source), payload.exp as number);
     },
   };
 }

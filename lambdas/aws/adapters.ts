@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newId } from '../shared/ids';
 import type { ChatUpstreams, GatewayAdapters } from '../gateway/compose';
 import { systemClock } from '../gateway/ports';
 import { policyFromObject } from '../inspect/policy';
@@ -68,6 +68,6 @@ export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
     ...(config.AIRLOCK_PRICES ? { prices: config.AIRLOCK_PRICES } : {}),
     logger,
     clock: systemClock,
-    newId: ulid,
+    newId,
   };
 }

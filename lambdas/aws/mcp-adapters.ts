@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newId } from '../shared/ids';
 import type { GatewayAdapters } from '../gateway/compose';
 import type { McpApprovalsAdapters } from '../gateway/compose-mcp';
 import type { McpDeps } from '../gateway/mcp/upstreams';
@@ -35,7 +35,7 @@ export function awsMcpAdapters(config: ConfigOf<'mcp'>): Omit<GatewayAdapters, '
     mcp: { ...awsMcpDeps(config), pinning: awsToolPinning(config, policy) },
     logger,
     clock: systemClock,
-    newId: ulid,
+    newId,
   };
 }
 

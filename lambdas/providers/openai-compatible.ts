@@ -80,20 +80,22 @@ export class OpenAICompatibleProvider implements ChatProvider {
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (apiKey) Object.assign(headers, this.options.authHeaders ? this.options.authHeaders(apiKey) : { authorization: `Bearer ${apiKey}` });
     const url = new URL(`${this.base}${path}`);
-    let lastError: AirlockError = upstreamError('The upstream could not be reached.');
+    // Built only when an attempt fails: constructing an error (its stack trace) costs more than a whole call.
+    let lastError: AirlockError | undefined;
     let attempt = 0;
     for (;;) {
       attempt++;
       const attemptMs = Math.min(this.options.timeoutMs, left());
-      if (attemptMs <= 0) throw this.deadlineError(attempt - 1, lastError);
+      if (attemptMs <= 0) throw this.deadlineError(attempt - 1, lastError ?? upstreamError('The upstream could not be reached.'));
       const tries = `${attempt} ${attempt === 1 ? 'attempt' : 'attempts'}`;
       // The attempt's timer covers the wait for response headers only; a body has its own limits.
       let response: IncomingMessage | undefined;
+      let failure: AirlockError | undefined;
       try {
         response = await sendRequest({ method, url, headers, body, ...(signal ? { signal } : {}), headersTimeoutMs: attemptMs });
       } catch (err) {
         if (signal?.aborted) throw cancelledByCaller(err);
-        lastError = !(err instanceof TransportTimeout)
+        failure = !(err instanceof TransportTimeout)
           ? upstreamError('The upstream could not be reached.', err)
           : attemptMs < this.options.timeoutMs
             ? upstreamTimeout(`The upstream did not answer within the ${this.deadlineMs} ms deadline (${tries}).`, err)
@@ -103,10 +105,11 @@ export class OpenAICompatibleProvider implements ChatProvider {
       if (response) {
         const status = response.statusCode ?? 0;
         if (status >= 200 && status < 300) return response;
-        lastError = await this.errorFor(response, status, model);
-        if (!RETRYABLE_STATUS.has(status)) throw lastError;
+        failure = await this.errorFor(response, status, model);
+        if (!RETRYABLE_STATUS.has(status)) throw failure;
         wait = retryAfterMs(response.headers['retry-after'], (this.options.now ?? Date.now)());
       }
+      lastError = failure ?? upstreamError('The upstream could not be reached.');
       if (attempt > this.options.retries) throw lastError;
       wait ??= jitteredBackoffMs(attempt, this.options.backoffMs ?? 100, this.options.random);
       // A wait that does not fit in the deadline is not waited: the caller gets the answer now

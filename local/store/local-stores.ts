@@ -7,6 +7,7 @@ import type { UsageCounters } from '../../lambdas/store/usage-counters';
 import { FileTranscriptStore, MemoryTranscriptStore } from './file-transcript-store';
 import { SqliteApprovalStore, SqliteTaskTokenStore } from './sqlite-approval-store';
 import { openLocalDatabase, type LocalSyncMode } from './sqlite-database';
+import { startWalCheckpointer } from './wal-checkpointer';
 import { SqliteSessionQueries } from './sqlite-session-queries';
 import { SqliteSessionStore } from './sqlite-session-store';
 import { SqliteUsageCounters } from './sqlite-usage-counters';
@@ -44,9 +45,10 @@ export async function openEmbeddedSqliteStores(options: EmbeddedSqliteStoresOpti
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const db = openLocalDatabase({ path, ...(options.sync ? { sync: options.sync } : {}) });
   const clock = options.clock ?? (() => new Date());
+  const checkpointer = options.dataDir ? startWalCheckpointer(path) : undefined;
   const sessions = new SqliteSessionStore({ db, ttlDays: options.ttlDays ?? 400, clock });
   const approvals = new SqliteApprovalStore({ db, clock });
-  const transcriptFiles = options.dataDir ? new FileTranscriptStore(options.dataDir) : undefined;
+  const transcriptFiles = options.dataDir ? new FileTranscriptStore(options.dataDir, options.sync) : undefined;
   // DynamoDB's TTL, done at start-up: records past their retention go.
   const nowSeconds = Math.floor(clock().getTime() / 1000);
   db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(nowSeconds);
@@ -69,6 +71,7 @@ export async function openEmbeddedSqliteStores(options: EmbeddedSqliteStoresOpti
     close: async () => {
       if (closed) return;
       closed = true;
+      await checkpointer?.stop();
       db.close();
     },
   };

@@ -71,6 +71,8 @@ export function openLocalDatabase(options: LocalDatabaseOptions): DatabaseSync {
     db.exec(`PRAGMA synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
     // Another connection (a CLI reading the audit trail) may hold the lock for a moment.
     db.exec('PRAGMA busy_timeout = 5000');
+    // Checkpoints run in a worker (wal-checkpointer.ts); this is only the backstop if it stops (40 MB of WAL).
+    if (options.path !== ':memory:') db.exec('PRAGMA wal_autocheckpoint = 10000');
     db.exec(SCHEMA);
     return db;
   } catch (err) {

@@ -2,7 +2,7 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { dayOf, fromSessionItem, toSessionItem, toSessionUpdate, type SessionItem } from '../../lambdas/store/session-item';
 import { StoreError } from '../../lambdas/store/store-error';
 import type { SessionRecord, SessionStatus, SessionStore, SessionUpdate } from '../../lambdas/store/types';
-import { inTransaction } from './sqlite-database';
+import { GroupCommit } from './group-commit';
 import { toLocalStoreError } from './sqlite-store-error';
 
 export interface SqliteSessionStoreOptions {
@@ -23,12 +23,14 @@ export class SqliteSessionStore implements SessionStore {
   private readonly insert: StatementSync;
   private readonly select: StatementSync;
   private readonly replace: StatementSync;
+  private readonly writes: GroupCommit;
 
   constructor(private readonly options: SqliteSessionStoreOptions) {
     if (!Number.isInteger(options.ttlDays) || options.ttlDays <= 0) throw new RangeError('ttlDays must be a positive integer');
     this.ttlDays = options.ttlDays;
     this.clock = options.clock ?? (() => new Date());
     const { db } = options;
+    this.writes = new GroupCommit(db);
     this.insert = db.prepare(
       `INSERT INTO sessions (id, created_at, status, principal_sub, issuer, client_id, model, decision, risk_score, day, expires_at, record)
        VALUES (:id, :created_at, :status, :principal_sub, :issuer, :client_id, :model, :decision, :risk_score, :day, :expires_at, :record)
@@ -41,10 +43,10 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async create(record: SessionRecord): Promise<void> {
-    const item = toSessionItem(record, this.ttlDays);
+    const columns = columnsOf(toSessionItem(record, this.ttlDays));
     let changes: number | bigint;
     try {
-      ({ changes } = this.insert.run(columnsOf(item)));
+      ({ changes } = await this.writes.run(() => this.insert.run(columns)));
     } catch (err) {
       throw toLocalStoreError('session.create', err);
     }
@@ -56,8 +58,8 @@ export class SqliteSessionStore implements SessionStore {
     const fields = toSessionUpdate(update);
     const updatedAt = fields.updatedAt ?? this.clock().toISOString();
     try {
-      // Synchronous from read to write, so no other write can come in between (the conditional write).
-      return inTransaction(this.options.db, () => {
+      // Synchronous from read to write inside one transaction, so no other write can come in between (the conditional write).
+      return await this.writes.run(() => {
         const stored = this.read(id);
         if (!stored) return false;
         if (expectedStatus && !expectedStatus.includes(stored.status)) return false;

@@ -43,13 +43,14 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
+/** `persist`: the records go to the (temporary) data directory as `npm start` keeps them, instead of `--in-memory`. */
+export async function startGatewayProcess(env: Record<string, string> = {}, options: { persist?: boolean } = {}): Promise<GatewayProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'airlock-e2e-'));
   const childEnv = { ...process.env, AIRLOCK_PORT: '0', AIRLOCK_DATA_DIR: dataDir, POWERTOOLS_DEV: '', ...env };
   // AIRLOCK_LOCAL_STORES=embedded (benchmarks): the default SQLite store; the record readers below then have no endpoints.
   const embedded = env.AIRLOCK_LOCAL_STORES === 'embedded';
   const storeArgs = embedded ? [] : ['--stores', 'aws-compatible'];
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--in-memory', ...storeArgs], { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', ...(options.persist ? [] : ['--in-memory']), ...storeArgs], { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
