@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The `airlock` command: runs a cached bundle of the TypeScript sources (see compiled-entry.mjs),
 // or the sources themselves through tsx's loader when no bundle can be built.
-import { register } from 'tsx/esm/api';
 import { compiledEntry } from './compiled-entry.mjs';
 
 const [major] = process.versions.node.split('.').map(Number);
@@ -13,6 +12,7 @@ if (major < 22) {
 const emitWarning = process.emitWarning.bind(process);
 process.emitWarning = (warning, ...rest) => (String(warning).startsWith('SQLite is an experimental feature') ? undefined : emitWarning(warning, ...rest));
 const entry = await compiledEntry();
-if (!entry) register();
+// tsx's loader only when there is no bundle to run: loading it costs start-up time.
+if (!entry) (await import('tsx/esm/api')).register();
 const { main } = await import(entry ?? './main.ts');
 process.exitCode = await main(process.argv.slice(2));

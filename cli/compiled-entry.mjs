@@ -2,7 +2,9 @@
 // (zod alone took ~1 s to load that way against ~0.1-0.3 s natively). So the CLI runs from one
 // esbuild bundle of its own sources (packages stay external, loaded natively), rebuilt whenever a
 // source file changes, cached in node_modules/.cache/airlock. AIRLOCK_CLI_NO_BUNDLE=1 runs the
-// sources through tsx instead (stack traces point at the .ts files then).
+// sources through tsx instead (stack traces point at the .ts files then). Code splitting keeps each
+// command's dynamic imports in chunks of their own: `serve` on the embedded store never loads the
+// AWS SDK, `scan` never loads the gateway.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -32,7 +34,8 @@ function sourceFingerprint() {
 export async function compiledEntry() {
   if (process.env.AIRLOCK_CLI_NO_BUNDLE === '1') return undefined;
   const outDir = join(REPO, 'node_modules', '.cache', 'airlock');
-  const outfile = join(outDir, `cli-${sourceFingerprint()}.mjs`);
+  const bundleDir = join(outDir, `cli-${sourceFingerprint()}`);
+  const outfile = join(bundleDir, 'main.mjs');
   try {
     statSync(outfile);
     return outfile;
@@ -46,10 +49,13 @@ export async function compiledEntry() {
     return undefined;
   }
   mkdirSync(outDir, { recursive: true });
-  const temp = `${outfile}.${process.pid}.tmp`;
+  const temp = `${bundleDir}.${process.pid}.tmp`;
   await esbuild.build({
-    entryPoints: [join(REPO, 'cli', 'main.ts')],
-    outfile: temp,
+    entryPoints: { main: join(REPO, 'cli', 'main.ts') },
+    outdir: temp,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -69,13 +75,19 @@ export async function compiledEntry() {
       },
     ],
   });
-  renameSync(temp, outfile);
+  try {
+    renameSync(temp, bundleDir);
+  } catch (err) {
+    // Another process built the same sources first: use its bundle.
+    rmSync(temp, { recursive: true, force: true });
+    if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+  }
   // Bundles of earlier sources are not used again; one a day old goes (a younger one may belong to
   // another checkout sharing this node_modules, running now).
   const dayAgo = Date.now() - 86_400_000;
   for (const name of readdirSync(outDir)) {
     const path = join(outDir, name);
-    if (/^cli-[0-9a-f]{16}\.mjs$/.test(name) && path !== outfile && statSync(path).mtimeMs < dayAgo) rmSync(path, { force: true });
+    if (/^cli-[0-9a-f]{16}(\.mjs)?$/.test(name) && path !== bundleDir && statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
   }
   return outfile;
 }

@@ -235,9 +235,17 @@ export function detectorAction(gp: GroupPolicy, type: string, category: string, 
   return gp.detectors[type] ?? gp.detectors[category] ?? fallback;
 }
 
+/** Compiled once per pattern: the allow list is checked on every request, and its patterns come from the policy, so the map stays small. */
+const compiledGlobs = new Map<string, RegExp>();
+
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`);
+  let compiled = compiledGlobs.get(glob);
+  if (!compiled) {
+    const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+    compiled = new RegExp(`^${escaped}$`);
+    compiledGlobs.set(glob, compiled);
+  }
+  return compiled;
 }
 
 function assertThresholds(gp: GroupPolicy, path: string, source: string): void {

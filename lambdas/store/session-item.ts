@@ -85,8 +85,11 @@ export type SessionItem = SessionRecord & SessionIndexAttributes;
 const DAY_SECONDS = 86_400;
 const INDEX_ATTRIBUTES = ['principalSub', 'statusShard', 'day', SESSION_TABLE.ttlAttribute] as const;
 
+/** `toISOString()`'s own form: its first ten characters are the UTC day. */
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** The UTC day (`YYYY-MM-DD`) a timestamp falls in: the byDay partition, before sharding. */
-export const dayOf = (isoTimestamp: string): string => new Date(isoTimestamp).toISOString().slice(0, 10);
+export const dayOf = (isoTimestamp: string): string => (CANONICAL_UTC.test(isoTimestamp) ? isoTimestamp.slice(0, 10) : new Date(isoTimestamp).toISOString().slice(0, 10));
 
 export function toSessionItem(record: SessionRecord, ttlDays: number): SessionItem {
   const parsed = parseOrThrow(sessionRecordSchema, record, 'session.create') as SessionRecord;
@@ -121,9 +124,12 @@ function parseOrThrow(schema: z.ZodType, value: unknown, operation: string): unk
 function withoutUndefined<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutUndefined) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)]),
-    ) as T;
+    const out: Record<string, unknown> = {};
+    for (const key in value) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = withoutUndefined(v);
+    }
+    return out as T;
   }
   return value;
 }
