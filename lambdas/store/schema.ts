@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Names shared by the store code and the CDK constructs, so the table the stack creates and the
  * queries the functions run cannot drift apart.
@@ -36,10 +38,17 @@ export const INDEX_WRITE_SHARDS = 32;
 /** The unsharded status index this table had before INDEX_WRITE_SHARDS, kept only while a deployment migrates (docs/scale.md). */
 export const LEGACY_STATUS_INDEX = { name: 'byStatus', partitionKey: 'status', sortKey: 'createdAt' } as const;
 
-/** S3 key of a session's transcript; `part` names a second transcript of the same session (`approved`). */
+/**
+ * S3 key of a session's transcript: `transcripts/YYYY/MM/DD/<shard>/{id}.json`; `part` names a
+ * second transcript of the same session (`approved`). The shard (two hex digits of the id's
+ * SHA-256) spreads one day's PUTs over 256 prefixes: ULIDs begin with the time, so without it
+ * concurrent keys are adjacent and one prefix (3,500 PUT/s) takes every write (docs/scale.md).
+ * Keys written before the shard (no shard segment) stay readable: the key is kept in the session item.
+ */
 export const transcriptKey = (sessionId: string, createdAt: string, part?: 'approved'): string => {
   const [y, m, d] = createdAt.slice(0, 10).split('-');
-  return `transcripts/${y}/${m}/${d}/${sessionId}${part ? `.${part}` : ''}.json`;
+  const shard = createHash('sha256').update(sessionId).digest('hex').slice(0, 2);
+  return `transcripts/${y}/${m}/${d}/${shard}/${sessionId}${part ? `.${part}` : ''}.json`;
 };
 
 /**

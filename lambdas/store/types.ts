@@ -127,7 +127,7 @@ export interface StoredTranscript {
 }
 
 export interface TranscriptStore {
-  /** Writes the transcript under `transcripts/YYYY/MM/DD/{id}.json`; returns the key and SHA-256 of the bytes written. */
+  /** Writes the transcript under `transcripts/YYYY/MM/DD/<shard>/{id}.json`; returns the key and SHA-256 of the bytes written. */
   put(transcript: Transcript): Promise<StoredTranscript>;
   /** Reads back the exact bytes written and parses them. */
   get(key: string): Promise<{ transcript: Transcript; sha256: string } | undefined>;

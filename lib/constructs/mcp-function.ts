@@ -75,7 +75,7 @@ export class McpFunction extends Construct {
     acknowledgeNag(role, {
       [`AwsSolutions-IAM5[Resource::${tableArn}/index/*]`]: "grantReadWriteData covers the session table's own indexes only.",
       [`AwsSolutions-IAM5[Resource::${bucketArn}/${TRANSCRIPT_PREFIX}*]`]:
-        'Transcript keys are per session (transcripts/YYYY/MM/DD/{id}.json); the grant is limited to that prefix of the one bucket.',
+        'Transcript keys are per session (transcripts/YYYY/MM/DD/<shard>/{id}.json); the grant is limited to that prefix of the one bucket.',
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': "Granted by grantReadWriteData for the table's customer-managed key only.",
       'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': "Granted by grantReadWriteData for the table's customer-managed key only.",
     });

@@ -9,8 +9,8 @@ import type { LocalSyncMode } from './sqlite-database';
 
 /** Session ids become part of the path: no slashes or dots that could escape the directory. */
 const SAFE_ID = /^[0-9A-Za-z_-]{1,128}$/;
-/** The only keys this store reads: what `put` writes. */
-const KEY = /^transcripts\/\d{4}\/\d{2}\/\d{2}\/[0-9A-Za-z_-]{1,128}(\.approved)?\.json$/;
+/** The only keys this store reads: what `put` writes (and wrote before the shard segment). */
+const KEY = /^transcripts\/\d{4}\/\d{2}\/\d{2}\/(?:[0-9a-f]{2}\/)?[0-9A-Za-z_-]{1,128}(\.approved)?\.json$/;
 
 function keyAndBytes(transcript: Transcript): { key: string; body: Buffer; sha256: string } {
   const invalid = [
@@ -33,7 +33,7 @@ function parsed(bytes: Uint8Array): { transcript: Transcript; sha256: string } {
 }
 
 /**
- * Transcripts as files under the data directory, at the S3 key (`transcripts/YYYY/MM/DD/{id}.json`,
+ * Transcripts as files under the data directory, at the S3 key (`transcripts/YYYY/MM/DD/<shard>/{id}.json`,
  * `{id}.approved.json` for an approved exchange).
  * A write goes to a temporary file that is then renamed over the key: a reader, or a restart after
  * `kill -9`, sees the whole old file or the whole new one, never a torn one (the kernel keeps what

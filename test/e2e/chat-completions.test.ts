@@ -76,7 +76,7 @@ describe('chat completions through the local runtime (official openai client)', 
     const item = await gateway.settledSession(id);
 
     expect(item).toMatchObject({ id, status: 'completed', decision: 'allow', model: 'echo', route: 'POST /v1/chat/completions', principalSub: 'alice' });
-    expect(item?.transcriptKey).toMatch(new RegExp(`^transcripts/\\d{4}/\\d{2}/\\d{2}/${id}\\.json$`));
+    expect(item?.transcriptKey).toMatch(new RegExp(`^transcripts/\\d{4}/\\d{2}/\\d{2}/[0-9a-f]{2}/${id}\\.json$`));
     expect(item?.transcriptSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(item?.expiresAt).toEqual(expect.any(Number));
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -93,17 +93,28 @@ describe('embedded SQLite store (the local runtime default)', () => {
   });
 
   describe('transcript files', () => {
-    it('writes transcripts/YYYY/MM/DD/{id}.json with the SHA-256 of exactly the bytes on disk, and no temp file left', async () => {
+    it('writes transcripts/YYYY/MM/DD/<shard>/{id}.json with the SHA-256 of exactly the bytes on disk, and no temp file left', async () => {
       const record = sessionRecord({ createdAt: '2026-02-03T23:59:59.999Z' });
       const transcript = { ...transcriptOf(record, { messages: [{ role: 'user', content: 'Résumé ✓' }] }, { id: 'r1' }), events: [{ t: 4, data: '[DONE]' }] };
 
       const stored = await stores.transcripts.put(transcript);
 
-      expect(stored.key).toBe(`transcripts/2026/02/03/${record.id}.json`);
+      const shard = sha256(Buffer.from(record.id)).slice(0, 2);
+      expect(stored.key).toBe(`transcripts/2026/02/03/${shard}/${record.id}.json`);
       const bytes = await readFile(join(dataDir, stored.key));
       expect(sha256(bytes)).toBe(stored.sha256);
       expect(await stores.transcripts.get(stored.key)).toEqual({ transcript, sha256: stored.sha256 });
-      expect((await readdir(join(dataDir, 'transcripts/2026/02/03'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      expect((await readdir(join(dataDir, 'transcripts/2026/02/03', shard))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    });
+
+    it('still reads a transcript stored under the key of before the shard segment', async () => {
+      const record = sessionRecord({ createdAt: '2026-01-09T10:00:00.000Z' });
+      const legacyKey = `transcripts/2026/01/09/${record.id}.json`;
+      const bytes = Buffer.from(JSON.stringify(transcriptOf(record, { messages: [] })));
+      await mkdir(join(dataDir, 'transcripts/2026/01/09'), { recursive: true });
+      await writeFile(join(dataDir, legacyKey), bytes);
+
+      expect(await stores.transcripts.get(legacyKey)).toMatchObject({ sha256: sha256(bytes), transcript: { sessionId: record.id } });
     });
 
     it('stores an approved exchange next to the held request, not over it', async () => {

@@ -27,12 +27,13 @@ describe('S3 transcript store (s3rver)', () => {
     await s3?.stop();
   });
 
-  it('writes the transcript under transcripts/YYYY/MM/DD/{id}.json as JSON', async () => {
+  it('writes the transcript under transcripts/YYYY/MM/DD/<shard>/{id}.json as JSON', async () => {
     const record = sessionRecord({ createdAt: '2026-02-03T23:59:59.999Z' });
 
     const { key } = await store.put(transcriptOf(record, { messages: [] }));
 
-    expect(key).toBe(`transcripts/2026/02/03/${record.id}.json`);
+    const shard = createHash('sha256').update(record.id).digest('hex').slice(0, 2);
+    expect(key).toBe(`transcripts/2026/02/03/${shard}/${record.id}.json`);
     const head = await client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }));
     expect(head.ContentType).toBe('application/json');
   });
