@@ -118,6 +118,7 @@ export class StatelessStack extends Stack {
       approverEmails: config.approverEmails,
       publicBaseUrl,
       upstreams,
+      ...(config.prices.length ? { prices: JSON.stringify(config.prices) } : {}),
       sessionTtlDays: config.sessionTtlDays,
       events: sessionEvents,
       functionDefaults,

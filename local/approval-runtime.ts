@@ -13,8 +13,8 @@ import { LocalApprovalWorkflow, LocalTaskTokens } from './approval-workflow';
 import type { AppHandler } from './server';
 
 export interface LocalApprovalsOptions {
-  /** What the approval use cases share with the gateway: policy, upstreams, session and transcript stores, logger, clock. */
-  records: Pick<GatewayAdapters, 'policy' | 'providers' | 'sessions' | 'transcripts' | 'queries' | 'heldCredentials' | 'logger' | 'clock'>;
+  /** What the approval use cases share with the gateway: policy, upstreams, stores, usage counters and prices, logger, clock. */
+  records: Pick<GatewayAdapters, 'policy' | 'providers' | 'sessions' | 'transcripts' | 'queries' | 'heldCredentials' | 'usage' | 'prices' | 'logger' | 'clock'>;
   /** The approval and task-token stores; or, instead, a DynamoDB(-compatible) client for an approval table (tests). */
   stores?: { approvals: ApprovalStore; taskTokens: TaskTokenStore };
   dynamo?: DynamoDBClient;
@@ -62,7 +62,15 @@ export async function startLocalApprovals(options: LocalApprovalsOptions): Promi
     ...(options.retryPauseMs !== undefined ? { retryPauseMs: options.retryPauseMs } : {}),
     steps: {
       notify: composeNotifyStep({ approvals, tokens: taskTokens, notifier, links, publicBaseUrl: options.publicBaseUrl, logger: r.logger, clock: r.clock }),
-      invoke: composeInvokeStep({ ...records, policy: r.policy, providers: r.providers, ...(r.heldCredentials ? { heldCredentials: r.heldCredentials } : {}) }),
+      invoke: composeInvokeStep({
+        ...records,
+        policy: r.policy,
+        providers: r.providers,
+        ...(r.heldCredentials ? { heldCredentials: r.heldCredentials } : {}),
+        // The approved answer's tokens and cost count like a direct answer's, in the proxy's counters.
+        ...(r.usage ? { usage: r.usage } : {}),
+        ...(r.prices ? { prices: r.prices } : {}),
+      }),
       record: composeRecordStep(records),
     },
   });

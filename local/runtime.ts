@@ -98,7 +98,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     );
     const providers = { list: built.list, deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS };
     const heldCredentials = built.heldCredentials;
-    const records = { policy, providers, sessions: stores.sessions, queries: stores.queries, transcripts: stores.transcripts, heldCredentials, logger, clock: systemClock };
+    const records = {
+      policy,
+      providers,
+      sessions: stores.sessions,
+      queries: stores.queries,
+      transcripts: stores.transcripts,
+      heldCredentials,
+      usage: stores.usage,
+      ...(config.AIRLOCK_PRICES ? { prices: config.AIRLOCK_PRICES } : {}),
+      logger,
+      clock: systemClock,
+    };
 
     // Per-call upstream tokens: signed with a key file in the data directory, `iss` the gateway's base URL.
     let baseUrl = '';
@@ -131,8 +142,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...records,
       approvals: approvals.gate,
       maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
-      usage: stores.usage,
-      ...(config.AIRLOCK_PRICES ? { prices: config.AIRLOCK_PRICES } : {}),
       newId,
     });
     const mcp = composeMcpGateway({

@@ -42,6 +42,14 @@ export function awsUpstreams(config: UpstreamSettingsOf): { providers: ChatUpstr
   return { providers: { list: built.list, deadlineMs: config.AIRLOCK_UPSTREAM_DEADLINE_MS }, heldCredentials: built.heldCredentials };
 }
 
+/** The usage counters (the usage table) and the price table, where configured: the proxy's and the approved answers'. */
+export function awsUsage(config: { AIRLOCK_USAGE_TABLE?: string | undefined; AIRLOCK_PRICES?: GatewayAdapters['prices'] | undefined }): Pick<GatewayAdapters, 'usage' | 'prices'> {
+  return {
+    ...(config.AIRLOCK_USAGE_TABLE ? { usage: new DynamoUsageCounters({ tableName: config.AIRLOCK_USAGE_TABLE }) } : {}),
+    ...(config.AIRLOCK_PRICES ? { prices: config.AIRLOCK_PRICES } : {}),
+  };
+}
+
 /** The proxy function's adapters; the approval gate is wired when the stack configured the workflow. */
 export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
   const upstreams = awsUpstreams(config);
@@ -64,8 +72,7 @@ export function awsGatewayAdapters(config: ConfigOf<'proxy'>): GatewayAdapters {
     queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),
     ...(config.AIRLOCK_EVENT_BUS_NAME ? { events: new EventBridgeSessionEvents({ eventBusName: config.AIRLOCK_EVENT_BUS_NAME }) } : {}),
     ...(approvals ? { approvals } : {}),
-    ...(config.AIRLOCK_USAGE_TABLE ? { usage: new DynamoUsageCounters({ tableName: config.AIRLOCK_USAGE_TABLE }) } : {}),
-    ...(config.AIRLOCK_PRICES ? { prices: config.AIRLOCK_PRICES } : {}),
+    ...awsUsage(config),
     logger,
     clock: systemClock,
     newId,

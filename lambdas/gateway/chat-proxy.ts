@@ -16,6 +16,7 @@ import { modelNotFoundWithChoices } from './models';
 import { SessionRecorder } from './session-recorder';
 import { callerFacingError } from './upstream-errors';
 import { routerOf, type UpstreamChoice } from './upstream-router';
+import { spentTokens } from './usage/usage-limits';
 
 /**
  * A chat API through the control point: validate, inspect (mask + score), decide, record, forward
@@ -83,14 +84,17 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
       throw new AirlockError('approval_required', `This request needs human approval; approvals hold chat requests only (POST /v1/chat/completions, POST /v1/messages), so ${route} was not forwarded.`);
     }
     // A held request counts like a forwarded one: the limit is on requests made, whatever their decision.
-    if (api.limited !== false) await deps.limits?.admit(principal);
+    const admit = async (options?: { budgets?: boolean }) => {
+      if (api.limited !== false) await deps.limits?.admit(principal, options);
+    };
     if (decision === 'review') {
       if (!deps.approvals) {
         throw new AirlockError('approval_required', 'This prompt needs human approval, and no approval workflow is configured.');
       }
-      await deps.approvals.handleReview({ req, principal, body, api, inspection, groupPolicy, recorder, meta }, sink);
+      await deps.approvals.handleReview({ req, principal, body, api, inspection, groupPolicy, recorder, meta, admit }, sink);
       return;
     }
+    await admit();
 
     const knownSecrets = (await deps.heldCredentials?.()) ?? [];
     const forwardAt = deps.clock.monotonic();
@@ -178,7 +182,7 @@ async function proxyChat(api: ChatApi, deps: GatewayDeps, req: GatewayRequest, s
 /** The answer's tokens against the caller's day budgets (a route that spends none, token counting, is skipped). */
 async function spendTokens(deps: GatewayDeps, api: ChatApi, principal: Principal, usage: TokenUsage | undefined): Promise<void> {
   if (!deps.limits || api.limited === false || !usage) return;
-  await deps.limits.spend(principal, usage.totalTokens ?? (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0));
+  await deps.limits.spend(principal, spentTokens(usage));
 }
 
 /** Inspection must not fail open: an engine error refuses the request. */

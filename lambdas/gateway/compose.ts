@@ -8,7 +8,7 @@ import type { SessionQueries, SessionStore, TranscriptStore } from '../store/typ
 import type { UsageCounters } from '../store/usage-counters';
 import { ApprovalService } from './approvals/approval-gate';
 import type { DecisionDeps } from './approvals/approval-pages';
-import { invokeApproved } from './approvals/invoke-approved';
+import { invokeApproved, type InvokeApprovedDeps } from './approvals/invoke-approved';
 import type { ApprovalRecordsDeps, ApprovalWorkflow, TaskResults } from './approvals/ports';
 import type { GatewayRequest, ResponseSink } from './http';
 import { cachedInspectorFactory } from './inspector-cache';
@@ -113,12 +113,27 @@ export function approvalDecisions(d: { policy: Policy; tokens: TaskTokenStore; t
   };
 }
 
-/** The InvokeUpstream step: the approved, masked request to the proxy's upstream, its answer masked. */
+/**
+ * The InvokeUpstream step: the approved, masked request to the proxy's upstream, its answer masked,
+ * its tokens charged to the requester's budgets and priced like a direct answer.
+ */
 export function composeInvokeStep(
-  a: ApprovalRecordsDeps & { policy: Policy; providers: ChatUpstreams; heldCredentials?: () => Promise<string[]> },
+  a: ApprovalRecordsDeps & {
+    policy: Policy;
+    providers: ChatUpstreams;
+    heldCredentials?: () => Promise<string[]>;
+    /** The proxy's usage counters; required when the policy sets `limits`. */
+    usage?: UsageCounters;
+    prices?: readonly ModelPrice[];
+  },
 ): (input: { approvalId: string }) => Promise<{ transcriptSha256: string }> {
-  const { providers, ...rest } = a;
-  const deps = { ...rest, upstreams: routerOf(upstreamDeps(providers)), inspectorFor: inspectorsFor(a.policy) };
+  const { providers, usage, prices, ...rest } = a;
+  const deps: InvokeApprovedDeps = { ...rest, upstreams: routerOf(upstreamDeps(providers)), inspectorFor: inspectorsFor(a.policy), ...(prices?.length ? { prices } : {}) };
+  if (a.policy.limits) {
+    // As for the proxy: an approved answer that nothing counts would escape the budget.
+    if (!usage) throw new Error('the policy sets limits, and no usage counter store is configured for approved answers (AIRLOCK_USAGE_TABLE)');
+    deps.limits = usageLimiter(a.policy.limits, usage, a.clock, a.logger);
+  }
   return (input) => invokeApproved(deps, input);
 }
 

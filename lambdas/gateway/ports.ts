@@ -62,6 +62,8 @@ export interface ReviewContext {
   /** The session, already created with status `pending`. */
   recorder: SessionRecorder;
   meta: AirlockResponseMeta;
+  /** The rate limits and budgets (UsageLimiter.admit) for this request; the gate calls it before answering. */
+  admit(options?: { budgets?: boolean }): Promise<void>;
 }
 
 export interface ApprovalGate {

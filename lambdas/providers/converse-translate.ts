@@ -1,11 +1,13 @@
 import type { ChatFormat } from '../inspect/types';
 import { invalidRequest } from '../shared/errors';
+import { anthropicImage, openaiImage } from './converse-images';
 
 /**
  * Chat requests and answers between the gateway's two wire formats (OpenAI Chat Completions,
  * Anthropic Messages) and Amazon Bedrock's Converse API. Pure: JSON in, JSON out; the SDK call is
- * in bedrock.ts. Content Converse cannot carry from a chat body (images, documents) is refused
- * with a precise error rather than dropped.
+ * in bedrock.ts. Images sent inline become Converse image blocks (converse-images.ts); content
+ * Converse cannot carry from a chat body (images by URL, documents, audio) is refused with a
+ * precise error rather than dropped.
  */
 
 type Json = Record<string, unknown>;
@@ -99,7 +101,7 @@ function fromOpenAI(body: Json): ConverseRequest {
       const text = openaiText(m.content, i);
       if (text) system.push({ text });
     } else if (role === 'user') {
-      push(messages, 'user', textBlocks(openaiText(m.content, i)));
+      push(messages, 'user', openaiUserBlocks(m.content, i));
     } else if (role === 'assistant') {
       const calls = Array.isArray(m.tool_calls) ? (m.tool_calls as Json[]) : [];
       const blocks = textBlocks(m.content == null ? '' : openaiText(m.content, i));
@@ -162,9 +164,15 @@ function fromAnthropic(body: Json): ConverseRequest {
 
 function anthropicBlock(b: Json, where: string): ConverseBlock {
   if (b.type === 'text') return { text: String(b.text ?? '') };
+  if (b.type === 'image') return anthropicImage(b, where);
   if (b.type === 'tool_use') return { toolUse: { toolUseId: String(b.id ?? ''), name: String(b.name ?? ''), input: b.input ?? {} } };
   if (b.type === 'tool_result') {
-    const content = typeof b.content === 'string' ? [{ text: b.content }] : anthropicBlocks(b.content ?? [], `${where}.content`).map((c) => ({ text: c.type === 'text' ? String(c.text ?? '') : JSON.stringify(c) }));
+    const content =
+      typeof b.content === 'string'
+        ? [{ text: b.content }]
+        : anthropicBlocks(b.content ?? [], `${where}.content`).map((c, k) =>
+            c.type === 'image' ? anthropicImage(c, `${where}.content[${k}]`) : { text: c.type === 'text' ? String(c.text ?? '') : JSON.stringify(c) },
+          );
     return { toolResult: { toolUseId: String(b.tool_use_id ?? ''), content, status: b.is_error ? 'error' : 'success' } };
   }
   throw invalidRequest(`${where}: content of type '${String(b.type)}' cannot be sent to a Bedrock model through Airlock.`, where);
@@ -176,17 +184,42 @@ function anthropicBlocks(value: unknown, where: string): Json[] {
   return value as Json[];
 }
 
-/** An OpenAI message's content as text: a string, or text parts; other parts (images, audio, files) are refused. */
-function openaiText(content: unknown, i: number): string {
+/**
+ * An OpenAI message's content as text: a string, or text parts; other parts (audio, files, and
+ * images outside user messages) are refused. `first`: the index of the first part given.
+ */
+function openaiText(content: unknown, i: number, first = 0): string {
   if (typeof content === 'string') return content;
   if (content == null) return '';
   if (!Array.isArray(content)) throw invalidRequest(`messages[${i}].content: expected a string or a list of parts.`, `messages[${i}].content`);
   return (content as Json[])
     .map((part, j) => {
       if (part.type === 'text') return String(part.text ?? '');
-      throw invalidRequest(`messages[${i}].content[${j}]: parts of type '${String(part.type)}' cannot be sent to a Bedrock model through Airlock.`, `messages[${i}].content[${j}]`);
+      const where = `messages[${i}].content[${first + j}]`;
+      throw invalidRequest(`${where}: parts of type '${String(part.type)}' cannot be sent to a Bedrock model through Airlock${part.type === 'image_url' ? ' (images go in user messages)' : ''}.`, where);
     })
     .join('');
+}
+
+/** A user message's content as Converse blocks: text parts (adjacent ones joined) and inline images, in order. */
+function openaiUserBlocks(content: unknown, i: number): ConverseBlock[] {
+  if (!Array.isArray(content)) return textBlocks(openaiText(content, i));
+  const blocks: ConverseBlock[] = [];
+  let text = '';
+  const flush = () => {
+    blocks.push(...textBlocks(text));
+    text = '';
+  };
+  for (const [j, part] of (content as Json[]).entries()) {
+    if (part.type === 'image_url') {
+      flush();
+      blocks.push(openaiImage(part, `messages[${i}].content[${j}]`));
+    } else {
+      text += openaiText([part], i, j);
+    }
+  }
+  flush();
+  return blocks;
 }
 
 /** Converse wants turns that alternate: consecutive turns of one role (tool results after each other) become one. */

@@ -278,7 +278,7 @@ export const FUNCTION_CONFIG = {
   // The page function also serves the console, which reads the session record.
   'approval-page': settings([...APPROVER_PAGES, ...RECORDS, 'AIRLOCK_POLICY']),
   'approval-decide': settings([...APPROVER_PAGES, ...RECORDS, 'AIRLOCK_POLICY'], EVENTS),
-  'approval-invoke-upstream': settings([...RECORDS, ...UPSTREAMS], CHAT_UPSTREAMS),
+  'approval-invoke-upstream': settings([...RECORDS, ...UPSTREAMS], [...CHAT_UPSTREAMS, 'AIRLOCK_USAGE_TABLE', 'AIRLOCK_PRICES']),
   'approval-record-outcome': settings(RECORDS, EVENTS),
   // The MCP gateway: records like the proxy, names the issuers in its RFC 9728 document, holds no LLM key.
   // Pinned tools: the tool sets in the approval table (required: no pinning, no MCP); tool changes start the approval state machine.

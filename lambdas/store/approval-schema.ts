@@ -64,6 +64,7 @@ export const approvalSchema = z.object({
       transcriptKey: z.string().min(1),
       transcriptSha256: z.string().regex(/^[0-9a-f]{64}$/),
       usage: z.object({ promptTokens: count.optional(), completionTokens: count.optional(), totalTokens: count.optional() }).optional(),
+      costUsd: z.number().nonnegative().optional(),
       upstreamMs: z.number().nonnegative().optional(),
       findingCounts: z.record(z.string(), count),
       finishedAt: timestamp,

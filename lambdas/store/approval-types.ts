@@ -62,6 +62,8 @@ export interface ApprovalResult {
   transcriptKey: string;
   transcriptSha256: string;
   usage?: TokenUsage;
+  /** The answer's cost in US dollars (the price table), copied to the held session when it completes. */
+  costUsd?: number;
   upstreamMs?: number;
   findingCounts: Record<string, number>;
   finishedAt: string;

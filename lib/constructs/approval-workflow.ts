@@ -36,6 +36,8 @@ export interface ApprovalWorkflowProps {
   publicBaseUrl: string;
   /** The proxy's chat upstreams, for the function that sends approved requests. */
   upstreams: ChatUpstreamSettings;
+  /** The proxy's price table (AIRLOCK_PRICES): an approved answer is priced like a direct one. */
+  prices?: string;
   sessionTtlDays: number;
   /** Approval decisions and outcomes are published here, next to session events. */
   events: IEventBus;
@@ -65,7 +67,7 @@ export class ApprovalWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: ApprovalWorkflowProps) {
     super(scope, id);
     const { stateful } = props;
-    const { key, approvalTable, sessionTable, transcriptBucket, userPool, userPoolDomain } = stateful;
+    const { key, approvalTable, sessionTable, transcriptBucket, usageTable, userPool, userPoolDomain } = stateful;
 
     this.linkKey = new Secret(this, 'LinkKey', {
       description: 'Airlock: HMAC key for approval links and approval-form tokens',
@@ -114,6 +116,9 @@ export class ApprovalWorkflow extends Construct {
       environment: {
         ...records,
         ...chatUpstreamEnvironment(props.upstreams),
+        // The approved answer's tokens count against the requester's budgets, in the proxy's counters.
+        AIRLOCK_USAGE_TABLE: usageTable.tableName,
+        ...(props.prices ? { AIRLOCK_PRICES: props.prices } : {}),
       },
       timeout: Duration.seconds(240),
       memorySize: 1024,
@@ -190,6 +195,8 @@ export class ApprovalWorkflow extends Construct {
     approvals(invoke, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'Approvals');
     transcripts(invoke, ['s3:GetObject', 's3:PutObject']);
     grantChatUpstreams(invoke, props.upstreams);
+    // Adds to the budget counters (and takes the once-per-approval marker): conditional updates, no read or scan.
+    invoke.addToPrincipalPolicy(new PolicyStatement({ sid: 'UsageCounters', actions: ['dynamodb:UpdateItem'], resources: [usageTable.tableArn] }));
     dataKey(invoke);
 
     const record = this.recordOutcome.role;

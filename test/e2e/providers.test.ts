@@ -131,6 +131,61 @@ describe('upstreams by model through the local runtime (official openai and @ant
     expect(gateway.output()).not.toContain(CANARY_AWS_KEY);
   });
 
+  describe('images for Bedrock', () => {
+    // A PNG whose base64 holds the key's shape: read as text it would be a finding; as an image it is bytes.
+    const IMAGE = `${Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]).toString('base64')}+${CANARY_AWS_KEY}+AA`;
+    const imageBlock = { image: { format: 'png', source: { bytes: IMAGE } } };
+
+    beforeEach(() => {
+      bedrock.reply = (body) => `saw ${body.messages[0].content.filter((b: { image?: unknown }) => b.image).length} image(s)`;
+    });
+
+    it('sends an OpenAI data: URL image to Bedrock as its bytes, masks the text beside it, and finds nothing in the image', async () => {
+      const { data, response } = await openai.chat.completions
+        .create({
+          model: HAIKU,
+          messages: [{ role: 'user', content: [{ type: 'text', text: `describe it; my key is ${CANARY_AWS_KEY}` }, { type: 'image_url', image_url: { url: `data:image/png;base64,${IMAGE}` } }] }],
+        })
+        .withResponse();
+
+      expect(bedrock.requests.at(-1)!.body.messages[0].content).toEqual([{ text: `describe it; my key is ${REDACTED}` }, imageBlock]);
+      expect(data.choices[0]?.message.content).toBe('saw 1 image(s)');
+      // One key, the text part's: the image's base64 was not read as text.
+      expect((await gateway.settledSession(response.headers.get('x-airlock-session-id')!))?.findingCounts).toEqual({ aws_access_key_id: 1, binary_attachment: 1 });
+    });
+
+    it('sends an Anthropic base64 image block to Bedrock as its bytes, streamed too', async () => {
+      const content = [{ type: 'image' as const, source: { type: 'base64' as const, media_type: 'image/png' as const, data: IMAGE } }, { type: 'text' as const, text: 'what is this?' }];
+
+      const plain = await anthropic.messages.create({ model: HAIKU, max_tokens: 16, messages: [{ role: 'user', content }] });
+      const sentPlain = bedrock.requests.at(-1)!;
+      const streamed = await anthropic.messages.stream({ model: HAIKU, max_tokens: 16, messages: [{ role: 'user', content }] }).finalMessage();
+
+      expect(sentPlain.body.messages[0].content).toEqual([imageBlock, { text: 'what is this?' }]);
+      expect(bedrock.requests.at(-1)!.body.messages[0].content).toEqual([imageBlock, { text: 'what is this?' }]);
+      expect(plain.content[0]).toMatchObject({ type: 'text', text: 'saw 1 image(s)' });
+      expect(streamed.content[0]).toMatchObject({ type: 'text', text: 'saw 1 image(s)' });
+    });
+
+    it('refuses an image by URL with invalid_request_error saying why, and fetches nothing', async () => {
+      const before = bedrock.requests.length;
+
+      const err = await openai.chat.completions
+        .create({ model: HAIKU, messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'http://169.254.169.254/latest/meta-data/iam' } }] }] })
+        .catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+      const viaAnthropic = await anthropic.messages
+        .create({ model: HAIKU, max_tokens: 8, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://images.example/cat.png' } }] }] })
+        .catch((e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
+
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'invalid_request', param: 'messages[0].content[1].image_url.url' });
+      expect((err as Error).message).toMatch(/does not fetch images from URLs .*data: URL with base64/);
+      expect(viaAnthropic).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((viaAnthropic as Error).message).toMatch(/does not fetch images from URLs/);
+      expect(bedrock.requests.length).toBe(before);
+    });
+  });
+
   it('refuses a model the policy forbids on both routes, even one an upstream serves', async () => {
     const before = bedrock.requests.length;
 

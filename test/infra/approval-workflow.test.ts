@@ -142,6 +142,19 @@ describe('approval workflow infrastructure', () => {
 
       expect(actions.filter((a) => /^(states|sns):|dynamodb:(Put|Update|Delete)/.test(a))).toEqual([]);
     });
+
+    it("lets the invoke function add to the proxy's usage counters (update only) and prices its answers like the proxy", () => {
+      const priced = synthAirlock({ ...TEST_CONFIG, approverEmails: APPROVERS, prices: [{ model: 'gpt-*', input_per_million: 2, output_per_million: 8 }] }).statelessTemplate;
+      const functionOf = (t: Template, prefix: string) => Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix))![1].Properties;
+      const invokeEnv = functionOf(priced, 'ApprovalWorkflowInvokeUpstreamFunction').Environment.Variables;
+      const proxyEnv = functionOf(priced, 'ProxyFunction').Environment.Variables;
+      const onUsageTable = statementsOf('ApprovalWorkflowInvokeUpstreamRole').filter((s) => JSON.stringify(s.Resource).includes('UsageTable'));
+
+      expect(invokeEnv.AIRLOCK_USAGE_TABLE).toEqual(proxyEnv.AIRLOCK_USAGE_TABLE);
+      expect(invokeEnv.AIRLOCK_PRICES).toBe(proxyEnv.AIRLOCK_PRICES);
+      expect(JSON.parse(invokeEnv.AIRLOCK_PRICES as string)).toEqual([{ model: 'gpt-*', input_per_million: 2, output_per_million: 8 }]);
+      expect(onUsageTable.flatMap((s) => [s.Action].flat())).toEqual(['dynamodb:UpdateItem']);
+    });
   });
 
   describe('approval routes', () => {

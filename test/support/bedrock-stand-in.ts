@@ -8,7 +8,8 @@ import { crc32 } from 'node:zlib';
  * event-stream binary framing the SDK decodes (prelude with lengths and CRC32, typed headers,
  * JSON payload, message CRC32). It speaks HTTP/2 without TLS, because the Bedrock runtime client's
  * default handler is HTTP/2. The real `@aws-sdk/client-bedrock-runtime` is pointed at it with an
- * endpoint override and dummy credentials. Its model echoes the last user text it received.
+ * endpoint override and dummy credentials. Its model echoes the last user text it received; image
+ * blocks are checked as Bedrock checks them (format, base64 bytes) and kept in `requests`.
  */
 export interface BedrockStandIn {
   url: string;
@@ -71,6 +72,8 @@ function answer(state: BedrockStandIn, req: Http2ServerRequest, res: Http2Server
   if (state.fault === 'hang') return;
   if (modelId.includes('missing')) return error(res, 404, 'ResourceNotFoundException', `model ${modelId} is not available`);
   if (!Array.isArray(body.messages) || body.messages.length === 0) return error(res, 400, 'ValidationException', 'messages is required');
+  const badImage = invalidImage(body);
+  if (badImage) return error(res, 400, 'ValidationException', badImage);
 
   const reply = state.reply(body);
   const inputTokens = JSON.stringify(body.messages).length;
@@ -129,6 +132,18 @@ function frame(headerValues: Record<string, string>, payload: unknown): Buffer {
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE(crc32(withoutCrc), 0);
   return Buffer.concat([withoutCrc, crc]);
+}
+
+/** As Bedrock checks them: an image block names a format it reads and carries its bytes (base64 in the JSON body). */
+function invalidImage(body: Record<string, any>): string | undefined {
+  const blocks = (body.messages as Array<{ content?: Array<Record<string, any>> }>).flatMap((m) => m.content ?? []);
+  const images = [...blocks, ...blocks.flatMap((b) => (b.toolResult?.content ?? []) as Array<Record<string, any>>)].filter((b) => b.image);
+  for (const { image } of images) {
+    if (!['png', 'jpeg', 'gif', 'webp'].includes(image.format)) return `image format ${String(image.format)} is not supported`;
+    const bytes = image.source?.bytes;
+    if (typeof bytes !== 'string' || bytes === '' || Buffer.from(bytes, 'base64').toString('base64') !== bytes) return 'image bytes must be base64';
+  }
+  return undefined;
 }
 
 function lastUserText(body: Record<string, any>): string {

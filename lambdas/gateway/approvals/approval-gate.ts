@@ -45,6 +45,8 @@ export class ApprovalService implements ApprovalGate {
     const latest = await storeCall(() => deps.approvals.findLatestByHash(hash));
     // A held request is answered in the format it was held in: only a re-send in that format reuses it.
     const resent = latest && latest.format === api.format && isOwner(latest, ctx.principal) && stillApplies(latest, deps.clock.now()) ? latest : undefined;
+    // Collecting an approved answer spends no tokens (they were counted when it was made): only the request rate applies.
+    await ctx.admit({ budgets: resent?.status !== 'completed' });
     let approval = resent ?? (await this.hold(ctx, api, hash));
 
     ctx.meta.overheadMs = deps.clock.monotonic() - ctx.req.receivedAt;
@@ -135,7 +137,8 @@ export class ApprovalService implements ApprovalGate {
       }
       if (resent) {
         await ctx.recorder.finish(
-          { status: 'completed', httpStatus: 200, ...(approvalRecord ? { approval: approvalRecord } : {}), ...(approval.result?.usage ? { usage: approval.result.usage } : {}), timings },
+          // No usage: the answer's tokens and cost are the held session's, counted once.
+          { status: 'completed', httpStatus: 200, ...(approvalRecord ? { approval: approvalRecord } : {}), timings },
           { request: ctx.inspection.body, response: answer },
         );
       } else {

@@ -3,10 +3,12 @@ import type { Inspector } from '../../inspect/types';
 import type { ChatProvider } from '../../providers/types';
 import { toAirlockError } from '../../shared/errors';
 import type { ApprovalRequest } from '../../store/approval-types';
-import type { Transcript } from '../../store/types';
+import type { TokenUsage, Transcript } from '../../store/types';
 import { withResponseFindings } from '../finding-counts';
 import { APPROVAL_ID } from './approval-record';
 import { routerOf, type UpstreamRouter } from '../upstream-router';
+import { sessionCost, type ModelPrice } from '../usage/prices';
+import { spentTokens, type UsageLimiter } from '../usage/usage-limits';
 import { CHAT_APIS } from './chat-apis';
 import type { ApprovalRecordsDeps } from './ports';
 import { settleToolChange } from './tool-change-step';
@@ -21,18 +23,27 @@ export interface InvokeApprovedDeps extends ApprovalRecordsDeps {
   upstreams?: UpstreamRouter;
   /** Without `upstreams`: the OpenAI-compatible upstream, and the Anthropic one where configured. */
   providers?: { openai: ChatProvider; anthropic?: ChatProvider };
+  /** The policy's budgets: the answer's tokens are charged to the requester, as on the direct path. */
+  limits?: UsageLimiter;
+  /** The price table: the answer's cost, recorded on the held session. */
+  prices?: readonly ModelPrice[];
 }
 
 /**
  * The InvokeUpstream step: sends the stored masked request (checked against its recorded SHA-256)
  * to the upstream, masks the answer with the proxy's inspector and stores the exchange as the
- * approval's transcript. Idempotent: a retry after success returns the stored result.
+ * approval's transcript, and charges the answer's tokens to the requester's budgets (never the
+ * approver's). Idempotent: a retry after success returns the stored result, charged once.
  */
 export async function invokeApproved(deps: InvokeApprovedDeps, input: { approvalId: string }): Promise<{ transcriptSha256: string }> {
   if (!APPROVAL_ID.test(String(input?.approvalId))) throw new WorkflowError('Airlock.InvalidInput', 'invoke needs an approval id');
   const approval = await records(() => deps.approvals.get(input.approvalId));
   if (!approval) throw new WorkflowError('Airlock.ApprovalMissing', 'the approval does not exist');
-  if (approval.result) return { transcriptSha256: approval.result.transcriptSha256 };
+  if (approval.result) {
+    // A retry after the result was written: the charge may not have been made yet (a crash in between).
+    await chargeRequester(deps, approval, approval.result.usage);
+    return { transcriptSha256: approval.result.transcriptSha256 };
+  }
   if (approval.status !== 'approved') throw new WorkflowError('Airlock.NotApproved', `the approval is ${approval.status}`);
   if (approval.subject?.kind === 'tool-change') return settleToolChange(deps, approval);
   // Otherwise only chat prompts are sent here; an approved tool call is the MCP gateway's to send.
@@ -70,6 +81,7 @@ export async function invokeApproved(deps: InvokeApprovedDeps, input: { approval
   const masked = deps.inspectorFor(groupPolicy).maskChatResponse(answer, approval.format, { knownSecrets });
   const findingCounts = withResponseFindings(approval.findingCounts, masked.findings);
   const usage = api.usageOf(answer);
+  const costUsd = sessionCost(deps.prices ?? [], approval.model, usage);
   const stored = await records(() => deps.transcripts.put(exchangeTranscript(approval, held.transcript, masked.body, findingCounts)));
   await records(() =>
     deps.approvals.transition(approval.id, ['approved'], {
@@ -77,14 +89,21 @@ export async function invokeApproved(deps: InvokeApprovedDeps, input: { approval
         transcriptKey: stored.key,
         transcriptSha256: stored.sha256,
         ...(usage ? { usage } : {}),
+        ...(costUsd !== undefined ? { costUsd } : {}),
         upstreamMs: Math.round(upstreamMs),
         findingCounts,
         finishedAt: new Date(deps.clock.now()).toISOString(),
       },
     }),
   );
+  await chargeRequester(deps, approval, usage);
   deps.logger.info('approved request answered', { approvalId: approval.id, sessionId: approval.sessionId, upstreamMs: Math.round(upstreamMs) });
   return { transcriptSha256: stored.sha256 };
+}
+
+/** The answer's tokens against the day budgets of the principal who asked, once per approval. */
+async function chargeRequester(deps: InvokeApprovedDeps, approval: ApprovalRequest, usage: TokenUsage | undefined): Promise<void> {
+  if (deps.limits && usage) await deps.limits.spendOnce(approval.principal, spentTokens(usage), `approval|${approval.id}`);
 }
 
 /**

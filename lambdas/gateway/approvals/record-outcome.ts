@@ -59,8 +59,8 @@ function sessionUpdate(approval: ApprovalRequest, outcome: WorkflowOutcome, at: 
   if (approvalRecord) base.approval = approvalRecord;
   if (outcome === 'failed') return { ...base, errorCode: approval.errorCode ?? 'unknown' };
   if (outcome === 'completed' && approval.result) {
-    const { transcriptKey, transcriptSha256, usage, findingCounts } = approval.result;
-    return { ...base, transcriptKey, transcriptSha256, findingCounts, ...(usage ? { usage } : {}) };
+    const { transcriptKey, transcriptSha256, usage, costUsd, findingCounts } = approval.result;
+    return { ...base, transcriptKey, transcriptSha256, findingCounts, ...(usage ? { usage } : {}), ...(costUsd !== undefined ? { costUsd } : {}) };
   }
   return base;
 }

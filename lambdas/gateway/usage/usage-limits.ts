@@ -2,15 +2,28 @@ import type { Principal } from '../../auth/principal';
 import type { Limit, LimitsPolicy } from '../../inspect/limits-policy';
 import { AirlockError } from '../../shared/errors';
 import { errorForLog, type AirlockLogger } from '../../shared/logger';
+import type { TokenUsage } from '../../store/types';
 import type { UsageCounters } from '../../store/usage-counters';
 import type { Clock } from '../ports';
 
+/** Who is counted: the caller's identity and groups (an approval's requester as recorded too). */
+type Caller = Pick<Principal, 'issuer' | 'sub' | 'groups'>;
+
 /** The policy's rate limits and budgets, applied to one caller's request. */
 export interface UsageLimiter {
-  /** Before forwarding: refuses (429 `rate_limited`, Retry-After) a request over a limit; takes its request slot otherwise. */
-  admit(principal: Principal): Promise<void>;
+  /**
+   * Before forwarding: refuses (429 `rate_limited`, Retry-After) a request over a limit; takes its
+   * request slot otherwise. `budgets: false` checks the request rates only (a re-send collecting an
+   * approved answer whose tokens are already counted).
+   */
+  admit(principal: Caller, options?: { budgets?: boolean }): Promise<void>;
   /** After the answer: adds the tokens the upstream reported to the day budgets. Never throws. */
-  spend(principal: Principal, tokens: number): Promise<void>;
+  spend(principal: Caller, tokens: number): Promise<void>;
+  /**
+   * `spend`, at most once per `chargeId` however often it is called (an approved answer, whose
+   * workflow step may run again): a marker in the same counters, taken atomically, guards it.
+   */
+  spendOnce(principal: Caller, tokens: number, chargeId: string): Promise<void>;
 }
 
 interface Scope {
@@ -32,7 +45,7 @@ const windowOf = (now: number, size: number) => {
 };
 
 export function usageLimiter(policy: LimitsPolicy, counters: UsageCounters, clock: Clock, logger: AirlockLogger): UsageLimiter {
-  const scopesOf = (principal: Principal): Scope[] => {
+  const scopesOf = (principal: Caller): Scope[] => {
     const scopes: Scope[] = [];
     if (policy.principal) scopes.push({ key: `p:${principal.issuer}|${principal.sub}`, label: 'you', limit: policy.principal });
     for (const [group, limit] of Object.entries(policy.groups)) {
@@ -49,12 +62,21 @@ export function usageLimiter(policy: LimitsPolicy, counters: UsageCounters, cloc
     }
   };
 
+  async function spend(principal: Caller, tokens: number): Promise<void> {
+    if (!(tokens > 0)) return;
+    const day = windowOf(clock.now(), DAY_MS);
+    const budgets = scopesOf(principal).filter((s) => s.limit.tokens_per_day !== undefined);
+    await Promise.all(budgets.map((s) => counters.add(`${s.key}|tpd|${day.start}`, Math.round(tokens), day.expiresAt))).catch((err: unknown) =>
+      logger.error('tokens not counted against the budget', { error: errorForLog(err) }),
+    );
+  }
+
   return {
-    async admit(principal) {
+    async admit(principal, options = {}) {
       const now = clock.now();
       const scopes = scopesOf(principal);
       const day = windowOf(now, DAY_MS);
-      for (const s of scopes) {
+      for (const s of options.budgets === false ? [] : scopes) {
         const budget = s.limit.tokens_per_day;
         if (budget === undefined) continue;
         const used = await guarded(() => counters.read(`${s.key}|tpd|${day.start}`));
@@ -75,15 +97,24 @@ export function usageLimiter(policy: LimitsPolicy, counters: UsageCounters, cloc
         taken.push(key);
       }
     },
-    async spend(principal, tokens) {
-      if (!(tokens > 0)) return;
-      const day = windowOf(clock.now(), DAY_MS);
-      const budgets = scopesOf(principal).filter((s) => s.limit.tokens_per_day !== undefined);
-      await Promise.all(budgets.map((s) => counters.add(`${s.key}|tpd|${day.start}`, Math.round(tokens), day.expiresAt))).catch((err: unknown) =>
-        logger.error('tokens not counted against the budget', { error: errorForLog(err) }),
-      );
+    spend,
+    async spendOnce(principal, tokens, chargeId) {
+      if (!(tokens > 0) || !scopesOf(principal).some((s) => s.limit.tokens_per_day !== undefined)) return;
+      let first: boolean;
+      try {
+        first = await counters.consume(`once|${chargeId}`, 1, 1, windowOf(clock.now(), DAY_MS).expiresAt + KEEP_SECONDS);
+      } catch (err) {
+        logger.error('tokens not counted against the budget', { chargeId, error: errorForLog(err) });
+        return;
+      }
+      if (first) await spend(principal, tokens);
     },
   };
+}
+
+/** The tokens an answer spends: its total, or its input and output when no total is reported. */
+export function spentTokens(usage: TokenUsage): number {
+  return usage.totalTokens ?? (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0);
 }
 
 function rateLimited(what: string, waitMs: number): AirlockError {

@@ -20,7 +20,11 @@ import type { AirlockLogger } from '../../../lambdas/shared/logger';
 import { DynamoApprovalStore, DynamoTaskTokenStore } from '../../../lambdas/store/approval-store';
 import { DynamoSessionStore } from '../../../lambdas/store/dynamo-session-store';
 import { S3TranscriptStore } from '../../../lambdas/store/s3-transcript-store';
+import { DynamoSessionQueries } from '../../../lambdas/store/session-queries';
 import { createSessionTable } from '../../../lambdas/store/table-definition';
+import { DynamoUsageCounters } from '../../../lambdas/store/usage-counters';
+import { createUsageTable } from '../../../lambdas/store/usage-table';
+import type { ModelPrice } from '../../../lambdas/gateway/usage/prices';
 import { startLocalApprovals, type LocalApprovals } from '../../../local/approval-runtime';
 import { startEchoUpstream, type EchoUpstream } from '../../../local/echo-upstream';
 import { startLocalServer } from '../../../local/server';
@@ -33,6 +37,7 @@ const LOCAL = { region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secre
  * The approval flow assembled from real parts: DynamoDB Local (sessions and approvals), s3rver
  * (transcripts), the echo model as upstream, the gateway and approval pages behind the local HTTP
  * server, and the deployed ASL run by aws-local-stepfunctions with the real use cases behind it.
+ * The usage counters (rate limits, budgets) are on DynamoDB Local too, and the audit API reads it.
  * Mail is captured; logs are captured so tests can search them.
  */
 export interface ApprovalHarness {
@@ -44,11 +49,15 @@ export interface ApprovalHarness {
   taskTokens: DynamoTaskTokenStore;
   sessions: DynamoSessionStore;
   transcripts: S3TranscriptStore;
+  /** The rate limits' and budgets' counters, shared by the proxy and the approved answers. */
+  usage: DynamoUsageCounters;
   mail: ApprovalMessage[];
   logs: string[];
   token(sub: string, groups: string[]): Promise<string>;
   chat(token: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   status(token: string, id: string, headers?: Record<string, string>): Promise<Response>;
+  /** `GET /v1/airlock/usage`: a caller's sessions, tokens and cost. */
+  usageSummary(token: string, query?: Record<string, string>): Promise<Response>;
   /** `POST /v1/messages` (Anthropic Messages). */
   messages(token: string, body: unknown): Promise<Response>;
   /** The link of the last mail about `approvalId`. */
@@ -63,7 +72,13 @@ export interface ApprovalHarness {
   stop(): Promise<void>;
 }
 
-export async function startApprovalHarness(options: { policy?: (p: Policy) => void } = {}): Promise<ApprovalHarness> {
+interface HarnessOptions {
+  policy?: (p: Policy) => void;
+  /** The price table (AIRLOCK_PRICES) of the proxy and the invoke step. */
+  prices?: ModelPrice[];
+}
+
+export async function startApprovalHarness(options: HarnessOptions = {}): Promise<ApprovalHarness> {
   const [dynamoLocal, s3] = await Promise.all([startDynamoDbLocal(), startS3Server()]);
   const dataDir = await mkdtemp(join(tmpdir(), 'airlock-approvals-'));
   const cleanups: Array<() => Promise<unknown>> = [async () => dynamoLocal.stop(), async () => s3.stop(), () => rm(dataDir, { recursive: true, force: true })];
@@ -80,7 +95,7 @@ async function assemble(
   s3: S3Server,
   dataDir: string,
   cleanups: Array<() => Promise<unknown>>,
-  options: { policy?: (p: Policy) => void },
+  options: HarnessOptions,
 ): Promise<ApprovalHarness> {
   const dynamo = new DynamoDBClient({ ...LOCAL, endpoint: dynamoLocal.endpoint });
   const s3Client = new S3Client({ ...LOCAL, endpoint: s3.endpoint, forcePathStyle: true });
@@ -88,7 +103,8 @@ async function assemble(
   const upstream = await startEchoUpstream();
   cleanups.push(upstream.close);
 
-  await createSessionTable(dynamo, 'sessions');
+  await Promise.all([createSessionTable(dynamo, 'sessions'), createUsageTable(dynamo, 'usage')]);
+  const usage = new DynamoUsageCounters({ tableName: 'usage', client: dynamo });
   const sessions = new DynamoSessionStore({ tableName: 'sessions', client: dynamo, ttlDays: 30 });
   const transcripts = new S3TranscriptStore({ bucket: s3.bucket, client: s3Client });
   const policyFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../../airlock.policy.yaml');
@@ -109,6 +125,9 @@ async function assemble(
     },
     sessions,
     transcripts,
+    queries: new DynamoSessionQueries({ tableName: 'sessions', client: dynamo }),
+    usage,
+    ...(options.prices ? { prices: options.prices } : {}),
     logger,
     clock: systemClock,
   };
@@ -147,6 +166,7 @@ async function assemble(
     taskTokens: new DynamoTaskTokenStore({ tableName: 'approvals', client: dynamo }),
     sessions,
     transcripts,
+    usage,
     mail,
     logs,
     token: (sub, groups) => devIssuer.mint({ sub, groups, email: `${sub}@example.com` }),
@@ -163,6 +183,7 @@ async function assemble(
         body: JSON.stringify(body),
       }),
     status: (token, id, headers = {}) => fetch(`${baseUrl}/v1/airlock/requests/${id}`, { headers: { authorization: `Bearer ${token}`, ...headers } }),
+    usageSummary: (token, query = {}) => fetch(`${baseUrl}/v1/airlock/usage?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${token}` } }),
     linkFor(approvalId) {
       const message = mail.filter((m) => m.approvalId === approvalId).at(-1);
       if (!message) throw new Error(`no mail about ${approvalId}`);

@@ -93,9 +93,27 @@ describe('Bedrock Converse provider against the Converse stand-in', () => {
   });
 
   it('refuses content Converse cannot carry, naming where it is', async () => {
-    const call = provider.call({ path: '/chat/completions', format: 'openai', stream: false, body: { model: 'anthropic.claude-3-haiku', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png' } }] }] } });
+    const before = bedrock.requests.length;
+    const byUrl = provider.call({ path: '/chat/completions', format: 'openai', stream: false, body: { model: 'anthropic.claude-3-haiku', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png' } }] }] } });
+    const audio = provider.call({ path: '/chat/completions', format: 'openai', stream: false, body: { model: 'anthropic.claude-3-haiku', messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }] }] } });
 
-    await expect(call).rejects.toMatchObject({ code: 'invalid_request', param: 'messages[0].content[0]' });
+    await expect(byUrl).rejects.toMatchObject({ code: 'invalid_request', param: 'messages[0].content[0].image_url.url' });
+    await expect(audio).rejects.toMatchObject({ code: 'invalid_request', param: 'messages[0].content[0]' });
+    expect(bedrock.requests.length).toBe(before);
+  });
+
+  it('sends an inline image as its bytes, whole and streamed, which the SDK puts on the wire as base64', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).toString('base64');
+    bedrock.reply = (body) => `saw ${String(body.messages[0].content[0].image.format)}`;
+
+    const plain = await provider.call({ path: '/messages', format: 'anthropic', stream: false, body: { model: 'anthropic.claude-3-haiku', max_tokens: 8, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }, { type: 'text', text: 'what is it?' }] }] } });
+    const sentPlain = bedrock.requests.at(-1)!;
+    const streamed = await collect(await provider.call({ path: '/chat/completions', format: 'openai', stream: true, body: { model: 'anthropic.claude-3-haiku', stream: true, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] }] } }));
+
+    expect(sentPlain.body.messages[0].content).toEqual([{ image: { format: 'png', source: { bytes: png } } }, { text: 'what is it?' }]);
+    expect(bedrock.requests.at(-1)!.body.messages[0].content).toEqual([{ image: { format: 'png', source: { bytes: png } } }]);
+    expect(plain).toMatchObject({ kind: 'json', body: { content: [{ type: 'text', text: 'saw png' }] } });
+    expect(streamed.map((e) => e.choices?.[0]?.delta?.content ?? '').join('')).toBe('saw png');
   });
 
   it('fails a stream that Bedrock breaks off with an exception message, after what it delivered', async () => {

@@ -62,6 +62,79 @@ describe('chat bodies to Converse', () => {
   });
 });
 
+describe('images to Converse', () => {
+  const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0xff]).toString('base64');
+  const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
+
+  it('carries OpenAI data: URL images as image blocks with their bytes, between the text parts in order', () => {
+    const converse = toConverse('openai', {
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'compare ' },
+            { type: 'text', text: 'these' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}`, detail: 'high' } },
+            { type: 'image_url', image_url: { url: `data:image/jpeg;name=photo.jpg;base64,${PNG}` } },
+            { type: 'text', text: 'thanks' },
+          ],
+        },
+      ],
+    });
+
+    expect(converse.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { text: 'compare these' },
+          { image: { format: 'png', source: { bytes: bytes(PNG) } } },
+          { image: { format: 'jpeg', source: { bytes: bytes(PNG) } } },
+          { text: 'thanks' },
+        ],
+      },
+    ]);
+  });
+
+  it('carries Anthropic base64 image blocks, in a user turn and inside a tool result', () => {
+    const image = (media_type: string) => ({ type: 'image', source: { type: 'base64', media_type, data: PNG } });
+    const converse = toConverse('anthropic', {
+      messages: [
+        { role: 'user', content: [image('image/webp'), { type: 'text', text: 'what is this?' }] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'tu_1', name: 'screenshot', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'tu_1', content: [image('image/gif'), { type: 'text', text: 'the screen' }] }] },
+      ],
+    });
+
+    expect(converse.messages[0]!.content).toEqual([{ image: { format: 'webp', source: { bytes: bytes(PNG) } } }, { text: 'what is this?' }]);
+    expect(converse.messages[2]!.content).toEqual([
+      { toolResult: { toolUseId: 'tu_1', content: [{ image: { format: 'gif', source: { bytes: bytes(PNG) } } }, { text: 'the screen' }], status: 'success' } },
+    ]);
+  });
+
+  it.each([
+    ['an OpenAI image by https URL', 'openai', { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://images.example/cat.png' } }] }, 'messages[0].content[0].image_url.url', /does not fetch images from URLs/],
+    ['an OpenAI image by http URL to an internal address', 'openai', { role: 'user', content: [{ type: 'text', text: 'see' }, { type: 'image_url', image_url: { url: 'http://169.254.169.254/latest/meta-data' } }] }, 'messages[0].content[1].image_url.url', /does not fetch images from URLs/],
+    ['an Anthropic image by URL', 'anthropic', { role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://images.example/cat.png' } }] }, 'messages[0].content[0].source', /does not fetch images from URLs/],
+    ['an Anthropic image by file id', 'anthropic', { role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'file_1' } }] }, 'messages[0].content[0].source', /source type 'file'/],
+    ['a media type Converse does not read', 'openai', { role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/svg+xml;base64,${PNG}` } }] }, 'messages[0].content[0].image_url.url', /'image\/svg\+xml' cannot be sent.*image\/png, image\/jpeg, image\/gif or image\/webp/],
+    ['a data: URL that is not base64', 'openai', { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png,%89PNG' } }] }, 'messages[0].content[0].image_url.url', /must be base64-encoded/],
+    ['image data that is not base64', 'anthropic', { role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'not base64!' } }] }, 'messages[0].content[0].source', /not valid base64/],
+    ['an image in a system message', 'openai', { role: 'system', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } }] }, 'messages[0].content[0]', /images go in user messages/],
+  ])('refuses %s with invalid_request naming where', (_, format, message, param, reason) => {
+    const refused = (() => {
+      try {
+        toConverse(format as 'openai' | 'anthropic', { messages: [message] });
+      } catch (err) {
+        return err as { code: string; param: string; message: string };
+      }
+      throw new Error('expected a refusal');
+    })();
+
+    expect(refused).toMatchObject({ code: 'invalid_request', param });
+    expect(refused.message).toMatch(reason);
+  });
+});
+
 describe('Converse answers to chat answers', () => {
   const toolAnswer = {
     output: { message: { role: 'assistant', content: [{ text: 'Looking it up.' }, { toolUse: { toolUseId: 'tu_9', name: 'lookup', input: { id: '7' } } }] } },
