@@ -162,8 +162,8 @@ export const deployConfigSchema = z
     prices: z
       .array(z.object({ model: z.string().min(1), input_per_million: z.number().nonnegative(), output_per_million: z.number().nonnegative() }).strict())
       .default([]),
-    upstreams: upstreamList
-      .default([])
+    upstreams: z
+      ._default(upstreamList, [])
       .refine((list) => list.every((u) => !u.secret || SECRET_ARN.test(u.secret)), 'each upstream secret must be a Secrets Manager secret ARN')
       .refine((list) => list.every((u) => !u.url || u.url.startsWith('https://')), 'upstream urls must be https'),
     oidcIssuers: z.array(oidcIssuer).default([]),

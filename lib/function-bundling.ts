@@ -9,9 +9,10 @@ import { parse as parseYaml } from 'yaml';
  * bundle-size benchmark both derive their esbuild settings from this, so the measured bundle is
  * the deployed one.
  *
- * package.json declares `"sideEffects": false`: no Airlock module is imported for its side effects
- * (registries are explicit lists), so esbuild drops a module none of whose exports a function uses,
- * top-level work included (the console's script and its CSP hash stay out of the proxy).
+ * package.json's `sideEffects` lists one module (lambdas/shared/zod.ts, which sets zod's messages):
+ * no other Airlock module is imported for its side effects (registries are explicit lists), so
+ * esbuild drops a module none of whose exports a function uses, top-level work included (the
+ * console's script and its CSP hash stay out of the proxy).
  */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 

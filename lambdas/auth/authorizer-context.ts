@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { invalidToken } from '../shared/errors';
 import type { Principal } from './principal';
 
@@ -8,16 +8,14 @@ import type { Principal } from './principal';
  */
 export type AuthorizerContext = { principal: string };
 
-const principalSchema = z
-  .object({
-    issuer: z.string().min(1),
-    sub: z.string().min(1),
-    email: z.string().optional(),
-    groups: z.array(z.string()),
-    clientId: z.string().optional(),
-    claims: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-  })
-  .strict();
+const principalSchema = z.strictObject({
+  issuer: z.string().check(z.minLength(1)),
+  sub: z.string().check(z.minLength(1)),
+  email: z.optional(z.string()),
+  groups: z.array(z.string()),
+  clientId: z.optional(z.string()),
+  claims: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
 
 export function principalToAuthorizerContext(principal: Principal): AuthorizerContext {
   return { principal: JSON.stringify(principal) };

@@ -3,7 +3,7 @@ import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import type { TrustedIssuer } from './verifier';
 
 /**
@@ -34,9 +34,9 @@ const DEFAULT_TTL_SECONDS = 12 * 3600;
 
 const fileSchema = z.object({
   version: z.literal(1),
-  issuer: z.string().url(),
-  audience: z.string().min(1),
-  kid: z.string().min(1),
+  issuer: z.url(),
+  audience: z.string().check(z.minLength(1)),
+  kid: z.string().check(z.minLength(1)),
   privateJwk: z.looseObject({ kty: z.literal('RSA'), d: z.string() }),
   publicJwk: z.looseObject({ kty: z.literal('RSA'), n: z.string(), e: z.string() }),
 });

@@ -1,7 +1,7 @@
 import type { Fetcher } from 'aws-jwt-verify/https';
-import * as z from 'zod';
+import * as z from '../shared/zod';
 
-const discoveryDocument = z.object({ issuer: z.string(), jwks_uri: z.string().url() });
+const discoveryDocument = z.object({ issuer: z.string(), jwks_uri: z.url() });
 
 export class DiscoveryError extends Error {
   override readonly name = 'DiscoveryError';

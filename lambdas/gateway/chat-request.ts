@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { invalidJson, invalidRequest } from '../shared/errors';
 import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from '../shared/json-depth';
 
@@ -10,19 +10,19 @@ const contentPart = z.looseObject({ type: z.string() });
 
 const message = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
-  content: z.union([z.string(), z.array(contentPart), z.null()], { error: 'expected a string, an array of content parts, or null' }).optional(),
+  content: z.optional(z.union([z.string(), z.array(contentPart), z.null()], { error: 'expected a string, an array of content parts, or null' })),
 });
 
 /** Model ids are echoed in errors and records, so they are held to a plain charset. */
-export const modelId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/, 'expected a model id (letters, digits, . _ : / @ + -)');
+export const modelId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/, 'expected a model id (letters, digits, . _ : / @ + -)'));
 
 const chatRequest = z.looseObject({
   model: modelId,
-  messages: z.array(message).min(1, 'expected at least one message'),
-  stream: z.boolean().optional(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
-  n: z.number().int().min(1).max(8).optional(),
-  tools: z.array(z.looseObject({ type: z.string() })).optional(),
+  messages: z.array(message).check(z.minLength(1, 'expected at least one message')),
+  stream: z.optional(z.boolean()),
+  stream_options: z.optional(z.nullable(z.looseObject({ include_usage: z.optional(z.boolean()) }))),
+  n: z.optional(z.number().check(z.int(), z.gte(1), z.lte(8))),
+  tools: z.optional(z.array(z.looseObject({ type: z.string() }))),
 });
 
 /** What the gateway relies on in any request it inspects (chat, embeddings, responses, token counts); the rest passes through. */
@@ -37,19 +37,19 @@ const anthropicContent = z.union([z.string(), z.array(contentPart)], { error: 'e
 
 const anthropicRequest = z.looseObject({
   model: modelId,
-  max_tokens: z.number().int().positive(),
-  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: anthropicContent })).min(1, 'expected at least one message'),
-  system: anthropicContent.optional(),
-  stream: z.boolean().optional(),
-  tools: z.array(z.looseObject({ name: z.string() })).optional(),
+  max_tokens: z.number().check(z.int(), z.positive()),
+  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: anthropicContent })).check(z.minLength(1, 'expected at least one message')),
+  system: z.optional(anthropicContent),
+  stream: z.optional(z.boolean()),
+  tools: z.optional(z.array(z.looseObject({ name: z.string() }))),
 });
 
-const notStreamed = (what: string) => z.literal(false, { error: `${what} cannot be streamed; leave 'stream' out` }).optional();
+const notStreamed = (what: string) => z.optional(z.literal(false, { error: `${what} cannot be streamed; leave 'stream' out` }));
 
 /** OpenAI Embeddings: a string, a list of strings, or token arrays (numbers: nothing to inspect, they pass as they are). */
 const embeddingsRequest = z.looseObject({
   model: modelId,
-  input: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number().int()).min(1), z.array(z.array(z.number().int())).min(1)], {
+  input: z.union([z.string(), z.array(z.string()).check(z.minLength(1)), z.array(z.number().check(z.int())).check(z.minLength(1)), z.array(z.array(z.number().check(z.int()))).check(z.minLength(1))], {
     error: 'expected a string, an array of strings, an array of tokens, or an array of token arrays',
   }),
   stream: notStreamed('embeddings'),
@@ -58,13 +58,13 @@ const embeddingsRequest = z.looseObject({
 /** OpenAI Responses: `input` as text or a list of input items; everything else passes through, inspected. */
 const responsesRequest = z.looseObject({
   model: modelId,
-  input: z.union([z.string(), z.array(z.looseObject({}))], { error: 'expected a string or an array of input items' }).optional(),
-  instructions: z.string().nullable().optional(),
-  stream: z.boolean().optional(),
+  input: z.optional(z.union([z.string(), z.array(z.looseObject({}))], { error: 'expected a string or an array of input items' })),
+  instructions: z.optional(z.nullable(z.string())),
+  stream: z.optional(z.boolean()),
 });
 
 /** Anthropic token counting: a Messages request without `max_tokens`, never streamed. */
-const countTokensRequest = anthropicRequest.omit({ max_tokens: true }).extend({ stream: notStreamed('token counts') });
+const countTokensRequest = z.extend(z.omit(anthropicRequest, { max_tokens: true }), { stream: notStreamed('token counts') });
 
 export function parseJsonBody(body: string, maxDepth = DEFAULT_MAX_JSON_DEPTH): unknown {
   if (body.trim() === '') throw invalidRequest('The request body is empty; expected a JSON object.');
@@ -91,7 +91,7 @@ export function validateAnthropicRequest(raw: unknown): ChatRequest {
 }
 
 /** Parses with a schema and turns the first issue into a 400 naming the offending field. */
-export function validate<T>(schema: z.ZodType<T>, raw: unknown): T {
+export function validate<T>(schema: z.ZodMiniType<T>, raw: unknown): T {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

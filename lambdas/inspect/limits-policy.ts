@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 
 /**
  * Rate limits and budgets (policy `limits`): requests per minute and tokens per day, for each
@@ -6,21 +6,18 @@ import * as z from 'zod';
  * Windows are fixed (the UTC minute, the UTC day).
  */
 const limit = z
-  .object({
-    requests_per_minute: z.number().int().positive().optional(),
-    tokens_per_day: z.number().int().positive().optional(),
+  .strictObject({
+    requests_per_minute: z.optional(z.number().check(z.int(), z.positive())),
+    tokens_per_day: z.optional(z.number().check(z.int(), z.positive())),
   })
-  .strict()
-  .refine((l) => l.requests_per_minute !== undefined || l.tokens_per_day !== undefined, 'expected requests_per_minute, tokens_per_day or both');
+  .check(z.refine((l) => l.requests_per_minute !== undefined || l.tokens_per_day !== undefined, 'expected requests_per_minute, tokens_per_day or both'));
 
-export const limitsPolicySchema = z
-  .object({
-    /** Each caller (issuer + sub), counted alone. */
-    principal: limit.optional(),
-    /** A group's members counted together: one shared window per group. */
-    groups: z.record(z.string().min(1), limit).default({}),
-  })
-  .strict();
+export const limitsPolicySchema = z.strictObject({
+  /** Each caller (issuer + sub), counted alone. */
+  principal: z.optional(limit),
+  /** A group's members counted together: one shared window per group. */
+  groups: z._default(z.record(z.string().check(z.minLength(1)), limit), {}),
+});
 
 export type LimitsPolicy = z.infer<typeof limitsPolicySchema>;
 export type Limit = z.infer<typeof limit>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import type { Decision } from './types';
 
 /**
@@ -19,40 +19,38 @@ import type { Decision } from './types';
  * that; `allow` waives review but never a block (a detector set to block, or a score at `block_at`).
  */
 
-const regexSource = z.string().min(1).refine((source) => {
-  try {
-    new RegExp(source.replace(/^\(\?i\)/, ''), 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a valid regular expression');
+const regexSource = z.string().check(
+  z.minLength(1),
+  z.refine((source) => {
+    try {
+      new RegExp(source.replace(/^\(\?i\)/, ''), 'u');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected a valid regular expression'),
+);
 
-const toolRule = z
-  .object({
-    tool: z.string().min(1),
-    groups: z.array(z.string().min(1)).min(1).optional(),
-    arguments: z.record(z.string(), regexSource).optional(),
-    action: z.enum(['allow', 'review', 'block']),
-  })
-  .strict();
+const toolRule = z.strictObject({
+  tool: z.string().check(z.minLength(1)),
+  groups: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+  arguments: z.optional(z.record(z.string(), regexSource)),
+  action: z.enum(['allow', 'review', 'block']),
+});
 
-export const mcpPolicySchema = z
-  .object({
-    protected_namespaces: z.array(z.string().min(1)).optional(),
-    /** Argument names parsed as SQL or shell, in any tool. */
-    command_arguments: z
-      .object({ sql: z.array(z.string().min(1)).optional(), shell: z.array(z.string().min(1)).optional() })
-      .strict()
-      .optional(),
-    tools: z.array(toolRule).default([]),
-    /** Who approves an upstream's new or changed tools and how long they have; unset: the `defaults.approval` section. */
-    tool_changes: z
-      .object({ approvers_group: z.string().min(1).optional(), timeout_seconds: z.number().int().min(60).max(365 * 24 * 3600).optional() })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export const mcpPolicySchema = z.strictObject({
+  protected_namespaces: z.optional(z.array(z.string().check(z.minLength(1)))),
+  /** Argument names parsed as SQL or shell, in any tool. */
+  command_arguments: z.optional(z.strictObject({ sql: z.optional(z.array(z.string().check(z.minLength(1)))), shell: z.optional(z.array(z.string().check(z.minLength(1)))) })),
+  tools: z._default(z.array(toolRule), []),
+  /** Who approves an upstream's new or changed tools and how long they have; unset: the `defaults.approval` section. */
+  tool_changes: z.optional(
+    z.strictObject({
+      approvers_group: z.optional(z.string().check(z.minLength(1))),
+      timeout_seconds: z.optional(z.number().check(z.int(), z.gte(60), z.lte(365 * 24 * 3600))),
+    }),
+  ),
+});
 
 export type McpPolicy = z.infer<typeof mcpPolicySchema>;
 export type McpToolRule = z.infer<typeof toolRule>;

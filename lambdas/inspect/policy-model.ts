@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { limitsPolicySchema, type LimitsPolicy } from './limits-policy';
 import { mcpPolicySchema, type McpPolicy } from './mcp-policy';
 import type { DetectorAction } from './types';
@@ -12,99 +12,90 @@ import type { DetectorAction } from './types';
 
 const action = z.enum(['mask', 'block', 'off']);
 
-const findingType = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'expected a lower-case type name (letters, digits, _)');
+const findingType = z.string().check(z.regex(/^[a-z][a-z0-9_]{0,47}$/, 'expected a lower-case type name (letters, digits, _)'));
 
-const regexSource = z.string().min(1).refine((source) => {
-  try {
-    new RegExp(source, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a valid regular expression');
+const regexSource = z.string().check(
+  z.minLength(1),
+  z.refine((source) => {
+    try {
+      new RegExp(source, 'u');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected a valid regular expression'),
+);
 
 /** Customer ids, project code names and the like: patterns and word lists from the policy file. */
-const customSchema = z
-  .object({
-    patterns: z
-      .array(
-        z
-          .object({
-            type: findingType,
-            pattern: regexSource,
-            action: action.optional(),
-            /** Longest match, so the stream masker knows how much to hold back. */
-            max_length: z.number().int().min(1).max(200).optional(),
-            ignore_case: z.boolean().optional(),
-          })
-          .strict(),
-      )
-      .default([]),
-    words: z
-      .array(
-        z
-          .object({
-            type: findingType,
-            words: z.array(z.string().min(2).max(100)).min(1),
-            action: action.optional(),
-          })
-          .strict(),
-      )
-      .default([]),
-  })
-  .strict();
+const customSchema = z.strictObject({
+  patterns: z._default(
+    z.array(
+      z.strictObject({
+        type: findingType,
+        pattern: regexSource,
+        action: z.optional(action),
+        /** Longest match, so the stream masker knows how much to hold back. */
+        max_length: z.optional(z.number().check(z.int(), z.gte(1), z.lte(200))),
+        ignore_case: z.optional(z.boolean()),
+      }),
+    ),
+    [],
+  ),
+  words: z._default(
+    z.array(
+      z.strictObject({
+        type: findingType,
+        words: z.array(z.string().check(z.minLength(2), z.maxLength(100))).check(z.minLength(1)),
+        action: z.optional(action),
+      }),
+    ),
+    [],
+  ),
+});
 
 export type CustomDetectorsPolicy = z.infer<typeof customSchema>;
 
-const groupPolicySchema = z
-  .object({
-    models: z.object({ allow: z.array(z.string().min(1)) }).strict(),
-    /** Action per detector type (`aws_access_key_id`) or per category (`secret`, `pii`, `custom`). */
-    detectors: z.record(z.string(), action),
-    risk: z
-      .object({
-        review_at: z.number().min(0).max(100),
-        block_at: z.number().min(0).max(101),
-        keywords: z.record(z.string(), z.number()),
-        max_prompt_chars: z.number().int().positive(),
-        /** Points per risk signal id (`dangerous_command.drop_database`) or id prefix (`dangerous_command`). */
-        signals: z.record(z.string(), z.number().min(0).max(100)).optional(),
-      })
-      .strict(),
-    custom: customSchema.optional(),
-    masking: z
-      .object({
-        /** PII becomes numbered placeholders (`<EMAIL_1>`) in the prompt, restored in what the caller gets back. */
-        reversible_pii: z.boolean(),
-      })
-      .strict()
-      .optional(),
-    /** Binary attachments (images, PDFs, audio) cannot be inspected: `block` refuses requests carrying one. */
-    attachments: z.enum(['allow', 'block']).optional(),
-    approval: z
-      .object({
-        approvers_group: z.string().min(1),
-        timeout_seconds: z.number().int().min(60).max(365 * 24 * 3600),
-        self_approval: z.boolean(),
-      })
-      .strict(),
-  })
-  .strict();
+const groupPolicySchema = z.strictObject({
+  models: z.strictObject({ allow: z.array(z.string().check(z.minLength(1))) }),
+  /** Action per detector type (`aws_access_key_id`) or per category (`secret`, `pii`, `custom`). */
+  detectors: z.record(z.string(), action),
+  risk: z.strictObject({
+    review_at: z.number().check(z.gte(0), z.lte(100)),
+    block_at: z.number().check(z.gte(0), z.lte(101)),
+    keywords: z.record(z.string(), z.number()),
+    max_prompt_chars: z.number().check(z.int(), z.positive()),
+    /** Points per risk signal id (`dangerous_command.drop_database`) or id prefix (`dangerous_command`). */
+    signals: z.optional(z.record(z.string(), z.number().check(z.gte(0), z.lte(100)))),
+  }),
+  custom: z.optional(customSchema),
+  masking: z.optional(
+    z.strictObject({
+      /** PII becomes numbered placeholders (`<EMAIL_1>`) in the prompt, restored in what the caller gets back. */
+      reversible_pii: z.boolean(),
+    }),
+  ),
+  /** Binary attachments (images, PDFs, audio) cannot be inspected: `block` refuses requests carrying one. */
+  attachments: z.optional(z.enum(['allow', 'block'])),
+  approval: z.strictObject({
+    approvers_group: z.string().check(z.minLength(1)),
+    timeout_seconds: z.number().check(z.int(), z.gte(60), z.lte(365 * 24 * 3600)),
+    self_approval: z.boolean(),
+  }),
+});
 
 export type GroupPolicy = z.infer<typeof groupPolicySchema>;
 
-const partialGroupPolicySchema = z
-  .object({
-    models: groupPolicySchema.shape.models.partial(),
+const partialGroupPolicySchema = z.partial(
+  z.strictObject({
+    models: z.partial(groupPolicySchema.shape.models),
     detectors: groupPolicySchema.shape.detectors,
-    risk: groupPolicySchema.shape.risk.partial(),
-    approval: groupPolicySchema.shape.approval.partial(),
-    custom: customSchema.partial(),
-    masking: z.object({ reversible_pii: z.boolean() }).strict().partial(),
+    risk: z.partial(groupPolicySchema.shape.risk),
+    approval: z.partial(groupPolicySchema.shape.approval),
+    custom: z.partial(customSchema),
+    masking: z.partial(z.strictObject({ reversible_pii: z.boolean() })),
     attachments: groupPolicySchema.shape.attachments,
-  })
-  .partial()
-  .strict();
+  }),
+);
 
 export type PartialGroupPolicy = z.infer<typeof partialGroupPolicySchema>;
 
@@ -117,18 +108,16 @@ const BUILT_IN_DEFAULTS: GroupPolicy = {
   masking: { reversible_pii: false },
 };
 
-const policySchema = z
-  .object({
-    version: z.literal(1),
-    access: z.object({ groups: z.array(z.string().min(1)).min(1) }).strict(),
-    defaults: partialGroupPolicySchema.default({}),
-    groups: z.record(z.string(), partialGroupPolicySchema).default({}),
-    /** MCP gateway: per-tool rules and how tool arguments are parsed (mcp-policy.ts). */
-    mcp: mcpPolicySchema.optional(),
-    /** Requests per minute and tokens per day per caller and per group (limits-policy.ts). */
-    limits: limitsPolicySchema.optional(),
-  })
-  .strict();
+const policySchema = z.strictObject({
+  version: z.literal(1),
+  access: z.strictObject({ groups: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)) }),
+  defaults: z._default(partialGroupPolicySchema, {}),
+  groups: z._default(z.record(z.string(), partialGroupPolicySchema), {}),
+  /** MCP gateway: per-tool rules and how tool arguments are parsed (mcp-policy.ts). */
+  mcp: z.optional(mcpPolicySchema),
+  /** Requests per minute and tokens per day per caller and per group (limits-policy.ts). */
+  limits: z.optional(limitsPolicySchema),
+});
 
 export interface Policy {
   version: 1;

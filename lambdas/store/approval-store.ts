@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 import { approvalSchema, approvalUpdateSchema, storedApprovalSchema } from './approval-schema';
 import { APPROVAL_TABLE } from './approval-table';
 import type { ApprovalRequest, ApprovalStatus, ApprovalStore, ApprovalUpdate, RemovableField, TaskTokenStore } from './approval-types';
@@ -187,7 +187,7 @@ function ttlFor(reuseUntil: string): number {
   return Math.ceil(Date.parse(reuseUntil) / 1000) + RETAIN_AFTER_REUSE_SECONDS;
 }
 
-function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, operation: string): z.infer<T> {
+function parseOrThrow<T extends z.ZodMiniType>(schema: T, value: unknown, operation: string): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new StoreError(operation, 'invalid', { fields: parsed.error.issues.map((i) => i.path.join('.')) });
   return parsed.data;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 
 /**
  * A tool-change approval's subject (one member of ApprovalSubject, approval-types.ts): an upstream's
@@ -6,15 +6,15 @@ import * as z from 'zod';
  */
 export const toolChangeSubjectSchema = z.object({
     kind: z.literal('tool-change'),
-    upstream: z.string().min(1),
-    tool: z.string().min(1),
+    upstream: z.string().check(z.minLength(1)),
+    tool: z.string().check(z.minLength(1)),
     change: z.enum(['added', 'changed']),
-    fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
-    previousFingerprint: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    fingerprint: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    previousFingerprint: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
     /** The accepted definition before the change (masked JSON), absent for a new tool. */
-    previous: z.string().max(20_000).optional(),
+    previous: z.optional(z.string().check(z.maxLength(20_000))),
     /** The definition the upstream lists now (masked JSON). */
-    current: z.string().max(20_000),
+    current: z.string().check(z.maxLength(20_000)),
 });
 
 export type ToolChangeSubject = z.infer<typeof toolChangeSubjectSchema>;

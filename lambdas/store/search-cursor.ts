@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type * as z from 'zod';
+import * as z from '../shared/zod';
 import { invalidRequest } from '../shared/errors';
 import type { PageRequest, SessionFilter } from './types';
 
@@ -17,10 +17,10 @@ export function encodeCursor<C extends { f: string }>(cursor: C): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
 
-export function decodeCursor<C extends { f: string }>(schema: z.ZodType<C>, value: string, fingerprint: string): C {
+export function decodeCursor<C extends { f: string }>(schema: z.core.$ZodType<C>, value: string, fingerprint: string): C {
   let cursor: C;
   try {
-    cursor = schema.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
+    cursor = z.parse(schema, JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
   } catch {
     throw invalidRequest('The cursor is not valid.', 'cursor');
   }
@@ -34,7 +34,7 @@ const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
 
 /** Where a page of a search starts, for every engine alike: the checked limit, the filter's fingerprint, and the decoded cursor if any. */
-export function pageStart<C extends { f: string }>(schema: z.ZodType<C>, filter: SessionFilter, page: PageRequest): { limit: number; fingerprint: string; cursor: C | undefined } {
+export function pageStart<C extends { f: string }>(schema: z.core.$ZodType<C>, filter: SessionFilter, page: PageRequest): { limit: number; fingerprint: string; cursor: C | undefined } {
   const limit = page.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
     throw invalidRequest(`limit must be an integer from 1 to ${MAX_LIMIT}.`, 'limit');

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { shardKeyOf } from './index-shards';
 import { SESSION_TABLE } from './schema';
 import { StoreError } from './store-error';
@@ -12,63 +12,61 @@ import { SESSION_STATUSES, type SessionRecord, type SessionUpdate } from './type
 
 const decision = z.enum(['allow', 'review', 'block']);
 const status = z.enum(SESSION_STATUSES);
-const count = z.number().int().nonnegative();
+const count = z.number().check(z.int(), z.nonnegative());
 
 /** UTC timestamps, rewritten to the one canonical form so that the index sort keys order correctly. */
-const timestamp = z.iso.datetime().transform((s) => new Date(s).toISOString());
+const timestamp = z.pipe(z.iso.datetime(), z.transform((s) => new Date(s).toISOString()));
 
 const recordFields = {
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   createdAt: timestamp,
   updatedAt: timestamp,
   principal: z.object({
     issuer: z.string(),
-    sub: z.string().min(1),
-    email: z.string().optional(),
+    sub: z.string().check(z.minLength(1)),
+    email: z.optional(z.string()),
     groups: z.array(z.string()),
-    clientId: z.string().optional(),
+    clientId: z.optional(z.string()),
   }),
   route: z.string(),
-  model: z.string().optional(),
+  model: z.optional(z.string()),
   stream: z.boolean(),
-  decision: decision.optional(),
+  decision: z.optional(decision),
   status,
-  risk: z
-    .object({
+  risk: z.optional(
+    z.object({
       score: z.number(),
       reasons: z.array(z.object({ id: z.string(), points: z.number(), message: z.string() })),
-    })
-    .optional(),
+    }),
+  ),
   findingCounts: z.record(z.string(), count),
-  usage: z
-    .object({ promptTokens: count.optional(), completionTokens: count.optional(), totalTokens: count.optional() })
-    .optional(),
-  costUsd: z.number().nonnegative().optional(),
-  timings: z
-    .object({
-      overheadMs: z.number().nonnegative().optional(),
-      upstreamFirstByteMs: z.number().nonnegative().optional(),
-      upstreamMs: z.number().nonnegative().optional(),
-      totalMs: z.number().nonnegative().optional(),
-    })
-    .optional(),
-  transcriptKey: z.string().optional(),
-  transcriptSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-  approval: z
-    .object({
-      approver: z.string().optional(),
-      decision: z.enum(['approved', 'denied', 'expired']).optional(),
-      reason: z.string().optional(),
-      decidedAt: timestamp.optional(),
-    })
-    .optional(),
-  errorCode: z.string().optional(),
-  httpStatus: z.number().int().optional(),
-  upstream: z.object({ name: z.string().min(1), fallbackFrom: z.string().min(1).optional() }).optional(),
+  usage: z.optional(z.object({ promptTokens: z.optional(count), completionTokens: z.optional(count), totalTokens: z.optional(count) })),
+  costUsd: z.optional(z.number().check(z.nonnegative())),
+  timings: z.optional(
+    z.object({
+      overheadMs: z.optional(z.number().check(z.nonnegative())),
+      upstreamFirstByteMs: z.optional(z.number().check(z.nonnegative())),
+      upstreamMs: z.optional(z.number().check(z.nonnegative())),
+      totalMs: z.optional(z.number().check(z.nonnegative())),
+    }),
+  ),
+  transcriptKey: z.optional(z.string()),
+  transcriptSha256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
+  approval: z.optional(
+    z.object({
+      approver: z.optional(z.string()),
+      decision: z.optional(z.enum(['approved', 'denied', 'expired'])),
+      reason: z.optional(z.string()),
+      decidedAt: z.optional(timestamp),
+    }),
+  ),
+  errorCode: z.optional(z.string()),
+  httpStatus: z.optional(z.number().check(z.int())),
+  upstream: z.optional(z.object({ name: z.string().check(z.minLength(1)), fallbackFrom: z.optional(z.string().check(z.minLength(1))) })),
 };
 
 const sessionRecordSchema = z.object(recordFields);
-const sessionUpdateSchema = sessionRecordSchema.omit({ id: true, createdAt: true, principal: true, route: true }).partial();
+const sessionUpdateSchema = z.partial(z.omit(sessionRecordSchema, { id: true, createdAt: true, principal: true, route: true }));
 
 /** Attributes the table adds to a record: index keys and TTL. Stripped again on read. */
 export interface SessionIndexAttributes {
@@ -112,7 +110,7 @@ export function fromSessionItem(item: Record<string, unknown>): SessionRecord {
   return record as unknown as SessionRecord;
 }
 
-function parseOrThrow(schema: z.ZodType, value: unknown, operation: string): unknown {
+function parseOrThrow(schema: z.ZodMiniType, value: unknown, operation: string): unknown {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   // Only the field paths go into the error: values could be content.

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { invalidRequest } from '../shared/errors';
 import { toDocumentClient } from './dynamo-client';
 import { shardedKey } from './index-shards';
@@ -41,7 +41,7 @@ const FILTERED_BATCH = 100;
 const DAY_MS = 86_400_000;
 
 /** Where a stream (one partition key value) resumes: from its top (null), after `[id, createdAt]`, or nowhere (0: read to the end). */
-const streamPosition = z.union([z.null(), z.literal(0), z.tuple([z.string().min(1), z.string().min(1)])]);
+const streamPosition = z.union([z.null(), z.literal(0), z.tuple([z.string().check(z.minLength(1)), z.string().check(z.minLength(1))])]);
 type StreamPosition = z.infer<typeof streamPosition>;
 
 const cursorSchema = z.object({
@@ -50,9 +50,9 @@ const cursorSchema = z.object({
   /** Logical partition to resume in. */
   p: z.string(),
   /** Position of each of its streams (absent: all from the top). Keys are rebuilt from these, so a cursor cannot reach another partition. */
-  s: z.array(streamPosition).optional(),
-  from: z.string().optional(),
-  to: z.string().optional(),
+  s: z.optional(z.array(streamPosition)),
+  from: z.optional(z.string()),
+  to: z.optional(z.string()),
 });
 type Cursor = z.infer<typeof cursorSchema>;
 

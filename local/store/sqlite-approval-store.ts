@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type * as z from 'zod';
+import type * as z from '../../lambdas/shared/zod';
 import { approvalSchema, approvalUpdateSchema, storedApprovalSchema } from '../../lambdas/store/approval-schema';
 import type { ApprovalRequest, ApprovalStatus, ApprovalStore, ApprovalUpdate, RemovableField, TaskTokenStore } from '../../lambdas/store/approval-types';
 import { StoreError } from '../../lambdas/store/store-error';
@@ -157,7 +157,7 @@ function parseStored(json: string, operation: string): ApprovalRequest {
   return parsed.data as ApprovalRequest;
 }
 
-function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, operation: string): z.infer<T> {
+function parseOrThrow<T extends z.ZodMiniType>(schema: T, value: unknown, operation: string): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new StoreError(operation, 'invalid', { fields: parsed.error.issues.map((i) => i.path.join('.')) });
   return parsed.data;

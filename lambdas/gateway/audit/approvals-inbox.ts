@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import type { Principal } from '../../auth/principal';
 import { resolveGroupPolicy, type Policy } from '../../inspect/policy-model';
 import { forbidden } from '../../shared/errors';
@@ -13,7 +13,7 @@ const APPROVAL_STATUSES = ['pending', 'approved', 'denied', 'expired'] as const;
 
 const inboxParams = {
   ...pageParams,
-  status: z.enum(APPROVAL_STATUSES, { error: `must be one of ${APPROVAL_STATUSES.join(', ')}` }).default('pending'),
+  status: z._default(z.enum(APPROVAL_STATUSES, { error: `must be one of ${APPROVAL_STATUSES.join(', ')}` }), 'pending'),
   from: fromParam,
   to: toParam,
 };

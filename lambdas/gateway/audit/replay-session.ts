@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import type { Principal } from '../../auth/principal';
 import { notFound } from '../../shared/errors';
 import { SSE_HEADERS, AIRLOCK_HEADERS, type GatewayRequest, type ResponseSink } from '../http';
@@ -16,11 +16,15 @@ import { readCheckedTranscript } from './transcript-integrity';
 const KEEP_ALIVE_MS = 15_000;
 
 const replayParams = {
-  speed: z.coerce
-    .number({ error: `must be a number from ${MIN_REPLAY_SPEED} to ${MAX_REPLAY_SPEED}` })
-    .min(MIN_REPLAY_SPEED, { error: `must be a number from ${MIN_REPLAY_SPEED} to ${MAX_REPLAY_SPEED}` })
-    .max(MAX_REPLAY_SPEED, { error: `must be a number from ${MIN_REPLAY_SPEED} to ${MAX_REPLAY_SPEED}` })
-    .default(1),
+  speed: z._default(
+    z.coerce
+      .number({ error: `must be a number from ${MIN_REPLAY_SPEED} to ${MAX_REPLAY_SPEED}` })
+      .check(
+        z.gte(MIN_REPLAY_SPEED, { error: `must be a number from ${MIN_REPLAY_SPEED} to ${MAX_REPLAY_SPEED}` }),
+        z.lte(MAX_REPLAY_SPEED, { error: `must be a number from ${MIN_REPLAY_SPEED} to ${MAX_REPLAY_SPEED}` }),
+      ),
+    1,
+  ),
 };
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { forbidden, invalidRequest } from '../../shared/errors';
 import type { SessionFilter } from '../../store/types';
 import { sendJson, type GatewayRequest, type ResponseSink } from '../http';
@@ -12,7 +12,7 @@ const usageParams = {
   issuer: textParam,
   since: fromParam,
   until: toParam,
-  cursor: z.string().min(1, { error: 'must not be empty' }).max(4096, { error: 'is too long' }).optional(),
+  cursor: z.optional(z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(4096, { error: 'is too long' }))),
 };
 
 /** Sessions summed per answer; beyond that the answer carries a cursor to sum the rest. */
