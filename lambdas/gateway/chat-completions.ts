@@ -24,4 +24,4 @@ export const OPENAI_CHAT: ChatApi = {
   },
 };
 
-export const chatCompletions = chatProxy(OPENAI_CHAT);
+export const chatCompletions = /* @__PURE__ */ chatProxy(OPENAI_CHAT);

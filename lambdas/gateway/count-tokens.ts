@@ -18,4 +18,4 @@ export const ANTHROPIC_COUNT_TOKENS: ChatApi = {
   usageOf: () => undefined,
 };
 
-export const countTokens = chatProxy(ANTHROPIC_COUNT_TOKENS);
+export const countTokens = /* @__PURE__ */ chatProxy(ANTHROPIC_COUNT_TOKENS);

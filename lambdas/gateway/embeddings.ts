@@ -20,4 +20,4 @@ export const OPENAI_EMBEDDINGS: ChatApi = {
   },
 };
 
-export const embeddings = chatProxy(OPENAI_EMBEDDINGS);
+export const embeddings = /* @__PURE__ */ chatProxy(OPENAI_EMBEDDINGS);

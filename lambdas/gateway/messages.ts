@@ -38,4 +38,4 @@ function anthropicError(err: AirlockError) {
   return { type: 'error', error: { ...error, type } };
 }
 
-export const anthropicMessages = chatProxy(ANTHROPIC_MESSAGES);
+export const anthropicMessages = /* @__PURE__ */ chatProxy(ANTHROPIC_MESSAGES);

@@ -35,4 +35,4 @@ export const OPENAI_RESPONSES: ChatApi = {
   },
 };
 
-export const responses = chatProxy(OPENAI_RESPONSES);
+export const responses = /* @__PURE__ */ chatProxy(OPENAI_RESPONSES);

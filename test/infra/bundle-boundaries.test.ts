@@ -1,5 +1,12 @@
 import { build } from 'esbuild';
-import { functionBuildOptions, isInspectionEngine } from '../../bench/bundle-size';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { carriedInputs, functionBuildOptions, isInspectionEngine } from '../../bench/bundle-size';
+import { PROJECT_ROOT } from '../../lib/function-bundling';
+
+const FUNCTIONS = readdirSync(join(PROJECT_ROOT, 'lambdas', 'handlers')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
 
 /** What a function's bundle carries follows its imports (esbuild's metafile lists every input it bundled). */
 async function bundledInputs(fn: string): Promise<string[]> {
@@ -51,12 +58,37 @@ describe('function bundles', () => {
   );
 
   it.each([
-    ['approval-decide', "masks the approver's note with the requester's inspector"],
-    ['approval-invoke-upstream', 'masks the approved answer'],
-  ])('bundles the inspection engine into %s, which %s', async (fn) => {
+    ['approval-decide', "masks the approver's note with the requester's inspector (approvalDecisions' maskText)"],
+    ['approval-invoke-upstream', "masks the approved answer (invokeApproved's maskChatResponse)"],
+  ])('bundles the inspection engine into %s, which %s, built by the composition root only', async (fn) => {
+    const result = await build({ ...functionBuildOptions(fn), metafile: true });
+    const carried = carriedInputs(result.metafile);
+    const inspectorImporters = carried.filter((p) => result.metafile.inputs[p]!.imports.some((i) => i.path === 'lambdas/inspect/inspector.ts'));
+
+    expect(carried.some((p) => p.includes('lambdas/inspect/engine/'))).toBe(true);
+    expect(carried.some((p) => p.includes('lambdas/inspect/detectors/'))).toBe(true);
+    expect(inspectorImporters).toEqual(['lambdas/gateway/compose.ts']);
+  });
+
+  it.each(FUNCTIONS.filter((fn) => fn !== 'mcp'))("bundles zod/mini's functions into %s, not the chained zod API (the MCP SDK's, for the MCP function alone)", async (fn) => {
     const inputs = await bundledInputs(fn);
 
-    expect(inputs.some((p) => p.includes('lambdas/inspect/engine/'))).toBe(true);
-    expect(inputs.some((p) => p.includes('lambdas/inspect/detectors/'))).toBe(true);
+    expect(inputs.some((p) => p.includes('node_modules/zod/v4/mini/'))).toBe(true);
+    expect(inputs.filter((p) => p.includes('node_modules/zod/v4/classic/'))).toEqual([]);
+  });
+
+  it("keeps zod's English messages in a bundle: lambdas/shared/zod.ts, the one module marked with side effects, sets them", async () => {
+    const probe = `import { validateChatRequest } from './lambdas/gateway/chat-request';
+try { validateChatRequest({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], n: 0 }); } catch (err) { console.log(err.message); }`;
+    const { entryPoints: _entry, ...options } = functionBuildOptions('proxy');
+    const result = await build({ ...options, stdin: { contents: probe, resolveDir: PROJECT_ROOT, loader: 'ts' } });
+    const dir = mkdtempSync(join(tmpdir(), 'airlock-bundle-'));
+    try {
+      writeFileSync(join(dir, 'probe.mjs'), result.outputFiles!.find((f) => f.path.endsWith('.mjs'))!.contents);
+
+      expect(execFileSync(process.execPath, [join(dir, 'probe.mjs')], { encoding: 'utf8' })).toBe("'n' is invalid: Too small: expected number to be >=1.\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
