@@ -15,7 +15,8 @@ import { MCP_ERRORS, McpRpcError } from './json-rpc-errors';
 import { heldToolCallOf, toolCallHash, type HeldToolCall } from './tool-call-binding';
 import { heldArguments } from './held-arguments';
 import { errorCodeOf, errorResult, ownSessionStatus, statusText, WAIT_TOOL } from './held-call-answers';
-import { maskToolValue } from './tool-inspection';
+import { toolDefinition } from './tool-definitions';
+import { maskToolResult } from './tool-result';
 import { McpUpstreamError, type GatewayToolCall, type McpReviewGate, type McpUpstream, type ReviewedToolCall, type ToolCallWaiting } from './upstreams';
 
 export interface McpToolApprovalsOptions extends ApprovalRecordsDeps {
@@ -315,7 +316,7 @@ export class McpToolApprovals implements McpReviewGate {
       return this.fail(executing, `mcp_${upstreamCode(err)}`);
     }
     const upstreamMs = Math.round(deps.clock.monotonic() - started);
-    const masked = maskToolValue(deps.inspectorFor(groupPolicy), answer);
+    const masked = await maskToolResult(deps.inspectorFor(groupPolicy), answer, () => toolDefinition(upstream, held.tool));
     const findingCounts = withResponseFindings(approval.findingCounts, masked.findings);
     const now = deps.clock.now();
     const exchange: Transcript = {

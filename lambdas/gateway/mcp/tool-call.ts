@@ -8,7 +8,9 @@ import { errorForLog } from '../../shared/logger';
 import type { SessionStatus } from '../../store/types';
 import type { GatewayDeps } from '../ports';
 import { SessionRecorder } from '../session-recorder';
-import { inspectToolArguments, maskToolValue } from './tool-inspection';
+import { rememberTools, toolDefinition } from './tool-definitions';
+import { inspectToolArguments } from './tool-inspection';
+import { maskToolResult } from './tool-result';
 import { MCP_ERRORS, McpRpcError } from './json-rpc-errors';
 import { splitToolName } from './tool-names';
 import { ToolPinning, type CallAdmission } from './tool-pinning';
@@ -154,7 +156,7 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
       sessionId: recorder.id,
     });
     upstreamMs = deps.clock.monotonic() - forwardAt;
-    const masked = maskToolValue(inspector, result);
+    const masked = await maskToolResult(inspector, result, () => toolDefinition(upstream, target.tool, ctx.signal));
     const findingCounts = { ...inspection.findingCounts };
     for (const f of masked.findings) findingCounts[`response.${f.type}`] = (findingCounts[`response.${f.type}`] ?? 0) + 1;
     const overheadMs = since() - upstreamMs;
@@ -163,7 +165,7 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
       { status: 'completed', httpStatus: 200, findingCounts, timings: { overheadMs, upstreamMs, totalMs: since() } },
       { request, response: masked.value },
     ));
-    deps.logger.info('mcp call completed', { sessionId: recorder.id, upstream: upstream.name, decision, overheadMs });
+    deps.logger.info('mcp call completed', { sessionId: recorder.id, upstream: upstream.name, decision, overheadMs, ...(masked.structuredDropped ? { structuredResult: 'text_only' } : {}) });
     return masked.value as CallToolResult;
   } catch (thrown) {
     const err = upstreamFailure(thrown, upstream.name, inspector);
@@ -214,7 +216,12 @@ async function pinnedAdmission(ctx: ToolCallContext, upstream: McpDeps['upstream
   const { deps, mcp } = ctx;
   if (!mcp.pinning) return { allowed: true };
   try {
-    return await new ToolPinning(deps, mcp.pinning, ctx.inspector).admitCall(upstream, tool, ctx.principal, () => upstream.client.listTools(ctx.signal));
+    const list = async () => {
+      const tools = await upstream.client.listTools(ctx.signal);
+      rememberTools(upstream, tools);
+      return tools;
+    };
+    return await new ToolPinning(deps, mcp.pinning, ctx.inspector).admitCall(upstream, tool, ctx.principal, list);
   } catch (err) {
     if (err instanceof McpUpstreamError) throw err;
     deps.logger.error('mcp tool pin check failed', { upstream: upstream.name, error: errorForLog(err) });
