@@ -7,6 +7,7 @@ import { errorForLog } from '../../shared/logger';
 import type { ApprovalRequest, McpToolCallSubject } from '../../store/approval-types';
 import type { Transcript } from '../../store/types';
 import { APPROVAL_ID, pendingApprovalFields, sessionApproval } from '../approvals/approval-record';
+import { expireUncollected } from '../approvals/uncollected';
 import { publishApprovalEvent } from '../approvals/approval-events';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from '../approvals/ports';
 import { withResponseFindings } from '../finding-counts';
@@ -82,10 +83,8 @@ export class McpToolApprovals implements McpReviewGate {
     const hash = toolCallHash(call.principal, held);
     let latest = await records(() => deps.approvals.findLatestByHash(hash));
     if (latest && (!isOwner(latest, call.principal) || latest.subject?.kind !== 'mcp_tool_call')) latest = undefined;
-    if (latest && !stillApplies(latest, deps.clock.now())) {
-      await this.expireUncollected(latest);
-      latest = undefined;
-    }
+    // An approved call past its life is expired now (if the workflow has not yet), and this retry is told so.
+    if (latest && !stillApplies(latest, deps.clock.now())) latest = latest.status === 'approved' ? await this.expireUncollected(latest) : undefined;
     if (!latest) {
       const approval = await this.hold(call, held, hash, recording);
       const waited = await this.waitFor(approval, call.waiting, call.waiting.progress ? deps.holdMs : 0);
@@ -378,25 +377,9 @@ export class McpToolApprovals implements McpReviewGate {
     return written ? settled : ((await deps.approvals.get(approval.id).catch(() => undefined)) ?? settled);
   }
 
-  /** An approved call nobody collected before its re-use window ended is never sent: recorded expired. */
+  /** An approved call nobody collected before its re-use window ended is never sent: recorded expired (uncollected.ts). */
   private async expireUncollected(approval: ApprovalRequest): Promise<ApprovalRequest | undefined> {
-    if (approval.status !== 'approved') return undefined;
-    const { deps } = this;
-    const at = new Date(deps.clock.now()).toISOString();
-    const update = { status: 'expired' as const, errorCode: 'approval_not_collected', updatedAt: at };
-    if (!(await deps.approvals.transition(approval.id, ['approved'], update).catch(() => false))) return undefined;
-    const settled: ApprovalRequest = { ...approval, ...update };
-    const approvalRecord = sessionApproval(approval);
-    await deps.sessions
-      .update(approval.sessionId, {
-        status: 'expired',
-        errorCode: 'approval_not_collected',
-        updatedAt: at,
-        ...(approvalRecord ? { approval: approvalRecord } : {}),
-      })
-      .catch(() => false);
-    await publishApprovalEvent(deps, settled, 'expired');
-    return settled;
+    return expireUncollected(this.deps, approval).catch(() => undefined);
   }
 
   /** The stored masked result of a completed approval; its transcript's SHA-256 must match the recorded one. */
