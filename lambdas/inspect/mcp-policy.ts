@@ -14,6 +14,8 @@ import type { Decision } from './types';
  *       arguments: { sql: "(?i)\\bcustomers\\b" }   # optional: every pattern must match its argument
  *       action: review            # allow | review | block
  *   tool_changes: { approvers_group: platform-admins, timeout_seconds: 86400 }   # optional
+ *   upstreams:                    # optional: what an upstream may ask of the agent during a call
+ *     research: { allow: [sampling, elicitation] }
  * ```
  * No rule matches: the risk engine decides. `block` and `review` raise the decision to at least
  * that; `allow` waives review but never a block (a detector set to block, or a score at `block_at`).
@@ -37,6 +39,12 @@ const toolRule = z
   })
   .strict();
 
+/** Requests an upstream may send the agent during one of its tool calls, relayed by the gateway. */
+export const UPSTREAM_REQUEST_KINDS = ['sampling', 'elicitation'] as const;
+export type UpstreamRequestKind = (typeof UPSTREAM_REQUEST_KINDS)[number];
+
+const upstreamRules = z.object({ allow: z.array(z.enum(UPSTREAM_REQUEST_KINDS)).default([]) }).strict();
+
 export const mcpPolicySchema = z
   .object({
     protected_namespaces: z.array(z.string().min(1)).optional(),
@@ -51,6 +59,8 @@ export const mcpPolicySchema = z
       .object({ approvers_group: z.string().min(1).optional(), timeout_seconds: z.number().int().min(60).max(365 * 24 * 3600).optional() })
       .strict()
       .optional(),
+    /** Per upstream (by its registered name): sampling and elicitation are refused unless allowed here. */
+    upstreams: z.record(z.string().min(1), upstreamRules).optional(),
   })
   .strict();
 
@@ -79,6 +89,11 @@ export function matchToolRule(
         return text !== undefined && patternOf(source).test(text);
       }),
   );
+}
+
+/** What `upstream` may ask of the agent during its tool calls (nothing unless the policy says so). */
+export function allowedUpstreamRequests(policy: McpPolicy | undefined, upstream: string): readonly UpstreamRequestKind[] {
+  return policy?.upstreams?.[upstream]?.allow ?? [];
 }
 
 /** The decision once a rule's action meets the risk engine's. */

@@ -12,6 +12,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema, InitializeRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { allowedUpstreamRequests } from '../../inspect/mcp-policy';
 import { resolveGroupPolicy } from '../../inspect/policy';
 import { errorForLog } from '../../shared/logger';
 import { airlockHeaders, type GatewayRequest, type ResponseSink } from '../http';
@@ -22,6 +23,9 @@ import { guardedToolCall, type CallMeta } from './tool-call';
 import { listToolsFor } from './tool-list';
 import { WAIT_TOOL } from './held-call-answers';
 import { WAIT_TOOL_DEFINITION, waitToolCall } from './wait-tool';
+import { answerOwner, deliverAnswers, isRelayAnswer, relayToAgent } from './agent-relay';
+import { splitToolName } from './tool-names';
+import type { UpstreamRequest } from './upstreams';
 
 const SERVER_INFO = { name: 'airlock', version: '0.1.0' };
 /** Deeper JSON than this is refused before anything walks it. */
@@ -72,6 +76,21 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
     headers['mcp-protocol-version'] = SDK_REVISION;
   }
 
+  // An agent's answer to a request relayed from an upstream (agent-relay.ts): handed to the call waiting for it.
+  const posted = Array.isArray(message) ? message : [message];
+  if (mcp.agentAnswers && posted.length && posted.every(isRelayAnswer)) {
+    let delivered: boolean;
+    try {
+      delivered = await deliverAnswers(mcp.agentAnswers, answerOwner(principal), deps.inspectorFor(groupPolicy), posted);
+    } catch (err) {
+      deps.logger.error('mcp agent answer not delivered', { error: errorForLog(err) });
+      return sendRpc(sink, 503, jsonRpcError(null, MCP_ERRORS.recordUnavailable, 'The answer could not be handed on; the request it answers will time out.'));
+    }
+    if (!delivered) return sendRpc(sink, 404, jsonRpcError(null, MCP_ERRORS.invalidRequest, 'No request of yours awaits this answer (it may have timed out).'));
+    sink.start(202, { 'cache-control': 'no-store' });
+    return sink.end();
+  }
+
   const invalid = invalidParams(first);
   if (invalid) return sendRpc(sink, 200, jsonRpcError(id, MCP_ERRORS.invalidParams, invalid));
 
@@ -82,8 +101,11 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: [...(mcp.reviews ? [WAIT_TOOL_DEFINITION] : []), ...(await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, deps, sink.signal))],
   }));
-  // A reviewed call may be held open for its approval: streamed (SSE) with progress, when the client sent a progressToken.
-  const streamed = !modern && !!mcp.reviews && progressTokenOf(first) !== undefined && (headers.accept ?? '').includes('text/event-stream');
+  // Streamed (SSE) answers: a reviewed call held open for its approval with progress, when the client
+  // sent a progressToken; a call to an upstream the policy lets ask the agent (sampling, elicitation).
+  const acceptsEvents = !modern && (headers.accept ?? '').includes('text/event-stream');
+  const relaying = acceptsEvents && !!mcp.agentAnswers && relayAllowed(deps.policy, first);
+  const streamed = relaying || (acceptsEvents && !!mcp.reviews && progressTokenOf(first) !== undefined);
   const requestBaseUrl = `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
   server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
     const progressToken = request.params._meta?.progressToken;
@@ -96,6 +118,12 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
       onSession: (meta: CallMeta) => (session = meta),
       afterAnswer: (work: Promise<unknown>) => pending.push(work),
       waiting: { requestBaseUrl, ...(progress ? { progress } : {}) },
+      ...(relaying
+        ? {
+            relayToAgent: (request: UpstreamRequest, signal: AbortSignal) =>
+              relayToAgent(mcp.agentAnswers!, transport, extra.requestId, answerOwner(principal), request, AbortSignal.any([signal, sink.signal])),
+          }
+        : {}),
     };
     if (request.params.name === WAIT_TOOL && mcp.reviews) return waitToolCall(ctx, request.params.arguments);
     return guardedToolCall(ctx, request.params.name, request.params.arguments);
@@ -154,6 +182,14 @@ async function pipeEvents(response: Response, sink: ResponseSink, session: () =>
     chunk = await reader.read();
   }
   await sink.end();
+}
+
+/** A `tools/call` of an upstream the policy lets ask the agent something. */
+function relayAllowed(policy: GatewayDeps['policy'], message: Record<string, unknown> | undefined): boolean {
+  if (message?.method !== 'tools/call') return false;
+  const name = (message.params as { name?: unknown } | undefined)?.name;
+  const target = typeof name === 'string' ? splitToolName(name) : undefined;
+  return !!target && allowedUpstreamRequests(policy.mcp, target.upstream).length > 0;
 }
 
 function progressTokenOf(message: Record<string, unknown> | undefined): unknown {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { combineDecision, matchToolRule } from '../../../lambdas/inspect/mcp-policy';
+import { allowedUpstreamRequests, combineDecision, matchToolRule } from '../../../lambdas/inspect/mcp-policy';
 import { parsePolicy } from '../../../lambdas/inspect/policy-yaml';
 import { policyFromObject, PolicyError, resolveGroupPolicy } from '../../../lambdas/inspect/policy';
 import { shellEffects } from '../../../lambdas/inspect/commands/shell-effects';
@@ -43,6 +43,16 @@ describe('MCP tool policy', () => {
   it('refuses an invalid rule with its path', () => {
     expect(() => policyFromObject({ ...base, mcp: { tools: [{ tool: 'x', action: 'maybe' }] } })).toThrow(PolicyError);
     expect(() => policyFromObject({ ...base, mcp: { tools: [{ tool: 'x', action: 'block', arguments: { sql: '(' } }] } })).toThrow(/mcp\.tools\.0\.arguments\.sql/);
+  });
+
+  it('allows upstream requests (sampling, elicitation) only to the upstreams it names; nothing by default', () => {
+    const mcp = policyFromObject({ ...base, mcp: { upstreams: { research: { allow: ['sampling', 'elicitation'] }, db: {} } } }).mcp;
+
+    expect(allowedUpstreamRequests(mcp, 'research')).toEqual(['sampling', 'elicitation']);
+    expect(allowedUpstreamRequests(mcp, 'db')).toEqual([]);
+    expect(allowedUpstreamRequests(mcp, 'other')).toEqual([]);
+    expect(allowedUpstreamRequests(policy, 'db')).toEqual([]);
+    expect(() => policyFromObject({ ...base, mcp: { upstreams: { research: { allow: ['roots'] } } } })).toThrow(/mcp\.upstreams\.research\.allow\.0/);
   });
 
   it('parses the shipped policy file with its mcp section', () => {
