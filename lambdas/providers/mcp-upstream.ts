@@ -87,7 +87,9 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
         const why =
           kind && allowed.has(kind)
             ? `only during a tool call whose agent takes streamed answers (${call ? 'this one does not' : 'this request came outside any call'})`
-            : 'the gateway offers no sampling, elicitation or roots to this tool server';
+            : allowed.size
+              ? `the policy allows this upstream ${[...allowed].join(' and ')} only`
+              : 'the gateway offers no sampling, elicitation or roots to tool servers';
         // A plain error with a code: the SDK answers its code and message as they are (McpError would prefix the message).
         throw Object.assign(new Error(`Airlock refuses ${request.method.slice(0, 64)} from MCP upstreams: ${why}.`), { code: REFUSED_SERVER_REQUEST });
       };
