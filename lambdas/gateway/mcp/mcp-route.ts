@@ -11,7 +11,14 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, InitializeRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  GetTaskPayloadRequestSchema,
+  GetTaskRequestSchema,
+  InitializeRequestSchema,
+  ListToolsRequestSchema,
+  type ServerNotification,
+} from '@modelcontextprotocol/sdk/types.js';
 import { allowedUpstreamRequests } from '../../inspect/mcp-policy';
 import { resolveGroupPolicy } from '../../inspect/policy';
 import { errorForLog } from '../../shared/logger';
@@ -19,7 +26,8 @@ import { airlockHeaders, type GatewayRequest, type ResponseSink } from '../http'
 import type { GatewayDeps } from '../ports';
 import { jsonRpcError, MCP_ERRORS } from './json-rpc-errors';
 import { discoverResult, MODERN_REVISION, modernHeaderMismatch, modernResult, SDK_REVISION } from './modern-revision';
-import { guardedToolCall, type CallMeta } from './tool-call';
+import { guardedToolCall, type CallMeta, type ToolCallContext } from './tool-call';
+import { createdTask, getTask, getTaskResult } from './tool-tasks';
 import { listToolsFor } from './tool-list';
 import { WAIT_TOOL } from './held-call-answers';
 import { WAIT_TOOL_DEFINITION, waitToolCall } from './wait-tool';
@@ -97,23 +105,29 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
   const inspector = deps.inspectorFor(groupPolicy);
   let session: CallMeta | undefined;
   const pending: Promise<unknown>[] = [];
-  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } } });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: [...(mcp.reviews ? [WAIT_TOOL_DEFINITION] : []), ...(await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, deps, sink.signal))],
-  }));
+  // MCP tasks (tool-tasks.ts) where held calls exist to wait for; 2026-07-28 has its own form, not served.
+  const reviews = modern ? undefined : mcp.reviews;
+  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false }, ...(reviews ? { tasks: { requests: { tools: { call: {} } } } } : {}) } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const tools = await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, deps, sink.signal);
+    return {
+      tools: [...(mcp.reviews ? [WAIT_TOOL_DEFINITION] : []), ...(reviews ? tools.map((t) => ({ ...t, execution: { taskSupport: 'optional' as const } })) : tools)],
+    };
+  });
   // Streamed (SSE) answers: a reviewed call held open for its approval with progress, when the client
-  // sent a progressToken; a call to an upstream the policy lets ask the agent (sampling, elicitation).
+  // sent a progressToken (not when it asked for a task: a task is answered at once and polled);
+  // a call to an upstream the policy lets ask the agent (sampling, elicitation).
   const acceptsEvents = !modern && (headers.accept ?? '').includes('text/event-stream');
   const relaying = acceptsEvents && !!mcp.agentAnswers && relayAllowed(deps.policy, first);
-  const streamed = relaying || (acceptsEvents && !!mcp.reviews && progressTokenOf(first) !== undefined);
+  const asTask = !!reviews && taskRequested(first);
+  const streamed = relaying || (acceptsEvents && !!mcp.reviews && !asTask && progressTokenOf(first) !== undefined);
   const requestBaseUrl = `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-    const progressToken = request.params._meta?.progressToken;
+  const contextFor = (extra: { requestId: string | number; sendNotification: (n: ServerNotification) => Promise<void> }, progressToken?: string | number): ToolCallContext => {
     const progress =
       streamed && progressToken !== undefined
         ? (value: number, total: number, text: string) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: value, total, message: text } })
         : undefined;
-    const ctx = {
+    return {
       deps, mcp, principal, groupPolicy, inspector, receivedAt: req.receivedAt, signal: sink.signal,
       onSession: (meta: CallMeta) => (session = meta),
       afterAnswer: (work: Promise<unknown>) => pending.push(work),
@@ -125,9 +139,20 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
           }
         : {}),
     };
-    if (request.params.name === WAIT_TOOL && mcp.reviews) return waitToolCall(ctx, request.params.arguments);
-    return guardedToolCall(ctx, request.params.name, request.params.arguments);
+  };
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const ctx = contextFor(extra, request.params._meta?.progressToken);
+    const result =
+      request.params.name === WAIT_TOOL && mcp.reviews ? await waitToolCall(ctx, request.params.arguments) : await guardedToolCall(ctx, request.params.name, request.params.arguments);
+    return reviews && request.params.task ? createdTask(result, session?.sessionId, deps.clock.now()) : result;
   });
+  if (reviews) {
+    const tasks = { deps, reviews, principal };
+    server.setRequestHandler(GetTaskRequestSchema, (request) => getTask(tasks, request.params.taskId));
+    server.setRequestHandler(GetTaskPayloadRequestSchema, (request, extra) =>
+      getTaskResult(tasks, request.params.taskId, (requestId) => waitToolCall(contextFor(extra), { request_id: requestId })),
+    );
+  }
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streamed });
   try {
     await server.connect(transport);
@@ -192,6 +217,12 @@ function relayAllowed(policy: GatewayDeps['policy'], message: Record<string, unk
   return !!target && allowedUpstreamRequests(policy.mcp, target.upstream).length > 0;
 }
 
+/** A `tools/call` that asks to become a task (`params.task`). */
+function taskRequested(message: Record<string, unknown> | undefined): boolean {
+  const task = (message?.params as { task?: unknown } | undefined)?.task;
+  return message?.method === 'tools/call' && !!task && typeof task === 'object';
+}
+
 function progressTokenOf(message: Record<string, unknown> | undefined): unknown {
   if (message?.method !== 'tools/call') return undefined;
   const params = message.params as { _meta?: { progressToken?: unknown } } | undefined;
@@ -206,7 +237,13 @@ function toModernAnswer(method: string, text: string): string {
   return JSON.stringify({ ...answer, result: modernResult(method, answer.result) });
 }
 
-const REQUEST_SCHEMAS = { initialize: InitializeRequestSchema, 'tools/list': ListToolsRequestSchema, 'tools/call': CallToolRequestSchema } as const;
+const REQUEST_SCHEMAS = {
+  initialize: InitializeRequestSchema,
+  'tools/list': ListToolsRequestSchema,
+  'tools/call': CallToolRequestSchema,
+  'tasks/get': GetTaskRequestSchema,
+  'tasks/result': GetTaskPayloadRequestSchema,
+} as const;
 
 /**
  * The SDK 1.x server answers a request that fails its schema with -32603 (internal error); JSON-RPC

@@ -18,7 +18,7 @@ import { heldArguments } from './held-arguments';
 import { errorCodeOf, errorResult, ownSessionStatus, statusText, WAIT_TOOL } from './held-call-answers';
 import { toolDefinition } from './tool-definitions';
 import { maskToolResult } from './tool-result';
-import { McpUpstreamError, type GatewayToolCall, type McpReviewGate, type McpUpstream, type ReviewedToolCall, type ToolCallWaiting } from './upstreams';
+import { McpUpstreamError, type GatewayToolCall, type HeldCallState, type McpReviewGate, type McpUpstream, type ReviewedToolCall, type ToolCallWaiting } from './upstreams';
 
 export interface McpToolApprovalsOptions extends ApprovalRecordsDeps {
   workflow: ApprovalWorkflow;
@@ -113,6 +113,22 @@ export class McpToolApprovals implements McpReviewGate {
     }
     const waited = await this.waitFor(approval, call.waiting, call.waiting.progress ? deps.holdMs : deps.waitMs);
     return this.answer(waited, call.waiting, { recorder: call.recorder, request, receivedAt: call.receivedAt });
+  }
+
+  /**
+   * A held call as a task sees it (tasks/get): the caller's own approval, an approved call sent
+   * first (the poll is a collection, claimed like any other); undefined when it is not theirs.
+   */
+  async heldCall(principal: Pick<Principal, 'issuer' | 'sub'>, requestId: string): Promise<HeldCallState | undefined> {
+    const { deps } = this;
+    if (!APPROVAL_ID.test(requestId)) return undefined;
+    const approval = await records(() => deps.approvals.get(requestId));
+    if (!approval || !isOwner(approval, principal) || approval.subject?.kind !== 'mcp_tool_call') return undefined;
+    let current = asSeenAt(approval, deps.clock.now());
+    if (current.status === 'approved') current = await this.send(current);
+    if (current.status === 'executing' && Date.parse(current.updatedAt) + EXECUTION_STALE_MS < deps.clock.now()) current = await this.fail(current, 'execution_interrupted');
+    const { id, status, createdAt, updatedAt, decideBy, approversGroup, timeoutSeconds } = current;
+    return { id, status, createdAt, updatedAt, decideBy, approversGroup, timeoutSeconds };
   }
 
   /** Records the held session (masked call in its transcript, fail closed), creates the approval and starts the workflow. */

@@ -127,6 +127,19 @@ export interface McpReviewGate {
   handleReview(call: ReviewedToolCall): Promise<CallToolResult>;
   /** The gateway's own tool `airlock.wait_for_approval`: waits (bounded) for a held call's outcome. */
   waitForApproval(call: GatewayToolCall, requestId: unknown): Promise<CallToolResult>;
+  /** A held call of this caller's as it stands, an approved one sent first; undefined when none is theirs (MCP tasks). */
+  heldCall(principal: Pick<Principal, 'issuer' | 'sub'>, requestId: string): Promise<HeldCallState | undefined>;
+}
+
+/** What a task sees of a held call. */
+export interface HeldCallState {
+  id: string;
+  status: 'pending' | 'approved' | 'denied' | 'expired' | 'completed' | 'failed' | 'executing';
+  createdAt: string;
+  updatedAt: string;
+  decideBy: string;
+  approversGroup: string;
+  timeoutSeconds: number;
 }
 
 /** How a held call may wait: progress notifications on a streamed answer, while the caller stays. */
