@@ -364,13 +364,29 @@ describe('reviewed MCP tool calls through the local runtime, approvers in a real
       await expect(bob.experimental.tasks.getTask(task.taskId)).rejects.toMatchObject({ code: -32602 });
     }, 90_000);
 
+    it('a denied task completes with the denial the agent can read, and nothing is sent', async () => {
+      const alice = await connect(aliceToken);
+      await alice.listTools();
+      const sql = `DROP TABLE customers -- task ${randomUUID()}`;
+
+      const run = asTask(alice, sql);
+      await decide((await run.task).taskId.slice('airlock-held-'.length), 'dave', 'Deny');
+      const result = (await run.done).find((m) => m.type === 'result')?.result;
+
+      expect(result?.isError).toBe(true);
+      expect(text(result)).toContain('denied this tool call');
+      expect(times(sql)).toBe(0);
+    }, 90_000);
+
     it('a call that is answered at once is a completed task whose result is the recorded, masked one', async () => {
       const alice = await connect(aliceToken);
       await alice.listTools();
 
-      const messages = await asTask(alice, 'SELECT email FROM customers LIMIT 1').done;
+      // Not from customers: an earlier test dropped that table.
+      const messages = await asTask(alice, "SELECT 'olivia.novak42@proton.me' AS email").done;
 
       expect(messages[0]).toMatchObject({ type: 'taskCreated', task: { taskId: expect.stringMatching(/^airlock-call-/), status: 'completed' } });
+      expect(messages.filter((m) => m.type === 'error').map((m) => m.error?.message)).toEqual([]);
       expect(messages.find((m) => m.type === 'result')?.result?.structuredContent).toEqual({ rows: [{ email: '[REDACTED:email]' }] });
     }, 60_000);
   });
