@@ -80,6 +80,8 @@ export interface LocalApprovalWorkflowOptions {
   logger: AirlockLogger;
   /** Overrides every Retry pause (tests); unset: the intervals in the ASL. */
   retryPauseMs?: number;
+  /** Overrides the wait for an approved MCP call's collection (tests); unset: the approval timeout. */
+  collectionWaitMs?: number;
   /** The ASL text; default: state-machines/approval.asl.json. */
   definition?: string;
 }
@@ -117,13 +119,15 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
    * process. A pending approval waits at RequestApproval for the time left until its deadline,
    * under the task token already stored (the approvers' link stays valid, no second mail), or is
    * recorded expired if the deadline passed meanwhile; an approved one goes straight on to the
-   * upstream call (InvokeUpstream is idempotent).
+   * upstream call (InvokeUpstream is idempotent); an approved MCP tool call waits out what is left
+   * of its life for the gateway to send it, then is expired unless it was.
    */
   resume(approval: ApprovalRequest, storedToken: string | undefined, now: number): void {
     const kind = approval.subject?.kind === 'mcp_tool_call' ? ({ kind: 'mcp_tool_call' } as const) : {};
     const input = { approvalId: approval.id, timeoutSeconds: approval.timeoutSeconds, ...kind };
-    // An approved tool call is the MCP gateway's to send: its workflow had ended at the decision.
-    if (approval.status === 'approved' && approval.subject?.kind === 'mcp_tool_call') return;
+    if (approval.status === 'approved' && approval.subject?.kind === 'mcp_tool_call') {
+      return this.execute({ ...input, timeoutSeconds: Math.max(0, Math.ceil((Date.parse(approval.reuseUntil) - now) / 1000)) }, { kind: 'decided' });
+    }
     if (approval.status === 'approved') return this.execute(input, { kind: 'decided' });
     const leftMs = Date.parse(approval.decideBy) - now;
     if (leftMs <= 0) return this.execute(input, { kind: 'expired' });
@@ -134,7 +138,7 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
   }
 
   private execute(input: ApprovalExecutionInput, mode: ExecutionMode): void {
-    const { steps, tokens, logger, retryPauseMs } = this.options;
+    const { steps, tokens, logger, retryPauseMs, collectionWaitMs } = this.options;
     const taskToken = mode.kind === 'waiting' ? mode.taskToken : randomBytes(32).toString('base64url');
     // A lambda:invoke Task's result is the Invoke response; its state input carries the Lambda's Payload.
     const lambda =
@@ -168,9 +172,15 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
             RecordDenied: lambda((p: OutcomeInput) => steps.record(p)),
             RecordExpired: lambda((p: OutcomeInput) => steps.record(p)),
             RecordFailed: lambda((p: OutcomeInput) => steps.record(p)),
+            RecordUncollected: lambda((p: OutcomeInput) => steps.record(p)),
           },
+          ...(collectionWaitMs !== undefined ? { waitTimeOverrides: { AwaitCollection: collectionWaitMs } } : {}),
           ...(retryPauseMs !== undefined
-            ? { retryIntervalOverrides: Object.fromEntries(['RequestApproval', 'InvokeUpstream', 'RecordCompleted', 'RecordDenied', 'RecordExpired', 'RecordFailed'].map((s) => [s, retryPauseMs])) }
+            ? {
+                retryIntervalOverrides: Object.fromEntries(
+                  ['RequestApproval', 'InvokeUpstream', 'RecordCompleted', 'RecordDenied', 'RecordExpired', 'RecordFailed', 'RecordUncollected'].map((s) => [s, retryPauseMs]),
+                ),
+              }
             : {}),
         },
       });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { McpUpstream } from '../lambdas/gateway/mcp/upstreams';
+import { allowedUpstreamRequests, type McpPolicy } from '../lambdas/inspect/mcp-policy';
 import { JWKS_PATH, type CallTokenMinter } from '../lambdas/gateway/mcp/call-tokens';
 import { callTokenCredentialFor, usesCallTokens } from '../lambdas/gateway/mcp/call-token-credential';
 import { mcpUpstreamClient } from '../lambdas/providers/mcp-upstream';
@@ -29,8 +30,11 @@ export async function localMcpUpstreams(options: {
   callTokens: CallTokenMinter;
   /** Told of each sampling, elicitation or roots request an upstream sent and Airlock refused. */
   logger?: Pick<AirlockLogger, 'warn'>;
+  /** The policy's `mcp` section: which upstreams may ask the agent for sampling or elicitation. */
+  policy?: McpPolicy;
 }): Promise<{ upstreams: McpUpstream[]; example?: ExampleMcpUpstream }> {
   const refused = (upstream: string) => (method: string) => options.logger?.warn('mcp upstream request refused', { upstream, method });
+  const allow = (upstream: string) => ({ allow: allowedUpstreamRequests(options.policy, upstream), onRefusedRequest: refused(upstream) });
   const upstreams = options.configured.map((cfg) => ({
     name: cfg.name,
     groups: cfg.groups,
@@ -38,7 +42,7 @@ export async function localMcpUpstreams(options: {
       url: cfg.url,
       timeoutMs: options.timeoutMs,
       ...(usesCallTokens(cfg) ? { messageCredential: callTokenCredentialFor(cfg, options.callTokens) } : { credential: localCredential(cfg, options.env) }),
-      onRefusedRequest: refused(cfg.name),
+      ...allow(cfg.name),
     }),
     ...pinningOf(cfg),
   }));
@@ -50,7 +54,7 @@ export async function localMcpUpstreams(options: {
     upstreams.push({
       name: EXAMPLE_UPSTREAM_NAME,
       groups: [...options.exampleGroups],
-      client: mcpUpstreamClient({ url: example.url, timeoutMs: options.timeoutMs, messageCredential: callTokenCredentialFor(registration, options.callTokens) }),
+      client: mcpUpstreamClient({ url: example.url, timeoutMs: options.timeoutMs, messageCredential: callTokenCredentialFor(registration, options.callTokens), ...allow(EXAMPLE_UPSTREAM_NAME) }),
     });
     return { upstreams, example };
   }
@@ -59,7 +63,12 @@ export async function localMcpUpstreams(options: {
   upstreams.push({
     name: EXAMPLE_UPSTREAM_NAME,
     groups: [...options.exampleGroups],
-    client: mcpUpstreamClient({ url: example.url, timeoutMs: options.timeoutMs, credential: async () => ({ header: 'authorization', value: `Bearer ${token}` }) }),
+    client: mcpUpstreamClient({
+      url: example.url,
+      timeoutMs: options.timeoutMs,
+      credential: async () => ({ header: 'authorization', value: `Bearer ${token}` }),
+      ...allow(EXAMPLE_UPSTREAM_NAME),
+    }),
   });
   return { upstreams, example };
 }

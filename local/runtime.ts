@@ -22,6 +22,7 @@ import { sweepInterrupted } from '../lambdas/gateway/sessions/sweep-interrupted'
 import type { RuntimeStores } from './store/local-stores';
 import { startLocalServer } from './server';
 import { localMcpUpstreams } from './mcp-upstreams';
+import { InProcessAgentAnswers } from '../lambdas/gateway/mcp/agent-answers';
 import type { ExampleMcpUpstream } from './example-mcp-upstream';
 import { composeMcpGateway } from '../lambdas/gateway/compose-mcp';
 import { workflowToolChangeApprovals } from '../lambdas/gateway/mcp/tool-change-approvals';
@@ -123,6 +124,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       env: options.env ?? process.env,
       callTokens: { signer: callTokenSigner, issuer: () => (config.AIRLOCK_PUBLIC_BASE_URL ?? baseUrl).replace(/\/+$/, '') },
       logger,
+      ...(policy.mcp ? { policy: policy.mcp } : {}),
     });
     for (const u of mcpSetup.upstreams) closers.push(() => u.client.close());
     if (mcpSetup.example) closers.push(mcpSetup.example.close);
@@ -153,6 +155,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         authorizationServers: [devIssuer.issuer, ...config.AIRLOCK_OIDC_ISSUERS.map((i) => i.issuer)],
         callTokenSigner,
         ...(config.AIRLOCK_PUBLIC_BASE_URL ? { publicBaseUrl: config.AIRLOCK_PUBLIC_BASE_URL } : {}),
+        // One process serves every request, so an agent's answer to a relayed request always finds its call here.
+        agentAnswers: new InProcessAgentAnswers(),
         // Pinned tools: fingerprints in the local store, tool changes through the same approval workflow and pages.
         pinning: {
           store: stores.toolPins,

@@ -32,7 +32,7 @@ export function awsMcpAdapters(config: ConfigOf<'mcp'>): Omit<GatewayAdapters, '
     queries: new DynamoSessionQueries({ tableName: config.AIRLOCK_SESSION_TABLE }),
     ...(config.AIRLOCK_EVENT_BUS_NAME ? { events: new EventBridgeSessionEvents({ eventBusName: config.AIRLOCK_EVENT_BUS_NAME }) } : {}),
     maxJsonDepth: config.AIRLOCK_MAX_JSON_DEPTH,
-    mcp: { ...awsMcpDeps(config), pinning: awsToolPinning(config, policy) },
+    mcp: { ...awsMcpDeps(config, policy.mcp), pinning: awsToolPinning(config, policy) },
     logger,
     clock: systemClock,
     newId,

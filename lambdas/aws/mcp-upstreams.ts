@@ -8,14 +8,16 @@ import { logger } from '../shared/logger';
 import { cachedSecret } from './secret-value';
 import { kmsCallTokenSigner } from './kms-call-token-signer';
 import { secretsClient } from './secrets';
+import { DynamoAgentAnswers } from './dynamo-agent-answers';
+import { allowedUpstreamRequests, type McpPolicy } from '../inspect/mcp-policy';
 
 /**
  * The MCP gateway's dependencies inside Lambda: the upstreams from AIRLOCK_MCP_UPSTREAMS, each
  * credential read from its Secrets Manager secret on first use (a plain string) or minted per call
- * with the KMS signing key (AIRLOCK_MCP_CALL_TOKEN_KEY_ARN), and the issuers
- * the RFC 9728 document names (the Cognito pool, the trusted OIDC issuers).
+ * with the KMS signing key (AIRLOCK_MCP_CALL_TOKEN_KEY_ARN), what the policy lets each ask the agent,
+ * and the issuers the RFC 9728 document names (the Cognito pool, the trusted OIDC issuers).
  */
-export function awsMcpDeps(config: ConfigOf<'mcp'>): McpDeps {
+export function awsMcpDeps(config: ConfigOf<'mcp'>, policy?: McpPolicy): McpDeps {
   const signer = config.AIRLOCK_MCP_CALL_TOKEN_KEY_ARN ? kmsCallTokenSigner({ keyId: config.AIRLOCK_MCP_CALL_TOKEN_KEY_ARN }) : undefined;
   const minter = signer && { signer, issuer: () => config.AIRLOCK_PUBLIC_BASE_URL.replace(/\/+$/, '') };
   return {
@@ -27,11 +29,14 @@ export function awsMcpDeps(config: ConfigOf<'mcp'>): McpDeps {
         timeoutMs: config.AIRLOCK_MCP_TIMEOUT_MS,
         ...upstreamCredential(u, minter),
         onRefusedRequest: (method) => logger.warn('mcp upstream request refused', { upstream: u.name, method }),
+        allow: allowedUpstreamRequests(policy, u.name),
       }),
       ...(u.pins ? { pins: u.pins } : {}),
       ...(u.trustOnFirstUse !== undefined ? { trustOnFirstUse: u.trustOnFirstUse } : {}),
     })),
     ...(signer ? { callTokenSigner: signer } : {}),
+    // The answer to a relayed request is posted to another invocation: it meets the call in the approval table.
+    agentAnswers: new DynamoAgentAnswers({ tableName: config.AIRLOCK_APPROVAL_TABLE }),
     authorizationServers: [
       ...(config.AIRLOCK_COGNITO_USER_POOL_ID ? [CognitoJwtVerifier.parseUserPoolId(config.AIRLOCK_COGNITO_USER_POOL_ID).issuer] : []),
       ...config.AIRLOCK_OIDC_ISSUERS.map((i) => i.issuer),

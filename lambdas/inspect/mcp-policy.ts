@@ -14,6 +14,8 @@ import type { Decision } from './types';
  *       arguments: { sql: "(?i)\\bcustomers\\b" }   # optional: every pattern must match its argument
  *       action: review            # allow | review | block
  *   tool_changes: { approvers_group: platform-admins, timeout_seconds: 86400 }   # optional
+ *   upstreams:                    # optional: what an upstream may ask of the agent during a call
+ *     research: { allow: [sampling, elicitation] }
  * ```
  * No rule matches: the risk engine decides. `block` and `review` raise the decision to at least
  * that; `allow` waives review but never a block (a detector set to block, or a score at `block_at`).
@@ -38,6 +40,12 @@ const toolRule = z.strictObject({
   action: z.enum(['allow', 'review', 'block']),
 });
 
+/** Requests an upstream may send the agent during one of its tool calls, relayed by the gateway. */
+export const UPSTREAM_REQUEST_KINDS = ['sampling', 'elicitation'] as const;
+export type UpstreamRequestKind = (typeof UPSTREAM_REQUEST_KINDS)[number];
+
+const upstreamRules = z.strictObject({ allow: z._default(z.array(z.enum(UPSTREAM_REQUEST_KINDS)), []) });
+
 export const mcpPolicySchema = z.strictObject({
   protected_namespaces: z.optional(z.array(z.string().check(z.minLength(1)))),
   /** Argument names parsed as SQL or shell, in any tool. */
@@ -50,6 +58,8 @@ export const mcpPolicySchema = z.strictObject({
       timeout_seconds: z.optional(z.number().check(z.int(), z.gte(60), z.lte(365 * 24 * 3600))),
     }),
   ),
+  /** Per upstream (by its registered name): sampling and elicitation are refused unless allowed here. */
+  upstreams: z.optional(z.record(z.string().check(z.minLength(1)), upstreamRules)),
 });
 
 export type McpPolicy = z.infer<typeof mcpPolicySchema>;
@@ -77,6 +87,11 @@ export function matchToolRule(
         return text !== undefined && patternOf(source).test(text);
       }),
   );
+}
+
+/** What `upstream` may ask of the agent during its tool calls (nothing unless the policy says so). */
+export function allowedUpstreamRequests(policy: McpPolicy | undefined, upstream: string): readonly UpstreamRequestKind[] {
+  return policy?.upstreams?.[upstream]?.allow ?? [];
 }
 
 /** The decision once a rule's action meets the risk engine's. */

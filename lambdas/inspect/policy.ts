@@ -1,5 +1,6 @@
 import { DETECTORS } from './detectors/registry';
 import { RISK_RULES } from './risk/registry';
+import { signalKeys } from './risk/score';
 import { PolicyError, policyModelFromObject, type GroupPolicy, type PartialGroupPolicy, type Policy } from './policy-model';
 
 export * from './policy-model';
@@ -32,13 +33,14 @@ function assertDetectorNames(gp: GroupPolicy, detectors: Record<string, unknown>
 const OPEN_SIGNAL_PREFIXES = ['secret', 'pii', 'custom', 'keyword'];
 
 /**
- * A `risk.signals` key must name a signal a rule emits, or a rule's prefix: a typo
+ * A `risk.signals` key must name a signal a rule emits, a dotted prefix of one, or a rule id: a typo
  * (`dangerous_command.terraform_destory`) would otherwise silently change nothing.
  */
 function assertSignalNames(gp: GroupPolicy, signals: Record<string, unknown>, path: string, source: string): void {
   const rules = Object.values(RISK_RULES);
   const exact = new Set(rules.flatMap((r) => r.signals ?? []));
-  const prefixes = new Set([...rules.map((r) => r.id), ...OPEN_SIGNAL_PREFIXES]);
+  // A key may also be a dotted prefix of a signal id (`command.sql`, `command`): it sets every signal under it.
+  const prefixes = new Set([...rules.map((r) => r.id), ...OPEN_SIGNAL_PREFIXES, ...[...exact].flatMap((id) => signalKeys(id).slice(1))]);
   const types = new Set<string>([...Object.values(DETECTORS).map((d) => d.type), ...(gp.custom?.patterns ?? []).map((c) => c.type), ...(gp.custom?.words ?? []).map((c) => c.type)]);
   const known = (id: string): boolean => {
     if (exact.has(id) || prefixes.has(id)) return true;

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { UpstreamRequestKind } from '../inspect/mcp-policy';
 import { McpUpstreamError, type McpUpstreamClient, type OutgoingUpstreamMessage, type UpstreamCallContext, type UpstreamCredential } from '../gateway/mcp/upstreams';
 
 export interface McpUpstreamOptions {
@@ -18,14 +19,22 @@ export interface McpUpstreamOptions {
   clientInfo?: { name: string; version: string };
   /** Told of each request the upstream sent and Airlock refused (sampling, elicitation, roots): for the log. */
   onRefusedRequest?: (method: string) => void;
+  /**
+   * What the policy lets this upstream ask of the agent (`mcp.upstreams.<name>.allow`): declared as
+   * the client's capabilities, and relayed during a tool call whose context can carry it (`relay`).
+   */
+  allow?: readonly UpstreamRequestKind[];
 }
 
+/** The upstream requests that can be allowed, by method. */
+const REQUEST_KINDS: Readonly<Record<string, UpstreamRequestKind>> = { 'sampling/createMessage': 'sampling', 'elicitation/create': 'elicitation' };
+
 /**
- * What an upstream may ask of Airlock's client: nothing. The client declares no capability
- * (no `sampling`, no `elicitation`, no `roots`), and any request the upstream sends anyway
- * (`sampling/createMessage`, `elicitation/create`, `roots/list`, …) is answered with this JSON-RPC
- * error: a tool server must not steer the agent's model or question its user through the gateway.
- * Pings are still answered (the SDK's own handler).
+ * What an upstream may ask of Airlock's client: by default nothing. The client declares no
+ * capability (no `sampling`, no `elicitation`, no `roots`), and any request the upstream sends
+ * anyway (`sampling/createMessage`, `elicitation/create`, `roots/list`, …) is answered with this
+ * JSON-RPC error: a tool server must not steer the agent's model or question its user through the
+ * gateway unless the policy allows it for that upstream (`allow`). Pings are still answered (the SDK's own handler).
  */
 export const REFUSED_SERVER_REQUEST = ErrorCode.MethodNotFound;
 
@@ -38,7 +47,8 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
   let connected: Promise<Client> | undefined;
   // The call a request is sent for: the SDK client is shared, so the per-message credential finds
   // the caller of the tools/call it is signing here, in the async context of that call.
-  const callInProgress = new AsyncLocalStorage<{ tool: string; context: UpstreamCallContext } | undefined>();
+  const callInProgress = new AsyncLocalStorage<{ tool: string; context: UpstreamCallContext; signal: AbortSignal } | undefined>();
+  const allowed = new Set(options.allow ?? []);
   const bounded = (init: RequestInit | undefined) => (init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs));
   const withMessageCredential = async (init: RequestInit | undefined): Promise<RequestInit | undefined> => {
     if (!options.messageCredential) return init;
@@ -56,22 +66,36 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
   const deadline = (signal?: AbortSignal) => (signal ? AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs));
 
   const connect = (signal: AbortSignal): Promise<Client> => {
-    connected ??= (async () => {
+    // Outside any call's context: the connection (and its standalone SSE stream) belongs to no caller.
+    connected ??= callInProgress.exit(async () => {
       const credential = await options.credential?.();
       const transport = new StreamableHTTPClientTransport(new URL(options.url), {
         requestInit: { headers: credential ? { [credential.header]: credential.value } : {} },
         // Every HTTP exchange is bounded too, so a silent upstream leaves no request hanging.
         fetch: async (url, init) => fetch(url, { ...(await withMessageCredential(init)), signal: bounded(init) }),
       });
-      const client = new Client(options.clientInfo ?? { name: 'airlock', version: '0.1.0' }, { capabilities: {} });
-      client.fallbackRequestHandler = async (request) => {
+      const capabilities = { ...(allowed.has('sampling') ? { sampling: {} } : {}), ...(allowed.has('elicitation') ? { elicitation: {} } : {}) };
+      const client = new Client(options.clientInfo ?? { name: 'airlock', version: '0.1.0' }, { capabilities });
+      client.fallbackRequestHandler = async (request, extra) => {
+        const kind = REQUEST_KINDS[request.method];
+        // A request sent on a tool call's own response stream runs in that call's context.
+        const call = callInProgress.getStore();
+        if (kind && allowed.has(kind) && call?.context.relay) {
+          return call.context.relay({ method: request.method, ...(request.params ? { params: request.params } : {}) }, AbortSignal.any([extra.signal, call.signal]));
+        }
         options.onRefusedRequest?.(request.method);
+        const why =
+          kind && allowed.has(kind)
+            ? `only during a tool call whose agent takes streamed answers (${call ? 'this one does not' : 'this request came outside any call'})`
+            : allowed.size
+              ? `the policy allows this upstream ${[...allowed].join(' and ')} only`
+              : 'the gateway offers no sampling, elicitation or roots to tool servers';
         // A plain error with a code: the SDK answers its code and message as they are (McpError would prefix the message).
-        throw Object.assign(new Error(`Airlock refuses ${request.method.slice(0, 64)} from MCP upstreams: the gateway offers no sampling, elicitation or roots to tool servers.`), { code: REFUSED_SERVER_REQUEST });
+        throw Object.assign(new Error(`Airlock refuses ${request.method.slice(0, 64)} from MCP upstreams: ${why}.`), { code: REFUSED_SERVER_REQUEST });
       };
       await client.connect(transport, { signal, timeout: options.timeoutMs });
       return client;
-    })();
+    });
     connected.catch(() => (connected = undefined));
     return connected;
   };
@@ -106,7 +130,7 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
     },
     async callTool(name, args, signal, call) {
       return run(signal, (client, s) =>
-        callInProgress.run(call ? { tool: name, context: call } : undefined, async () =>
+        callInProgress.run(call ? { tool: name, context: call, signal: s } : undefined, async () =>
           (await client.callTool({ name, arguments: args }, CallToolResultSchema, { signal: s, timeout: options.timeoutMs })) as CallToolResult,
         ),
       );
@@ -124,7 +148,7 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
  * arguments as serialised (what the upstream will hash). A `tools/call` for another tool than
  * the call in progress, or outside any call, is refused: it would be signed for the wrong caller.
  */
-function outgoingMessage(body: unknown, inProgress: { tool: string; context: UpstreamCallContext } | undefined): OutgoingUpstreamMessage {
+function outgoingMessage(body: unknown, inProgress: { tool: string; context: UpstreamCallContext; signal: AbortSignal } | undefined): OutgoingUpstreamMessage {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'string') throw new McpUpstreamError('unavailable', 'an upstream request body could not be read for its per-call token');
   const message = JSON.parse(body) as { method?: unknown; params?: { name?: unknown; arguments?: unknown } };

@@ -313,6 +313,84 @@ describe('reviewed MCP tool calls through the local runtime, approvers in a real
     expect(text(foreign)).toContain('No tool call of yours is held');
   }, 90_000);
 
+  describe('MCP tasks (the SDK 1.x client’s experimental callToolStream)', () => {
+    type StreamMessage = { type: string; task?: { taskId: string; status: string; statusMessage?: string }; result?: CallToolResult; error?: Error };
+
+    /** Runs a call as a task; resolves the task as created, and every message once the stream ends. */
+    function asTask(client: Client, sql: string) {
+      const messages: StreamMessage[] = [];
+      let created!: (task: NonNullable<StreamMessage['task']>) => void;
+      const task = new Promise<NonNullable<StreamMessage['task']>>((resolve) => (created = resolve));
+      const done = (async () => {
+        for await (const m of client.experimental.tasks.callToolStream({ name: 'db.run_sql', arguments: { sql } }) as AsyncIterable<StreamMessage>) {
+          messages.push(m);
+          if (m.type === 'taskCreated') created(m.task!);
+        }
+        return messages;
+      })();
+      return { task, done };
+    }
+
+    it('lists the upstream tools as task-capable (optional), the gateway’s own tool not', async () => {
+      const alice = await connect(aliceToken);
+
+      const tools = (await alice.listTools()).tools;
+
+      expect(tools.find((t) => t.name === 'db.run_sql')?.execution).toEqual({ taskSupport: 'optional' });
+      expect(tools.find((t) => t.name === 'airlock.wait_for_approval')?.execution).toBeUndefined();
+    });
+
+    it('a reviewed call becomes a working task; polling gets it sent once approved, and its result', async () => {
+      const alice = await connect(aliceToken);
+      await alice.listTools();
+      const table = await createTable(alice, 'task');
+      const sql = `DROP TABLE ${table}`;
+
+      const run = asTask(alice, sql);
+      const task = await run.task;
+      expect(task).toMatchObject({ taskId: expect.stringMatching(/^airlock-held-/), status: 'working' });
+      expect(times(sql)).toBe(0);
+      await decide(task.taskId.slice('airlock-held-'.length), 'carol', 'Approve');
+      const messages = await run.done;
+
+      const result = messages.find((m) => m.type === 'result')?.result;
+      expect(messages.filter((m) => m.type === 'taskStatus').map((m) => m.task!.status)).toContain('completed');
+      expect(result?.isError).toBeFalsy();
+      expect(result?.structuredContent).toEqual({ rows: [] });
+      expect(times(sql)).toBe(1);
+      expect(await tables(alice)).not.toContain(table);
+      // Someone else cannot read the task.
+      const bob = await connect(await gateway.token('bob', ['llm-users']));
+      await expect(bob.experimental.tasks.getTask(task.taskId)).rejects.toMatchObject({ code: -32602 });
+    }, 90_000);
+
+    it('a denied task completes with the denial the agent can read, and nothing is sent', async () => {
+      const alice = await connect(aliceToken);
+      await alice.listTools();
+      const sql = `DROP TABLE customers -- task ${randomUUID()}`;
+
+      const run = asTask(alice, sql);
+      await decide((await run.task).taskId.slice('airlock-held-'.length), 'dave', 'Deny');
+      const result = (await run.done).find((m) => m.type === 'result')?.result;
+
+      expect(result?.isError).toBe(true);
+      expect(text(result)).toContain('denied this tool call');
+      expect(times(sql)).toBe(0);
+    }, 90_000);
+
+    it('a call that is answered at once is a completed task whose result is the recorded, masked one', async () => {
+      const alice = await connect(aliceToken);
+      await alice.listTools();
+
+      // Not from customers: an earlier test dropped that table.
+      const messages = await asTask(alice, "SELECT 'olivia.novak42@proton.me' AS email").done;
+
+      expect(messages[0]).toMatchObject({ type: 'taskCreated', task: { taskId: expect.stringMatching(/^airlock-call-/), status: 'completed' } });
+      expect(messages.filter((m) => m.type === 'error').map((m) => m.error?.message)).toEqual([]);
+      expect(messages.find((m) => m.type === 'result')?.result?.structuredContent).toEqual({ rows: [{ email: '[REDACTED:email]' }] });
+    }, 60_000);
+  });
+
   it('a call nobody decides on expires: the agent is told so and it is never sent', async () => {
     const { sql, result, token } = hurriedHeld;
     const held = approvalOf(result);

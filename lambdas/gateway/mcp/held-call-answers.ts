@@ -22,7 +22,7 @@ export function errorCodeOf(approval: ApprovalRequest): string | undefined {
     case 'denied':
       return 'approval_denied';
     case 'expired':
-      return 'approval_expired';
+      return approval.errorCode ?? 'approval_expired';
     case 'failed':
       return approval.errorCode ?? 'approval_failed';
     default:
@@ -46,7 +46,7 @@ export function statusText(approval: ApprovalRequest, statusUrl: string): string
     }
     case 'expired':
       return approval.errorCode === 'approval_not_collected'
-        ? `This tool call (request ${id}) was approved but not collected in time, so it was not sent. Call it again to ask for a new approval.`
+        ? `This tool call (request ${id}) was approved but not collected before its approval ran out, so it was not sent. Calling it again after ${approval.reuseUntil} asks for a new approval.`
         : `Nobody decided on this tool call (request ${id}) before ${approval.decideBy}, so it was not sent. Calling it again after ${approval.reuseUntil} asks for a new approval.`;
     case 'failed':
       return `This tool call (request ${id}) could not be completed (${approval.errorCode ?? 'failed'}); it was not retried. Calling it again after ${approval.reuseUntil} asks for a new approval.`;

@@ -11,17 +11,29 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, InitializeRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  GetTaskPayloadRequestSchema,
+  GetTaskRequestSchema,
+  InitializeRequestSchema,
+  ListToolsRequestSchema,
+  type ServerNotification,
+} from '@modelcontextprotocol/sdk/types.js';
+import { allowedUpstreamRequests } from '../../inspect/mcp-policy';
 import { resolveGroupPolicy } from '../../inspect/policy';
 import { errorForLog } from '../../shared/logger';
 import { airlockHeaders, type GatewayRequest, type ResponseSink } from '../http';
 import type { GatewayDeps } from '../ports';
 import { jsonRpcError, MCP_ERRORS } from './json-rpc-errors';
 import { discoverResult, MODERN_REVISION, modernHeaderMismatch, modernResult, SDK_REVISION } from './modern-revision';
-import { guardedToolCall, type CallMeta } from './tool-call';
+import { guardedToolCall, type CallMeta, type ToolCallContext } from './tool-call';
+import { createdTask, getTask, getTaskResult } from './tool-tasks';
 import { listToolsFor } from './tool-list';
 import { WAIT_TOOL } from './held-call-answers';
 import { WAIT_TOOL_DEFINITION, waitToolCall } from './wait-tool';
+import { answerOwner, deliverAnswers, isRelayAnswer, relayToAgent } from './agent-relay';
+import { splitToolName } from './tool-names';
+import type { UpstreamRequest } from './upstreams';
 
 const SERVER_INFO = { name: 'airlock', version: '0.1.0' };
 /** Deeper JSON than this is refused before anything walks it. */
@@ -72,34 +84,75 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
     headers['mcp-protocol-version'] = SDK_REVISION;
   }
 
+  // An agent's answer to a request relayed from an upstream (agent-relay.ts): handed to the call waiting for it.
+  const posted = Array.isArray(message) ? message : [message];
+  if (mcp.agentAnswers && posted.length && posted.every(isRelayAnswer)) {
+    let delivered: boolean;
+    try {
+      delivered = await deliverAnswers(mcp.agentAnswers, answerOwner(principal), deps.inspectorFor(groupPolicy), posted);
+    } catch (err) {
+      deps.logger.error('mcp agent answer not delivered', { error: errorForLog(err) });
+      return sendRpc(sink, 503, jsonRpcError(null, MCP_ERRORS.recordUnavailable, 'The answer could not be handed on; the request it answers will time out.'));
+    }
+    if (!delivered) return sendRpc(sink, 404, jsonRpcError(null, MCP_ERRORS.invalidRequest, 'No request of yours awaits this answer (it may have timed out).'));
+    sink.start(202, { 'cache-control': 'no-store' });
+    return sink.end();
+  }
+
   const invalid = invalidParams(first);
   if (invalid) return sendRpc(sink, 200, jsonRpcError(id, MCP_ERRORS.invalidParams, invalid));
 
   const inspector = deps.inspectorFor(groupPolicy);
   let session: CallMeta | undefined;
   const pending: Promise<unknown>[] = [];
-  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } } });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: [...(mcp.reviews ? [WAIT_TOOL_DEFINITION] : []), ...(await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, deps, sink.signal))],
-  }));
-  // A reviewed call may be held open for its approval: streamed (SSE) with progress, when the client sent a progressToken.
-  const streamed = !modern && !!mcp.reviews && progressTokenOf(first) !== undefined && (headers.accept ?? '').includes('text/event-stream');
+  // MCP tasks (tool-tasks.ts) where held calls exist to wait for; 2026-07-28 has its own form, not served.
+  const reviews = modern ? undefined : mcp.reviews;
+  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false }, ...(reviews ? { tasks: { requests: { tools: { call: {} } } } } : {}) } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const tools = await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, deps, sink.signal);
+    return {
+      tools: [...(mcp.reviews ? [WAIT_TOOL_DEFINITION] : []), ...(reviews ? tools.map((t) => ({ ...t, execution: { taskSupport: 'optional' as const } })) : tools)],
+    };
+  });
+  // Streamed (SSE) answers: a reviewed call held open for its approval with progress, when the client
+  // sent a progressToken (not when it asked for a task: a task is answered at once and polled);
+  // a call to an upstream the policy lets ask the agent (sampling, elicitation).
+  const acceptsEvents = !modern && (headers.accept ?? '').includes('text/event-stream');
+  const relaying = acceptsEvents && !!mcp.agentAnswers && relayAllowed(deps.policy, first);
+  const asTask = !!reviews && taskRequested(first);
+  const streamed = relaying || (acceptsEvents && !!mcp.reviews && !asTask && progressTokenOf(first) !== undefined);
   const requestBaseUrl = `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-    const progressToken = request.params._meta?.progressToken;
+  const contextFor = (extra: { requestId: string | number; sendNotification: (n: ServerNotification) => Promise<void> }, progressToken?: string | number): ToolCallContext => {
     const progress =
       streamed && progressToken !== undefined
         ? (value: number, total: number, text: string) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: value, total, message: text } })
         : undefined;
-    const ctx = {
+    return {
       deps, mcp, principal, groupPolicy, inspector, receivedAt: req.receivedAt, signal: sink.signal,
       onSession: (meta: CallMeta) => (session = meta),
       afterAnswer: (work: Promise<unknown>) => pending.push(work),
       waiting: { requestBaseUrl, ...(progress ? { progress } : {}) },
+      ...(relaying
+        ? {
+            relayToAgent: (request: UpstreamRequest, signal: AbortSignal) =>
+              relayToAgent(mcp.agentAnswers!, transport, extra.requestId, answerOwner(principal), request, AbortSignal.any([signal, sink.signal])),
+          }
+        : {}),
     };
-    if (request.params.name === WAIT_TOOL && mcp.reviews) return waitToolCall(ctx, request.params.arguments);
-    return guardedToolCall(ctx, request.params.name, request.params.arguments);
+  };
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const ctx = contextFor(extra, request.params._meta?.progressToken);
+    const result =
+      request.params.name === WAIT_TOOL && mcp.reviews ? await waitToolCall(ctx, request.params.arguments) : await guardedToolCall(ctx, request.params.name, request.params.arguments);
+    return reviews && request.params.task ? createdTask(result, session?.sessionId, deps.clock.now()) : result;
   });
+  if (reviews) {
+    const tasks = { deps, reviews, principal };
+    server.setRequestHandler(GetTaskRequestSchema, (request) => getTask(tasks, request.params.taskId));
+    server.setRequestHandler(GetTaskPayloadRequestSchema, (request, extra) =>
+      getTaskResult(tasks, request.params.taskId, (requestId) => waitToolCall(contextFor(extra), { request_id: requestId })),
+    );
+  }
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streamed });
   try {
     await server.connect(transport);
@@ -156,6 +209,20 @@ async function pipeEvents(response: Response, sink: ResponseSink, session: () =>
   await sink.end();
 }
 
+/** A `tools/call` of an upstream the policy lets ask the agent something. */
+function relayAllowed(policy: GatewayDeps['policy'], message: Record<string, unknown> | undefined): boolean {
+  if (message?.method !== 'tools/call') return false;
+  const name = (message.params as { name?: unknown } | undefined)?.name;
+  const target = typeof name === 'string' ? splitToolName(name) : undefined;
+  return !!target && allowedUpstreamRequests(policy.mcp, target.upstream).length > 0;
+}
+
+/** A `tools/call` that asks to become a task (`params.task`). */
+function taskRequested(message: Record<string, unknown> | undefined): boolean {
+  const task = (message?.params as { task?: unknown } | undefined)?.task;
+  return message?.method === 'tools/call' && !!task && typeof task === 'object';
+}
+
 function progressTokenOf(message: Record<string, unknown> | undefined): unknown {
   if (message?.method !== 'tools/call') return undefined;
   const params = message.params as { _meta?: { progressToken?: unknown } } | undefined;
@@ -170,7 +237,13 @@ function toModernAnswer(method: string, text: string): string {
   return JSON.stringify({ ...answer, result: modernResult(method, answer.result) });
 }
 
-const REQUEST_SCHEMAS = { initialize: InitializeRequestSchema, 'tools/list': ListToolsRequestSchema, 'tools/call': CallToolRequestSchema } as const;
+const REQUEST_SCHEMAS = {
+  initialize: InitializeRequestSchema,
+  'tools/list': ListToolsRequestSchema,
+  'tools/call': CallToolRequestSchema,
+  'tasks/get': GetTaskRequestSchema,
+  'tasks/result': GetTaskPayloadRequestSchema,
+} as const;
 
 /**
  * The SDK 1.x server answers a request that fails its schema with -32603 (internal error); JSON-RPC

@@ -7,6 +7,7 @@ import { errorForLog } from '../../shared/logger';
 import type { ApprovalRequest, McpToolCallSubject } from '../../store/approval-types';
 import type { Transcript } from '../../store/types';
 import { APPROVAL_ID, pendingApprovalFields, sessionApproval } from '../approvals/approval-record';
+import { expireUncollected } from '../approvals/uncollected';
 import { publishApprovalEvent } from '../approvals/approval-events';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from '../approvals/ports';
 import { withResponseFindings } from '../finding-counts';
@@ -15,8 +16,9 @@ import { MCP_ERRORS, McpRpcError } from './json-rpc-errors';
 import { heldToolCallOf, toolCallHash, type HeldToolCall } from './tool-call-binding';
 import { heldArguments } from './held-arguments';
 import { errorCodeOf, errorResult, ownSessionStatus, statusText, WAIT_TOOL } from './held-call-answers';
-import { maskToolValue } from './tool-inspection';
-import { McpUpstreamError, type GatewayToolCall, type McpReviewGate, type McpUpstream, type ReviewedToolCall, type ToolCallWaiting } from './upstreams';
+import { toolDefinition } from './tool-definitions';
+import { maskToolResult } from './tool-result';
+import { McpUpstreamError, type GatewayToolCall, type HeldCallState, type McpReviewGate, type McpUpstream, type ReviewedToolCall, type ToolCallWaiting } from './upstreams';
 
 export interface McpToolApprovalsOptions extends ApprovalRecordsDeps {
   workflow: ApprovalWorkflow;
@@ -81,10 +83,8 @@ export class McpToolApprovals implements McpReviewGate {
     const hash = toolCallHash(call.principal, held);
     let latest = await records(() => deps.approvals.findLatestByHash(hash));
     if (latest && (!isOwner(latest, call.principal) || latest.subject?.kind !== 'mcp_tool_call')) latest = undefined;
-    if (latest && !stillApplies(latest, deps.clock.now())) {
-      await this.expireUncollected(latest);
-      latest = undefined;
-    }
+    // An approved call past its life is expired now (if the workflow has not yet), and this retry is told so.
+    if (latest && !stillApplies(latest, deps.clock.now())) latest = latest.status === 'approved' ? await this.expireUncollected(latest) : undefined;
     if (!latest) {
       const approval = await this.hold(call, held, hash, recording);
       const waited = await this.waitFor(approval, call.waiting, call.waiting.progress ? deps.holdMs : 0);
@@ -113,6 +113,22 @@ export class McpToolApprovals implements McpReviewGate {
     }
     const waited = await this.waitFor(approval, call.waiting, call.waiting.progress ? deps.holdMs : deps.waitMs);
     return this.answer(waited, call.waiting, { recorder: call.recorder, request, receivedAt: call.receivedAt });
+  }
+
+  /**
+   * A held call as a task sees it (tasks/get): the caller's own approval, an approved call sent
+   * first (the poll is a collection, claimed like any other); undefined when it is not theirs.
+   */
+  async heldCall(principal: Pick<Principal, 'issuer' | 'sub'>, requestId: string): Promise<HeldCallState | undefined> {
+    const { deps } = this;
+    if (!APPROVAL_ID.test(requestId)) return undefined;
+    const approval = await records(() => deps.approvals.get(requestId));
+    if (!approval || !isOwner(approval, principal) || approval.subject?.kind !== 'mcp_tool_call') return undefined;
+    let current = asSeenAt(approval, deps.clock.now());
+    if (current.status === 'approved') current = await this.send(current);
+    if (current.status === 'executing' && Date.parse(current.updatedAt) + EXECUTION_STALE_MS < deps.clock.now()) current = await this.fail(current, 'execution_interrupted');
+    const { id, status, createdAt, updatedAt, decideBy, approversGroup, timeoutSeconds } = current;
+    return { id, status, createdAt, updatedAt, decideBy, approversGroup, timeoutSeconds };
   }
 
   /** Records the held session (masked call in its transcript, fail closed), creates the approval and starts the workflow. */
@@ -315,7 +331,7 @@ export class McpToolApprovals implements McpReviewGate {
       return this.fail(executing, `mcp_${upstreamCode(err)}`);
     }
     const upstreamMs = Math.round(deps.clock.monotonic() - started);
-    const masked = maskToolValue(deps.inspectorFor(groupPolicy), answer);
+    const masked = await maskToolResult(deps.inspectorFor(groupPolicy), answer, () => toolDefinition(upstream, held.tool));
     const findingCounts = withResponseFindings(approval.findingCounts, masked.findings);
     const now = deps.clock.now();
     const exchange: Transcript = {
@@ -377,25 +393,9 @@ export class McpToolApprovals implements McpReviewGate {
     return written ? settled : ((await deps.approvals.get(approval.id).catch(() => undefined)) ?? settled);
   }
 
-  /** An approved call nobody collected before its re-use window ended is never sent: recorded expired. */
+  /** An approved call nobody collected before its re-use window ended is never sent: recorded expired (uncollected.ts). */
   private async expireUncollected(approval: ApprovalRequest): Promise<ApprovalRequest | undefined> {
-    if (approval.status !== 'approved') return undefined;
-    const { deps } = this;
-    const at = new Date(deps.clock.now()).toISOString();
-    const update = { status: 'expired' as const, errorCode: 'approval_not_collected', updatedAt: at };
-    if (!(await deps.approvals.transition(approval.id, ['approved'], update).catch(() => false))) return undefined;
-    const settled: ApprovalRequest = { ...approval, ...update };
-    const approvalRecord = sessionApproval(approval);
-    await deps.sessions
-      .update(approval.sessionId, {
-        status: 'expired',
-        errorCode: 'approval_not_collected',
-        updatedAt: at,
-        ...(approvalRecord ? { approval: approvalRecord } : {}),
-      })
-      .catch(() => false);
-    await publishApprovalEvent(deps, settled, 'expired');
-    return settled;
+    return expireUncollected(this.deps, approval).catch(() => undefined);
   }
 
   /** The stored masked result of a completed approval; its transcript's SHA-256 must match the recorded one. */

@@ -1,18 +1,20 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../../auth/principal';
 import type { CommandArgument } from '../../inspect/commands/effect';
-import { combineDecision, DEFAULT_COMMAND_ARGUMENTS, matchToolRule, type McpPolicy } from '../../inspect/mcp-policy';
+import { allowedUpstreamRequests, combineDecision, DEFAULT_COMMAND_ARGUMENTS, matchToolRule, type McpPolicy } from '../../inspect/mcp-policy';
 import type { GroupPolicy } from '../../inspect/policy';
 import type { Decision, Inspector } from '../../inspect/types';
 import { errorForLog } from '../../shared/logger';
 import type { SessionStatus } from '../../store/types';
 import type { GatewayDeps } from '../ports';
 import { SessionRecorder } from '../session-recorder';
+import { rememberTools, toolDefinition } from './tool-definitions';
 import { inspectToolArguments, maskToolValue } from './tool-inspection';
+import { maskToolResult } from './tool-result';
 import { MCP_ERRORS, McpRpcError } from './json-rpc-errors';
 import { splitToolName } from './tool-names';
 import { ToolPinning, type CallAdmission } from './tool-pinning';
-import { McpUpstreamError, type McpDeps, type ToolCallWaiting } from './upstreams';
+import { McpUpstreamError, type McpDeps, type ToolCallWaiting, type UpstreamCallContext, type UpstreamRequest } from './upstreams';
 
 export const MCP_ROUTE = 'POST /mcp';
 
@@ -30,6 +32,8 @@ export interface ToolCallContext {
   afterAnswer(work: Promise<unknown>): void;
   /** How a reviewed call may wait for its approval (progress on a streamed answer); unset: answered at once. */
   waiting?: Omit<ToolCallWaiting, 'signal'>;
+  /** Sends a request to the agent on this call's streamed answer and waits for its (masked) answer; unset: not streamed. */
+  relayToAgent?: (request: UpstreamRequest, signal: AbortSignal) => Promise<Record<string, unknown>>;
 }
 
 export interface CallMeta {
@@ -149,12 +153,14 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
   const forwardAt = deps.clock.monotonic();
   let upstreamMs = 0;
   try {
+    const relay = relayFor(ctx, upstream.name, recorder.id);
     const result = await upstream.client.callTool(target.tool, inspection.value as Record<string, unknown>, ctx.signal, {
       caller: { sub: principal.sub, issuer: principal.issuer },
       sessionId: recorder.id,
+      ...(relay ? { relay } : {}),
     });
     upstreamMs = deps.clock.monotonic() - forwardAt;
-    const masked = maskToolValue(inspector, result);
+    const masked = await maskToolResult(inspector, result, () => toolDefinition(upstream, target.tool, ctx.signal));
     const findingCounts = { ...inspection.findingCounts };
     for (const f of masked.findings) findingCounts[`response.${f.type}`] = (findingCounts[`response.${f.type}`] ?? 0) + 1;
     const overheadMs = since() - upstreamMs;
@@ -163,7 +169,7 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
       { status: 'completed', httpStatus: 200, findingCounts, timings: { overheadMs, upstreamMs, totalMs: since() } },
       { request, response: masked.value },
     ));
-    deps.logger.info('mcp call completed', { sessionId: recorder.id, upstream: upstream.name, decision, overheadMs });
+    deps.logger.info('mcp call completed', { sessionId: recorder.id, upstream: upstream.name, decision, overheadMs, ...(masked.structuredDropped ? { structuredResult: 'text_only' } : {}) });
     return masked.value as CallToolResult;
   } catch (thrown) {
     const err = upstreamFailure(thrown, upstream.name, inspector);
@@ -175,6 +181,29 @@ export async function guardedToolCall(ctx: ToolCallContext, name: string, rawArg
     deps.logger.info('mcp call failed', { sessionId: recorder.id, upstream: upstream.name, code: err.code });
     throw err;
   }
+}
+
+/**
+ * What the upstream may ask the agent during this call, if the policy allows it for the upstream
+ * and the agent's answer is streamed: the request goes to the agent masked like a result, the
+ * agent's answer comes back masked like arguments (masked where it was posted, agent-answers.ts).
+ */
+function relayFor(ctx: ToolCallContext, upstream: string, sessionId: string): UpstreamCallContext['relay'] {
+  const allowed = allowedUpstreamRequests(ctx.deps.policy.mcp, upstream);
+  const toAgent = ctx.relayToAgent;
+  if (!toAgent || !allowed.length) return undefined;
+  return async (request, signal) => {
+    const params = request.params && (maskToolValue(ctx.inspector, request.params).value as Record<string, unknown>);
+    const started = ctx.deps.clock.monotonic();
+    try {
+      const answer = await toAgent({ method: request.method, ...(params ? { params } : {}) }, signal);
+      ctx.deps.logger.info('mcp upstream request relayed', { sessionId, upstream, method: request.method, ms: Math.round(ctx.deps.clock.monotonic() - started) });
+      return answer;
+    } catch (err) {
+      ctx.deps.logger.info('mcp upstream request not answered', { sessionId, upstream, method: request.method, error: errorForLog(err) });
+      throw err;
+    }
+  };
 }
 
 function commandArgumentNames(policy: McpPolicy | undefined) {
@@ -214,7 +243,12 @@ async function pinnedAdmission(ctx: ToolCallContext, upstream: McpDeps['upstream
   const { deps, mcp } = ctx;
   if (!mcp.pinning) return { allowed: true };
   try {
-    return await new ToolPinning(deps, mcp.pinning, ctx.inspector).admitCall(upstream, tool, ctx.principal, () => upstream.client.listTools(ctx.signal));
+    const list = async () => {
+      const tools = await upstream.client.listTools(ctx.signal);
+      rememberTools(upstream, tools);
+      return tools;
+    };
+    return await new ToolPinning(deps, mcp.pinning, ctx.inspector).admitCall(upstream, tool, ctx.principal, list);
   } catch (err) {
     if (err instanceof McpUpstreamError) throw err;
     deps.logger.error('mcp tool pin check failed', { upstream: upstream.name, error: errorForLog(err) });

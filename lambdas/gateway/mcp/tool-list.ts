@@ -4,6 +4,7 @@ import type { Policy } from '../../inspect/policy';
 import type { Inspector } from '../../inspect/types';
 import { errorForLog, type AirlockLogger } from '../../shared/logger';
 import { globMatch } from '../../inspect/mcp-policy';
+import { rememberTools } from './tool-definitions';
 import { maskToolValue } from './tool-inspection';
 import { prefixedToolName } from './tool-names';
 import { ToolPinning } from './tool-pinning';
@@ -31,6 +32,7 @@ export async function listToolsFor(
     usable.map(async (upstream) => {
       try {
         const listed = await upstream.client.listTools(signal);
+        rememberTools(upstream, listed);
         const admitted = pinning ? await pinning.admit(upstream, listed, principal) : listed;
         return admitted.map((tool) => ({ upstream: upstream.name, tool }));
       } catch (err) {

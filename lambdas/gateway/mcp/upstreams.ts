@@ -48,7 +48,39 @@ export interface UpstreamCallContext {
   sessionId: string;
   /** The approval a reviewed call runs under. */
   approvalId?: string;
+  /**
+   * Passes a request the upstream sent during this call (`sampling/createMessage`,
+   * `elicitation/create`) on to the agent and returns its answer; set only when the policy allows it
+   * for this upstream and the agent's call is streamed. Unset: such requests are refused.
+   */
+  relay?: (request: UpstreamRequest, signal: AbortSignal) => Promise<Record<string, unknown>>;
 }
+
+/** A JSON-RPC request an upstream sent Airlock's client during a tool call. */
+export interface UpstreamRequest {
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * Where an agent's answer to a relayed request meets the call waiting for it. The answer comes in a
+ * POST of its own (the Streamable HTTP client posts responses), which may reach another instance
+ * than the one holding the call's stream: so in AWS this is a shared store, locally process memory.
+ */
+export interface AgentAnswers {
+  /** Registers the wait for the answer `owner` will post under `id`: done before the request goes out. */
+  open(owner: string, id: string): Promise<PendingAnswer>;
+  /** Hands a posted answer to the call waiting for it; false when none waits for it. */
+  deliver(owner: string, id: string, answer: AgentAnswer): Promise<boolean>;
+}
+
+export interface PendingAnswer {
+  /** The answer, or undefined when `signal` aborts first (the call's deadline, the caller gone). */
+  wait(signal: AbortSignal): Promise<AgentAnswer | undefined>;
+}
+
+/** A JSON-RPC response from the agent: a result or an error. */
+export type AgentAnswer = { result: Record<string, unknown> } | { error: { code: number; message: string; data?: unknown } };
 
 export type McpUpstreamFailure = 'unavailable' | 'timeout' | 'rejected';
 
@@ -82,6 +114,8 @@ export interface McpDeps {
   reviews?: McpReviewGate;
   /** Pinned tools (fingerprints, quarantine, tool-change approvals). Unset: tools are not pinned. */
   pinning?: ToolPinningPorts;
+  /** Relays upstream requests the policy allows (sampling, elicitation) to the agent. Unset: all are refused. */
+  agentAnswers?: AgentAnswers;
 }
 
 export interface McpReviewGate {
@@ -93,6 +127,19 @@ export interface McpReviewGate {
   handleReview(call: ReviewedToolCall): Promise<CallToolResult>;
   /** The gateway's own tool `airlock.wait_for_approval`: waits (bounded) for a held call's outcome. */
   waitForApproval(call: GatewayToolCall, requestId: unknown): Promise<CallToolResult>;
+  /** A held call of this caller's as it stands, an approved one sent first; undefined when none is theirs (MCP tasks). */
+  heldCall(principal: Pick<Principal, 'issuer' | 'sub'>, requestId: string): Promise<HeldCallState | undefined>;
+}
+
+/** What a task sees of a held call. */
+export interface HeldCallState {
+  id: string;
+  status: 'pending' | 'approved' | 'denied' | 'expired' | 'completed' | 'failed' | 'executing';
+  createdAt: string;
+  updatedAt: string;
+  decideBy: string;
+  approversGroup: string;
+  timeoutSeconds: number;
 }
 
 /** How a held call may wait: progress notifications on a streamed answer, while the caller stays. */

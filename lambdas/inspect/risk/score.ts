@@ -3,13 +3,23 @@ import type { GroupPolicy } from '../policy';
 import { RISK_RULES } from './registry';
 import type { RiskInput, RiskRule } from './rule';
 
-/** Points the policy sets for a signal: by exact id, else by its prefix (`dangerous_command`). */
-function pointsFor(policy: GroupPolicy['risk'], id: string, dflt: number): number {
+/**
+ * Points the policy sets for a signal: by its exact id, else by its longest dotted prefix
+ * (`command.sql.drop_table`, then `command.sql`, then `command`), else by the id of the rule that
+ * emitted it (`command_sql`).
+ */
+function pointsFor(policy: GroupPolicy['risk'], id: string, ruleId: string, dflt: number): number {
   const overrides = policy.signals;
   if (!overrides) return dflt;
-  if (id in overrides) return overrides[id]!;
-  const prefix = id.split('.')[0]!;
-  return prefix in overrides ? overrides[prefix]! : dflt;
+  for (const key of signalKeys(id)) if (Object.hasOwn(overrides, key)) return overrides[key]!;
+  return Object.hasOwn(overrides, ruleId) ? overrides[ruleId]! : dflt;
+}
+
+/** A signal id and its dotted prefixes, longest first: `a.b.c`, `a.b`, `a`. */
+export function signalKeys(id: string): string[] {
+  const keys = [id];
+  for (let dot = id.lastIndexOf('.'); dot > 0; dot = id.lastIndexOf('.', dot - 1)) keys.push(id.slice(0, dot));
+  return keys;
 }
 
 export function decide(score: number, policy: GroupPolicy['risk']): Decision {
@@ -31,7 +41,7 @@ export function assessRisk(input: RiskInput, rules: readonly RiskRule[] = Object
   for (const rule of rules) {
     try {
       for (const s of rule.evaluate(input)) {
-        const points = pointsFor(input.policy, s.id, s.points);
+        const points = pointsFor(input.policy, s.id, rule.id, s.points);
         if (points > 0) reasons.push({ id: s.id, points, message: s.message });
       }
     } catch {

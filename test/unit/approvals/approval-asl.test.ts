@@ -4,6 +4,7 @@ import { substituteFunctionArns, validateAsl } from '../../support/asl-validator
 
 interface State {
   Type: string;
+  SecondsPath?: string;
   Resource?: string;
   Next?: string;
   End?: boolean;
@@ -41,12 +42,14 @@ describe('approval state machine definition (state-machines/approval.asl.json)',
     visit(definition.StartAt);
 
     expect([...reached].sort()).toEqual(Object.keys(definition.States).sort());
-    // The one exception: an approved MCP tool call ends at the decision (recorded by the decide
-    // step); the MCP gateway sends it and records its outcome when the agent collects it.
-    expect(definition.States.ExecutedBy!.Choices!.map((c) => c.Next)).toEqual(['HandedToGateway']);
+    // An approved MCP tool call is sent by the MCP gateway when the agent collects it; the workflow
+    // waits out the approval's life and then records it expired unless it was collected.
+    expect(definition.States.ExecutedBy!.Choices!.map((c) => c.Next)).toEqual(['AwaitCollection']);
     expect(JSON.stringify(definition.States.ExecutedBy!.Choices)).toContain('"StringEquals":"mcp_tool_call"');
     expect(definition.States.ExecutedBy!.Default).toBe('InvokeUpstream');
-    const terminal = Object.entries(definition.States).filter(([name, s]) => name !== 'HandedToGateway' && (s.End || s.Type === 'Succeed' || s.Type === 'Fail'));
+    expect(definition.States.AwaitCollection).toMatchObject({ Type: 'Wait', SecondsPath: '$.Payload.timeoutSeconds', Next: 'RecordUncollected' });
+    expect(definition.States.RecordUncollected!.Parameters!.Payload).toMatchObject({ outcome: 'uncollected' });
+    const terminal = Object.entries(definition.States).filter(([, s]) => s.End || s.Type === 'Succeed' || s.Type === 'Fail');
     for (const [name] of terminal) {
       const before = Object.entries(definition.States).filter(([, s]) => s.Next === name).map(([n]) => n);
       expect([name, [name, ...before].some((n) => n.startsWith('Record'))]).toEqual([name, true]);

@@ -1,7 +1,8 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createInspector } from '../../../lambdas/inspect/inspector';
 import { policyFromObject, resolveGroupPolicy } from '../../../lambdas/inspect/policy';
-import type { ApprovalExecutionInput } from '../../../lambdas/gateway/approvals/ports';
+import type { ApprovalExecutionInput, ApprovalWorkflow } from '../../../lambdas/gateway/approvals/ports';
+import { recordOutcome } from '../../../lambdas/gateway/approvals/record-outcome';
 import { MCP_ROUTE } from '../../../lambdas/gateway/mcp/tool-call';
 import { McpToolApprovals } from '../../../lambdas/gateway/mcp/tool-approvals';
 import { toolCallHash } from '../../../lambdas/gateway/mcp/tool-call-binding';
@@ -9,6 +10,7 @@ import type { McpUpstreamClient, ReviewedToolCall } from '../../../lambdas/gatew
 import { SessionRecorder } from '../../../lambdas/gateway/session-recorder';
 import { readConfig } from '../../../lambdas/shared/config';
 import type { AirlockLogger } from '../../../lambdas/shared/logger';
+import { LocalApprovalWorkflow, LocalTaskTokens } from '../../../local/approval-workflow';
 import { openEmbeddedSqliteStores } from '../../../local/store/local-stores';
 import { principal } from '../../support/in-memory-gateway';
 
@@ -48,7 +50,11 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
   const alice = principal('alice', ['llm-users']);
   const clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
-  async function setup(timing: { holdMs?: number; progressIntervalMs?: number } = {}, faults: { approvalsDown?: boolean } = {}) {
+  async function setup(
+    timing: { holdMs?: number; progressIntervalMs?: number } = {},
+    faults: { approvalsDown?: boolean } = {},
+    workflowOf?: (stores: Awaited<ReturnType<typeof openEmbeddedSqliteStores>>) => ApprovalWorkflow,
+  ) {
     const stores = await openEmbeddedSqliteStores();
     // The one fault a real store cannot be made to show on demand: an approval write that fails.
     const approvals = faults.approvalsDown
@@ -72,7 +78,7 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
       transcripts: stores.transcripts,
       logger: quiet,
       clock,
-      workflow: { start: async (input) => void started.push(input) },
+      workflow: workflowOf?.(stores) ?? { start: async (input) => void started.push(input) },
       policy,
       upstreams: [{ name: 'db', groups: ['llm-users'], client }],
       inspectorFor: () => createInspector(groupPolicy),
@@ -108,13 +114,13 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
         waiting: { requestBaseUrl: 'http://gateway.test' },
       };
     };
-    const approve = async (id: string) => {
-      const decided = await stores.approvals.transition(id, ['pending'], {
-        status: 'approved',
-        decision: { approver: { issuer: 'https://issuer.test', sub: 'carol' }, decision: 'approved', decidedAt: new Date().toISOString() },
-        reuseUntil: new Date(Date.now() + 3600_000).toISOString(),
-      });
+    // What the decide step writes: the approval decided (its life from now), then the held session.
+    const approve = async (id: string, lifeMs = 3600_000) => {
+      const decision = { approver: { issuer: 'https://issuer.test', sub: 'carol' }, decision: 'approved', decidedAt: new Date().toISOString() } as const;
+      const decided = await stores.approvals.transition(id, ['pending'], { status: 'approved', decision, reuseUntil: new Date(Date.now() + lifeMs).toISOString() });
       expect(decided).toBe(true);
+      const sessionId = (await stores.approvals.get(id))!.sessionId;
+      await stores.sessions.update(sessionId, { status: 'approved', approval: { approver: 'carol', decision: 'approved', decidedAt: decision.decidedAt } }, ['pending']);
     };
     const requestId = (r: CallToolResult) => (r._meta as Record<string, { request_id: string; status: string }>)['airlock/approval']!;
     return { stores, sent, started, gate, call, approve, requestId };
@@ -217,6 +223,85 @@ describe('reviewed tool calls: the approved call is sent once (single-use claim)
     expect(sent).toEqual([]);
     expect(started).toEqual([]);
     expect(await stores.sessions.get(reviewed.sessionId)).toMatchObject({ status: 'failed', errorCode: 'approval_unavailable' });
+  });
+
+  it('an approved call nobody collected within its approval’s life expires: a later retry is told so, nothing is sent', async () => {
+    const { gate, call, sent, started, approve, requestId, stores } = await setup();
+    const held = requestId(await gate.handleReview(await call('DROP TABLE customers')));
+    await approve(held.request_id, -1000);
+
+    const retry = await gate.handleReview(await call('DROP TABLE customers'));
+    const again = await gate.handleReview(await call('DROP TABLE customers'));
+
+    expect(sent).toEqual([]);
+    expect(started).toHaveLength(1);
+    expect(requestId(retry)).toMatchObject({ request_id: held.request_id, status: 'expired' });
+    expect(text(retry)).toMatch(/was approved but not collected before its approval ran out, so it was not sent/);
+    expect(requestId(again)).toMatchObject({ request_id: held.request_id, status: 'expired' });
+    const approval = await stores.approvals.get(held.request_id);
+    expect(approval).toMatchObject({ status: 'expired', errorCode: 'approval_not_collected' });
+    expect(await stores.sessions.get(approval!.sessionId)).toMatchObject({ status: 'expired', errorCode: 'approval_not_collected', approval: { decision: 'approved' } });
+  });
+
+  describe('the workflow ends an approved call’s life (state-machines/approval.asl.json, run locally)', () => {
+    const tokens = new Map<string, string>();
+    const taskTokens = new LocalTaskTokens();
+    const workflows: LocalApprovalWorkflow[] = [];
+    const workflowWith = (collectionWaitMs: number) => (stores: Awaited<ReturnType<typeof openEmbeddedSqliteStores>>) => {
+      const records = { approvals: stores.approvals, sessions: stores.sessions, transcripts: stores.transcripts, logger: quiet, clock };
+      const pending = LocalApprovalWorkflow.create({
+        steps: {
+          notify: async ({ approvalId, taskToken }) => void tokens.set(approvalId, taskToken),
+          invoke: () => Promise.reject(new Error('an MCP tool call is sent by the gateway')),
+          record: (input) => recordOutcome(records, input),
+        },
+        tokens: taskTokens,
+        logger: quiet,
+        retryPauseMs: 0,
+        collectionWaitMs,
+      });
+      return { start: async (input: ApprovalExecutionInput) => (await pending.then((w) => (workflows.push(w), w))).start(input) };
+    };
+    const decide = async (approve: (id: string) => Promise<void>, id: string) => {
+      for (let i = 0; i < 100 && !tokens.has(id); i++) await new Promise((r) => setTimeout(r, 10));
+      await approve(id);
+      await taskTokens.succeed(tokens.get(id)!, { decision: 'approved' });
+    };
+    const settled = (id: string) => Promise.all(workflows.map((w) => w.settled(id)));
+
+    afterAll(async () => {
+      for (const w of workflows) await w.close();
+    });
+
+    it('records an approved call expired once its life ran out uncollected; the retry is told so and nothing is sent', async () => {
+      const { gate, call, sent, approve, requestId, stores } = await setup({}, {}, workflowWith(50));
+      const held = requestId(await gate.handleReview(await call('DROP TABLE customers')));
+
+      await decide(approve, held.request_id);
+      await settled(held.request_id);
+      const retry = await gate.handleReview(await call('DROP TABLE customers'));
+
+      const approval = await stores.approvals.get(held.request_id);
+      expect(approval).toMatchObject({ status: 'expired', errorCode: 'approval_not_collected' });
+      expect(await stores.sessions.get(approval!.sessionId)).toMatchObject({ status: 'expired', errorCode: 'approval_not_collected' });
+      expect(requestId(retry)).toMatchObject({ request_id: held.request_id, status: 'expired' });
+      expect(sent).toEqual([]);
+    });
+
+    it('leaves a call collected within its life as it was: completed, sent once', async () => {
+      const { gate, call, sent, approve, requestId, stores } = await setup({}, {}, workflowWith(300));
+      const held = requestId(await gate.handleReview(await call('DROP TABLE customers')));
+
+      await decide(approve, held.request_id);
+      const collected = await gate.handleReview(await call('DROP TABLE customers'));
+      await settled(held.request_id);
+
+      expect(collected.isError).toBeFalsy();
+      expect(sent).toHaveLength(1);
+      const approval = await stores.approvals.get(held.request_id);
+      expect(approval?.status).toBe('completed');
+      expect((await stores.sessions.get(approval!.sessionId))?.status).toBe('completed');
+    });
   });
 
   it('a call with other arguments is not served by the approval', async () => {
