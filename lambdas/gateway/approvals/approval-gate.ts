@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import type { Principal } from '../../auth/principal';
 import { AirlockError, notFound, recordUnavailable } from '../../shared/errors';
 import { errorForLog } from '../../shared/logger';
 import type { ApprovalRequest, ApprovalStatus } from '../../store/approval-types';
@@ -8,7 +6,7 @@ import type { ChatApi } from '../chat-api';
 import { airlockHeaders, sendJson, SSE_HEADERS, type GatewayRequest, type ResponseSink } from '../http';
 import type { ApprovalGate, ReviewContext } from '../ports';
 import { errorForStatus } from './approval-errors';
-import { APPROVAL_ID, pendingApprovalFields, sessionApproval } from './approval-record';
+import { APPROVAL_ID, isRequestedBy, outcomeStillApplies, pendingApprovalFields, randomApprovalId, sessionApproval } from './approval-record';
 import { answerAsEvents, approvedAnswer } from './approved-answer';
 import { requestedWaitSeconds, waitForOutcome } from './outcome-wait';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from './ports';
@@ -27,8 +25,6 @@ export interface ApprovalGateOptions extends ApprovalRecordsDeps {
   pollMs?: number;
 }
 
-/** A pending approval whose deadline passed is treated as expired, even before the workflow records it. */
-const PENDING_GRACE_MS = 5 * 60_000;
 
 /**
  * The approval gate behind the proxy: holds a prompt the inspection sent to review (records it,
@@ -44,7 +40,7 @@ export class ApprovalService implements ApprovalGate {
     const hash = requestHash(ctx.principal, ctx.inspection.body);
     const latest = await storeCall(() => deps.approvals.findLatestByHash(hash));
     // A held request is answered in the format it was held in: only a re-send in that format reuses it.
-    const resent = latest && latest.format === api.format && isOwner(latest, ctx.principal) && stillApplies(latest, deps.clock.now()) ? latest : undefined;
+    const resent = latest && latest.format === api.format && isRequestedBy(latest, ctx.principal) && outcomeStillApplies(latest, deps.clock.now()) ? latest : undefined;
     // Collecting an approved answer spends no tokens (they were counted when it was made): only the request rate applies.
     await ctx.admit({ budgets: resent?.status !== 'completed' });
     let approval = resent ?? (await this.hold(ctx, api, hash));
@@ -62,7 +58,7 @@ export class ApprovalService implements ApprovalGate {
     let approval = APPROVAL_ID.test(requestId) ? await storeCall(() => deps.approvals.get(requestId)) : undefined;
     const auditor = principal.groups.includes(deps.auditorsGroup ?? 'auditors');
     // Someone else's request is "not found", so ids cannot be probed.
-    if (!approval || !(auditor || isOwner(approval, principal))) throw notFound('The approval request');
+    if (!approval || !(auditor || isRequestedBy(approval, principal))) throw notFound('The approval request');
     const waitSeconds = requestedWaitSeconds(req.headers);
     if (waitSeconds > 0) approval = await waitForOutcome(deps.approvals, approval, waitSeconds, sink.signal, deps.clock.now, deps.pollMs);
     approval = asSeenAt(approval, deps.clock.now());
@@ -166,19 +162,6 @@ export class ApprovalService implements ApprovalGate {
   }
 }
 
-export function randomApprovalId(): string {
-  return randomBytes(16).toString('base64url');
-}
-
-function isOwner(approval: ApprovalRequest, principal: Pick<Principal, 'issuer' | 'sub'>): boolean {
-  return approval.principal.issuer === principal.issuer && approval.principal.sub === principal.sub;
-}
-
-/** Whether a re-send gets this approval's outcome rather than a new approval. */
-function stillApplies(approval: ApprovalRequest, now: number): boolean {
-  if (approval.status === 'pending') return now < Date.parse(approval.decideBy) + PENDING_GRACE_MS;
-  return now < Date.parse(approval.reuseUntil);
-}
 
 function asSeenAt(approval: ApprovalRequest, now: number): ApprovalRequest {
   return approval.status === 'pending' && now >= Date.parse(approval.decideBy) ? { ...approval, status: 'expired' } : approval;

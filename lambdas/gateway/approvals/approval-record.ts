@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Principal } from '../../auth/principal';
 import type { ApprovalRequest } from '../../store/approval-types';
 import type { ApprovalRecord } from '../../store/types';
@@ -8,6 +9,24 @@ import type { ApprovalRecord } from '../../store/types';
  * that never inspect do not bundle it.
  */
 export const APPROVAL_ID = /^[A-Za-z0-9_-]{10,64}$/;
+
+/** A pending approval whose deadline passed is treated as expired, even before the workflow records it. */
+const PENDING_GRACE_MS = 5 * 60_000;
+
+export function randomApprovalId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** Whether the approval is the caller's own: only the principal who asked may collect it. */
+export function isRequestedBy(approval: ApprovalRequest, principal: Pick<Principal, 'issuer' | 'sub'>): boolean {
+  return approval.principal.issuer === principal.issuer && approval.principal.sub === principal.sub;
+}
+
+/** Whether a re-send of the same request gets this approval's outcome rather than a new approval. */
+export function outcomeStillApplies(approval: ApprovalRequest, now: number): boolean {
+  if (approval.status === 'pending') return now < Date.parse(approval.decideBy) + PENDING_GRACE_MS;
+  return now < Date.parse(approval.reuseUntil);
+}
 
 /** The approval as the held session's record shows it: who decided what, when; an expiry once the deadline passed. */
 export function sessionApproval(approval: ApprovalRequest): ApprovalRecord | undefined {

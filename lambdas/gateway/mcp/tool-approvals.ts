@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../../auth/principal';
 import { resolveGroupPolicy, type GroupPolicy, type Policy } from '../../inspect/policy';
@@ -6,7 +5,7 @@ import type { Inspector } from '../../inspect/types';
 import { errorForLog } from '../../shared/logger';
 import type { ApprovalRequest, McpToolCallSubject } from '../../store/approval-types';
 import type { Transcript } from '../../store/types';
-import { APPROVAL_ID, pendingApprovalFields, sessionApproval } from '../approvals/approval-record';
+import { APPROVAL_ID, isRequestedBy, outcomeStillApplies, pendingApprovalFields, randomApprovalId, sessionApproval } from '../approvals/approval-record';
 import { expireUncollected } from '../approvals/uncollected';
 import { publishApprovalEvent } from '../approvals/approval-events';
 import type { ApprovalRecordsDeps, ApprovalWorkflow } from '../approvals/ports';
@@ -41,8 +40,6 @@ export interface McpToolApprovalsOptions extends ApprovalRecordsDeps {
 
 const ROUTE = 'POST /mcp';
 const META_KEY = 'airlock/approval';
-/** A pending approval whose deadline passed is treated as expired, even before the workflow records it. */
-const PENDING_GRACE_MS = 5 * 60_000;
 /** After a failure a retry may ask again soon (as for chat). */
 const FAILED_REUSE_MS = 5 * 60_000;
 /** An `executing` claim older than this died with its gateway instance: the call is recorded failed, never sent again. */
@@ -82,7 +79,7 @@ export class McpToolApprovals implements McpReviewGate {
     const held: HeldToolCall = { upstream: call.upstream, tool: call.tool, arguments: call.maskedArguments };
     const hash = toolCallHash(call.principal, held);
     let latest = await records(() => deps.approvals.findLatestByHash(hash));
-    if (latest && (!isOwner(latest, call.principal) || latest.subject?.kind !== 'mcp_tool_call')) latest = undefined;
+    if (latest && (!isRequestedBy(latest, call.principal) || latest.subject?.kind !== 'mcp_tool_call')) latest = undefined;
     // An approved call past its life is expired now (if the workflow has not yet), and this retry is told so.
     if (latest && !stillApplies(latest, deps.clock.now())) latest = latest.status === 'approved' ? await this.expireUncollected(latest) : undefined;
     if (!latest) {
@@ -101,7 +98,7 @@ export class McpToolApprovals implements McpReviewGate {
     const request = { tool: WAIT_TOOL, request_id: typeof requestId === 'string' ? requestId.slice(0, 100) : null };
     const approval = typeof requestId === 'string' && APPROVAL_ID.test(requestId) ? await records(() => deps.approvals.get(requestId)) : undefined;
     // Someone else's request is "not found", so ids cannot be probed.
-    if (!approval || !isOwner(approval, call.principal) || approval.subject?.kind !== 'mcp_tool_call') {
+    if (!approval || !isRequestedBy(approval, call.principal) || approval.subject?.kind !== 'mcp_tool_call') {
       const result = errorResult(
         `No tool call of yours is held under request_id ${JSON.stringify(request.request_id)}. Pass the request_id from the "awaits approval" answer.`,
       );
@@ -123,7 +120,7 @@ export class McpToolApprovals implements McpReviewGate {
     const { deps } = this;
     if (!APPROVAL_ID.test(requestId)) return undefined;
     const approval = await records(() => deps.approvals.get(requestId));
-    if (!approval || !isOwner(approval, principal) || approval.subject?.kind !== 'mcp_tool_call') return undefined;
+    if (!approval || !isRequestedBy(approval, principal) || approval.subject?.kind !== 'mcp_tool_call') return undefined;
     let current = asSeenAt(approval, deps.clock.now());
     if (current.status === 'approved') current = await this.send(current);
     if (current.status === 'executing' && Date.parse(current.updatedAt) + EXECUTION_STALE_MS < deps.clock.now()) current = await this.fail(current, 'execution_interrupted');
@@ -415,19 +412,9 @@ export class McpToolApprovals implements McpReviewGate {
   }
 }
 
-function randomApprovalId(): string {
-  return randomBytes(16).toString('base64url');
-}
-
-function isOwner(approval: ApprovalRequest, principal: Pick<Principal, 'issuer' | 'sub'>): boolean {
-  return approval.principal.issuer === principal.issuer && approval.principal.sub === principal.sub;
-}
-
-/** Whether a retry gets this approval's outcome rather than a new approval (as for chat re-sends). */
+/** Whether a retry gets this approval's outcome rather than a new approval (as for chat re-sends); a call being executed always does. */
 function stillApplies(approval: ApprovalRequest, now: number): boolean {
-  if (approval.status === 'pending') return now < Date.parse(approval.decideBy) + PENDING_GRACE_MS;
-  if (approval.status === 'executing') return true;
-  return now < Date.parse(approval.reuseUntil);
+  return approval.status === 'executing' || outcomeStillApplies(approval, now);
 }
 
 function stillWaiting(approval: ApprovalRequest, now: number): boolean {
