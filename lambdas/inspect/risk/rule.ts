@@ -14,6 +14,8 @@ export interface RiskText {
   lower: string;
   /** A window across two user turns (a command split between messages): not counted for length. */
   joined?: boolean;
+  /** A later window of the text before it (a long text read in windows): counts per text carry over. */
+  continued?: boolean;
 }
 
 const SQL_COMMENT = /\/\*[\s\S]*?\*\//g;
@@ -33,6 +35,12 @@ export const riskText = (kind: SlotKind, text: string, joined = false, normalise
   const view = riskView(text, normalised);
   return { kind, text: view, lower: view.toLowerCase(), ...(joined ? { joined } : {}) };
 };
+
+/** How much of each side of a turn boundary risk rules read joined: enough for a command split in two. */
+const TURN_WINDOW = 200;
+
+/** The text across the boundary of two consecutive user turns, so a command split between them is scored. */
+export const joinedText = (before: string, after: string): RiskText => riskText('user', `${before.slice(-TURN_WINDOW)} ${after.slice(0, TURN_WINDOW)}`, true);
 
 /**
  * Every word a rule uses as a prefilter. One scan of the lower-case text finds all of them, so
@@ -98,6 +106,31 @@ export interface RiskRule {
    */
   readonly signals?: readonly string[];
   evaluate(input: RiskInput): RiskSignal[];
+  /**
+   * For rules that read the texts: `evaluate` split into reading one text at a time and the signals
+   * at the end, so a text streamed in windows (`airlock scan`) is scored without being kept. Rules
+   * without one are evaluated there with no texts.
+   */
+  readonly reader?: (policy: RiskInput['policy']) => TextReader;
+}
+
+/** Reads texts one at a time into a small tally (sets of hits, counts), then gives the rule's signals. */
+export interface TextReader {
+  read(text: RiskText): void;
+  /** The signals once every text is read; `input.texts` is not read again. */
+  signals(input: RiskInput): RiskSignal[];
+}
+
+/** A rule that reads texts through its reader; `evaluate` reads every text of the input, in order. */
+export function readingRule(rule: { id: string; signals?: readonly string[]; reader: (policy: RiskInput['policy']) => TextReader }): RiskRule {
+  return {
+    ...rule,
+    evaluate(input) {
+      const reader = rule.reader(input.policy);
+      for (const t of input.texts) reader.read(t);
+      return reader.signals(input);
+    },
+  };
 }
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,5 +1,5 @@
 import type { SlotKind } from '../../types';
-import { mentionsAny, type RiskRule, type RiskSignal, type RiskWord } from '../rule';
+import { mentionsAny, readingRule, type RiskRule, type RiskSignal, type RiskWord } from '../rule';
 
 interface CommandPattern {
   id: string;
@@ -61,22 +61,26 @@ const WHERE: Record<SlotKind, string> = {
 };
 
 /** Destructive commands in text, tool calls or tool definitions: worth a human look before they run. */
-export const dangerousCommandsRule: RiskRule = {
+export const dangerousCommandsRule: RiskRule = readingRule({
   id: 'dangerous_command',
   signals: PATTERNS.map((p) => `dangerous_command.${p.id}`),
-  evaluate({ texts }) {
+  reader() {
     const hits = new Map<string, string>();
-    for (const t of texts) {
-      for (const p of PATTERNS) if (!hits.has(p.id) && mentionsAny(t, p.words) && p.test(t.text)) hits.set(p.id, WHERE[t.kind]);
-    }
-    const signals: RiskSignal[] = [];
-    let first = true;
-    for (const p of PATTERNS) {
-      const where = hits.get(p.id);
-      if (!where) continue;
-      signals.push({ id: `dangerous_command.${p.id}`, points: first ? 50 : 5, message: `dangerous command: ${p.label} in ${where}` });
-      first = false;
-    }
-    return signals;
+    return {
+      read(t) {
+        for (const p of PATTERNS) if (!hits.has(p.id) && mentionsAny(t, p.words) && p.test(t.text)) hits.set(p.id, WHERE[t.kind]);
+      },
+      signals() {
+        const signals: RiskSignal[] = [];
+        let first = true;
+        for (const p of PATTERNS) {
+          const where = hits.get(p.id);
+          if (!where) continue;
+          signals.push({ id: `dangerous_command.${p.id}`, points: first ? 50 : 5, message: `dangerous command: ${p.label} in ${where}` });
+          first = false;
+        }
+        return signals;
+      },
+    };
   },
-};
+});
