@@ -1,7 +1,7 @@
 import type { Decision, RiskAssessment, RiskReason } from '../types';
 import type { GroupPolicy } from '../policy';
 import { RISK_RULES } from './registry';
-import type { RiskInput, RiskRule, RiskSignal } from './rule';
+import type { RiskInput, RiskRule } from './rule';
 
 /** Points the policy sets for a signal: by exact id, else by its prefix (`dangerous_command`). */
 function pointsFor(policy: GroupPolicy['risk'], id: string, dflt: number): number {
@@ -27,16 +27,11 @@ const FAILURE_REASON = /^(rule_error|detector_error)\./;
  * the policy's `block_at` is out of reach (101) — never a silent pass, never a review.
  */
 export function assessRisk(input: RiskInput, rules: readonly RiskRule[] = Object.values(RISK_RULES), extra: RiskReason[] = []): RiskAssessment {
-  return assessRules(input.policy, rules, (rule) => rule.evaluate(input), extra);
-}
-
-/** `assessRisk` with each rule's signals from `signalsOf` (which throws for a failed rule). */
-export function assessRules(policy: RiskInput['policy'], rules: readonly RiskRule[], signalsOf: (rule: RiskRule) => RiskSignal[], extra: RiskReason[] = []): RiskAssessment {
   const reasons: RiskReason[] = [...extra];
   for (const rule of rules) {
     try {
-      for (const s of signalsOf(rule)) {
-        const points = pointsFor(policy, s.id, s.points);
+      for (const s of rule.evaluate(input)) {
+        const points = pointsFor(input.policy, s.id, s.points);
         if (points > 0) reasons.push({ id: s.id, points, message: s.message });
       }
     } catch {
@@ -46,5 +41,5 @@ export function assessRules(policy: RiskInput['policy'], rules: readonly RiskRul
   reasons.sort((a, b) => b.points - a.points || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const score = Math.min(100, Math.round(reasons.reduce((sum, r) => sum + r.points, 0)));
   const failed = reasons.some((r) => FAILURE_REASON.test(r.id));
-  return { score, decision: failed ? 'block' : decide(score, policy), reasons };
+  return { score, decision: failed ? 'block' : decide(score, input.policy), reasons };
 }

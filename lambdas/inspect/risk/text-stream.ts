@@ -1,7 +1,7 @@
 import type { Finding, RiskAssessment, RiskReason } from '../types';
 import { riskText, type RiskInput, type RiskRule, type TextReader } from './rule';
 import { isEncoded } from './rules/exfiltration';
-import { assessRules } from './score';
+import { assessRisk } from './score';
 
 /** A text up to this many characters is read as one window (the gateway's body limit is a megabyte by default). */
 export const RISK_WINDOW = 1 << 20;
@@ -96,16 +96,18 @@ export class TextRiskStream {
   /** The assessment from every window read and the findings of the whole text. */
   assess(findings: readonly Finding[], extra: RiskReason[] = []): RiskAssessment {
     const input: RiskInput = { texts: [], findings, policy: this.policy };
-    return assessRules(
-      this.policy,
-      this.rules,
-      (rule) => {
-        if (this.failed.has(rule)) throw new Error(`risk rule ${rule.id} failed`);
-        const reader = this.readers.get(rule);
-        return reader ? reader.signals(input) : rule.evaluate(input);
-      },
-      extra,
+    // Each rule as it stands after the windows: its reader's signals, or its error.
+    const read = this.rules.map(
+      (rule): RiskRule => ({
+        id: rule.id,
+        evaluate: () => {
+          if (this.failed.has(rule)) throw new Error(`risk rule ${rule.id} failed`);
+          const reader = this.readers.get(rule);
+          return reader ? reader.signals(input) : rule.evaluate(input);
+        },
+      }),
     );
+    return assessRisk(input, read, extra);
   }
 
   private windows(final: boolean): void {
