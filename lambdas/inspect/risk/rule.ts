@@ -30,10 +30,18 @@ export function riskView(text: string, normalised: string = textView(text)?.text
   return view.includes('/*') ? view.replace(SQL_COMMENT, ' ') : view;
 }
 
-/** A risk text from a slot: normalised, and the lower-case copy made once here. */
+/** A risk text from a slot: normalised, and the lower-case copy made once, when a rule first reads it. */
 export const riskText = (kind: SlotKind, text: string, joined = false, normalised?: string): RiskText => {
   const view = riskView(text, normalised);
-  return { kind, text: view, lower: view.toLowerCase(), ...(joined ? { joined } : {}) };
+  let lower: string | undefined;
+  return {
+    kind,
+    text: view,
+    get lower() {
+      return (lower ??= view.toLowerCase());
+    },
+    ...(joined ? { joined } : {}),
+  };
 };
 
 /** How much of each side of a turn boundary risk rules read joined: enough for a command split in two. */
@@ -57,11 +65,19 @@ export type RiskWord = (typeof RISK_WORDS)[number];
 const WORDS = anchorAutomaton(RISK_WORDS.map((text) => ({ text, ignoreCase: true })));
 const found = new WeakMap<RiskText, Set<string>>();
 
+/** Whether lower-casing turns a character of the text into ASCII: İ (→ i̇) and K (→ k) are the only ones. */
+const lowersToAscii = (text: string): boolean => text.includes('\u0130') || text.includes('\u212a');
+
 function wordsIn(t: RiskText): Set<string> {
   let set = found.get(t);
   if (!set) {
+    // The automaton folds ASCII case itself: it reads the text as it would read its lower-case
+    // copy, unless lower-casing turns a character into ASCII.
+    const source = lowersToAscii(t.text) ? t.lower : t.text;
+    const seen = new Uint8Array(RISK_WORDS.length);
+    WORDS.scan(source, 0, source.length, (word) => (seen[word] = 1));
     const words = new Set<string>();
-    WORDS.scan(t.lower, 0, t.lower.length, (word) => words.add(RISK_WORDS[word]!));
+    for (let word = 0; word < seen.length; word++) if (seen[word]) words.add(RISK_WORDS[word]!);
     found.set(t, words);
     set = words;
   }

@@ -17,12 +17,8 @@ const SLACK = 1 << 16;
 function windowEnd(text: string, final: boolean): number | undefined {
   if (text.length <= RISK_WINDOW) return final && text.length > 0 ? text.length : undefined;
   const limit = Math.min(text.length, RISK_WINDOW + SLACK);
-  const comments = blockComments(text, limit);
-  let c = 0;
-  for (let p = RISK_WINDOW; p < limit; p++) {
-    while (c < comments.length && comments[c]![1] <= p) c++;
-    const inComment = c < comments.length && comments[c]![0] < p;
-    if (!inComment && text.charCodeAt(p - 1) === 10 && !isEncoded(text.charCodeAt(p))) return p;
+  for (let p = text.indexOf('\n', RISK_WINDOW - 1) + 1; p > 0 && p < limit; p = text.indexOf('\n', p) + 1) {
+    if (!isEncoded(text.charCodeAt(p)) && !inBlockComment(text, p)) return p;
   }
   if (text.length <= RISK_WINDOW + SLACK) return final ? text.length : undefined;
   const hard = RISK_WINDOW + SLACK;
@@ -31,19 +27,14 @@ function windowEnd(text: string, final: boolean): number | undefined {
 }
 
 /**
- * The `/* … *\/` comments riskView removes, as [start, end) up to `limit`, found as its regex finds
- * them; one still open at the end of the text counts as running on (it may close further on).
+ * Whether a line start may lie inside a `/* … *\/` comment that riskView removes: the last `/*`
+ * before it is not closed before it (it may close further on). The text starts outside a comment.
  */
-function blockComments(text: string, limit: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let from = 0; ; ) {
-    const start = text.indexOf('/*', from);
-    if (start < 0 || start >= limit) return out;
-    const close = text.indexOf('*/', start + 2);
-    out.push([start, close < 0 ? Infinity : close + 2]);
-    if (close < 0) return out;
-    from = close + 2;
-  }
+function inBlockComment(text: string, lineStart: number): boolean {
+  const open = text.lastIndexOf('/*', lineStart - 2);
+  if (open < 0) return false;
+  const close = text.indexOf('*/', open + 2);
+  return close < 0 || close + 2 > lineStart;
 }
 
 /**
@@ -76,7 +67,8 @@ export class TextRiskStream {
 
   push(chunk: string): void {
     this.pending += chunk;
-    this.windows(false);
+    // Past RISK_WINDOW + SLACK the cut is known (it is the same cut whenever it is looked for).
+    if (this.pending.length > RISK_WINDOW + SLACK) this.windows(false);
   }
 
   end(): void {

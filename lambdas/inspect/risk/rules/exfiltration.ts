@@ -37,18 +37,30 @@ function longestBlob(text: string): number {
   return best >= BLOB_MIN ? best : 0;
 }
 
-/** Lines with three or more delimiters. */
-function recordLines(text: string): number {
-  let lines = 0;
+/** The line breaks of a text, and its lines with three or more delimiters. */
+function lineCounts(text: string): { breaks: number; records: number } {
+  let breaks = 0;
+  let records = 0;
   let delimiters = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) {
-      if (delimiters >= 3) lines++;
+      breaks++;
+      if (delimiters >= 3) records++;
       delimiters = 0;
     } else if (c < 128 && DELIMITER[c] === 1) delimiters++;
   }
-  return delimiters >= 3 ? lines + 1 : lines;
+  return { breaks, records: delimiters >= 3 ? records + 1 : records };
+}
+
+/** `// file: ` and `# file: ` in any case (a case-insensitive regex matches no character outside ASCII to an ASCII one). */
+const FILE_HEADER = /\/\/ file: |# file: /gi;
+
+function matches(text: string, regex: RegExp): number {
+  let n = 0;
+  regex.lastIndex = 0;
+  while (regex.exec(text)) n++;
+  return n;
 }
 
 function count(text: string, needle: string): number {
@@ -80,11 +92,16 @@ export const exfiltrationRule: RiskRule = readingRule({
         if (t.kind === 'tool_definition') return;
         if (!t.continued) endText();
         if (t.text.length >= BLOB_MIN) blob = Math.max(blob, longestBlob(t.text));
-        lines += count(t.text, '\n');
         // A short text with few lines cannot reach the bar: it skips the per-character pass. A long
         // one may be the first window of a longer text (text-stream.ts), whose lines are not all in yet.
-        if (t.continued || lines >= RECORD_LINES - 1 || t.text.length >= LONG_TEXT) textRecords += recordLines(t.text);
-        fileMarkers += count(t.text, 'diff --git ') + count(t.text, '\n==> ') + count(t.lower, '// file: ') + count(t.lower, '# file: ');
+        const breaks = t.continued || t.text.length >= LONG_TEXT ? undefined : count(t.text, '\n');
+        if (breaks !== undefined && breaks < RECORD_LINES - 1) lines += breaks;
+        else {
+          const counted = lineCounts(t.text);
+          lines += counted.breaks;
+          textRecords += counted.records;
+        }
+        fileMarkers += count(t.text, 'diff --git ') + count(t.text, '\n==> ') + matches(t.text, FILE_HEADER);
         fences += count(t.text, '```');
       },
       signals({ findings }) {
