@@ -1,3 +1,4 @@
+import { matchingRegexes } from '../any-match';
 import { readingRule, type RiskRule, type RiskSignal } from '../rule';
 
 const cache = new WeakMap<object, Array<{ keyword: string; points: number; regex: RegExp }>>();
@@ -25,7 +26,9 @@ export const policyKeywordsRule: RiskRule = readingRule({
     const found = new Set<string>();
     return {
       read(t) {
-        for (const { keyword, regex } of list) if (!found.has(keyword) && regex.test(t.text)) found.add(keyword);
+        const candidates = list.filter(({ keyword }) => !found.has(keyword));
+        const matching = matchingRegexes(t.text, candidates.map(({ regex }) => regex));
+        for (const { keyword, regex } of candidates) if (matching.has(regex)) found.add(keyword);
       },
       signals() {
         const signals: RiskSignal[] = [];

@@ -1,3 +1,4 @@
+import { matchingRegexes } from '../any-match';
 import { mentionsAny, readingRule, type RiskRule, type RiskSignal, type RiskWord } from '../rule';
 
 /** Phrasings that try to override the model's instructions, directly or through tool results. */
@@ -43,9 +44,9 @@ export const promptInjectionRule: RiskRule = readingRule({
     return {
       read(t) {
         if (t.kind === 'tool_definition') return;
-        for (const p of PATTERNS) {
-          if (!hits.has(p.id) && mentionsAny(t, p.words) && p.regex.test(t.text)) hits.set(p.id, { label: p.label, where: t.kind === 'tool_result' ? 'a tool result' : 'the prompt' });
-        }
+        const candidates = PATTERNS.filter((p) => !hits.has(p.id) && mentionsAny(t, p.words));
+        const matching = matchingRegexes(t.text, candidates.map((p) => p.regex));
+        for (const p of candidates) if (matching.has(p.regex)) hits.set(p.id, { label: p.label, where: t.kind === 'tool_result' ? 'a tool result' : 'the prompt' });
       },
       signals() {
         const signals: RiskSignal[] = [];
