@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `airlock` command: runs a cached bundle of the TypeScript sources (see compiled-entry.mjs),
 // or the sources themselves through tsx's loader when no bundle can be built.
-import { enableCompileCache } from 'node:module';
+import module from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 22) {
@@ -10,7 +11,7 @@ if (major < 22) {
 }
 // V8's compiled code for the bundle and the packages it loads, kept beside the bundle: start-up then
 // skips compiling them.
-enableCompileCache(new URL('../node_modules/.cache/airlock/v8', import.meta.url).pathname);
+module.enableCompileCache(fileURLToPath(new URL('../node_modules/.cache/airlock/v8', import.meta.url)));
 // node:sqlite (the local runtime's embedded store) is stable enough for us; its warning would only confuse users.
 const emitWarning = process.emitWarning.bind(process);
 process.emitWarning = (warning, ...rest) => (String(warning).startsWith('SQLite is an experimental feature') ? undefined : emitWarning(warning, ...rest));

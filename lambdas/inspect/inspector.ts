@@ -12,7 +12,7 @@ import { applyFindings, redact, type Replacement } from './engine/mask';
 import { KnownSecretStream, maskKnownSecrets, usableSecrets } from './engine/known-secrets';
 import { detect, DetectorFailure, StreamingMasker } from './engine/text-masker';
 import { textView } from './engine/normalize';
-import { blockingTypes, countByType, scanPromptText, StreamPromptScanner } from './prompt-scan';
+import { blockingTypes, countByType, promptVerdict, StreamPromptScanner } from './prompt-scan';
 import { detectorAction } from './group-policy';
 import type { GroupPolicy } from './policy';
 import { RISK_RULES } from './risk/registry';
@@ -85,7 +85,12 @@ export function createInspector(gp: GroupPolicy, options: InspectorOptions = {})
     inspectJson,
     maskJson,
     jsonStreamMasker,
-    scanPrompt: (text) => scanPromptText(set, gp, rules, text),
+    scanPrompt: (text) => {
+      // One normalised view and one pass of the detectors, for the masking and the verdict both.
+      const view = textView(text);
+      const { masked, findings } = maskTextWhole(set, text, [], false, view);
+      return { masked, findings, verdict: promptVerdict(gp, rules, text, view?.text ?? text, findings) };
+    },
     promptScanner: () => new StreamPromptScanner(set, gp, rules),
     inspectChat: (body, format) => {
       // The model id is checked on its own by the proxy (a secret in it refuses the request) and must reach the upstream as sent.
@@ -101,10 +106,10 @@ export function createInspector(gp: GroupPolicy, options: InspectorOptions = {})
 }
 
 /** Detectors (on the text and its normalised view), then the gateway's own keys by exact match; a failing detector throws. */
-function maskTextWhole(set: CompiledDetectors, text: string, secrets: readonly string[], json: boolean, replace: Replacement = redact): MaskResult {
-  const d = detect(set, text, json);
+function maskTextWhole(set: CompiledDetectors, text: string, secrets: readonly string[], json: boolean, view = textView(text)): MaskResult {
+  const d = detect(set, text, json, view);
   if (d.failed.length) throw inspectionFailed(new DetectorFailure(d.failed, d.cause));
-  const masked = applyFindings(text, d.findings, 0, text.length, replace);
+  const masked = applyFindings(text, d.findings, 0, text.length, redact);
   if (!secrets.length) return { masked, findings: d.findings };
   const known = maskKnownSecrets(masked, secrets);
   return { masked: known.masked, findings: [...d.findings, ...known.findings] };

@@ -1,12 +1,10 @@
-import { inspectionFailed } from '../shared/errors';
 import type { CompiledDetectors } from './engine/compile';
-import { applyFindings, redact } from './engine/mask';
-import { textView } from './engine/normalize';
-import { detect, DetectorFailure, StreamingMasker } from './engine/text-masker';
+import { redact } from './engine/mask';
+import { StreamingMasker } from './engine/text-masker';
 import type { GroupPolicy } from './policy';
 import type { RiskRule } from './risk/rule';
 import { TextRiskStream } from './risk/text-stream';
-import type { Finding, PromptScan, PromptScanner, PromptVerdict, RiskAssessment } from './types';
+import type { Finding, PromptScanner, PromptVerdict, RiskAssessment } from './types';
 
 /** Count of findings by type, in the order types first occur. */
 export function countByType(findings: readonly Finding[]): Record<string, number> {
@@ -18,19 +16,16 @@ export function countByType(findings: readonly Finding[]): Record<string, number
 /** Types of the findings whose action is `block`, each once. */
 export const blockingTypes = (findings: readonly Finding[]): string[] => [...new Set(findings.filter((f) => f.action === 'block').map((f) => f.type))];
 
+/** The verdict on a whole prompt text from its findings; `normalised` is its view, already made for the detectors. */
+export function promptVerdict(gp: GroupPolicy, rules: readonly RiskRule[], text: string, normalised: string, findings: readonly Finding[]): PromptVerdict {
+  const risk = new TextRiskStream(gp.risk, rules);
+  risk.whole(text, normalised);
+  return verdictOf(findings, risk.assess(findings));
+}
+
 function verdictOf(findings: readonly Finding[], risk: RiskAssessment): PromptVerdict {
   const blockedBy = blockingTypes(findings);
   return { risk, decision: blockedBy.length ? 'block' : risk.decision, blockedBy, findingCounts: countByType(findings) };
-}
-
-/** One pass of the detectors over a whole text: masked text, findings, and the verdict from those findings. */
-export function scanPromptText(set: CompiledDetectors, gp: GroupPolicy, rules: readonly RiskRule[], text: string): PromptScan {
-  const view = textView(text);
-  const d = detect(set, text, false, view);
-  if (d.failed.length) throw inspectionFailed(new DetectorFailure(d.failed, d.cause));
-  const risk = new TextRiskStream(gp.risk, rules);
-  risk.whole(text, view?.text ?? text);
-  return { masked: applyFindings(text, d.findings, 0, text.length, redact), findings: d.findings, verdict: verdictOf(d.findings, risk.assess(d.findings)) };
 }
 
 /** The stream masker, with the risk rules reading the same chunks; the verdict comes from the masker's findings. */
