@@ -1,8 +1,9 @@
 /**
- * Which of several regexes (none global or sticky) match somewhere in a text: what `regex.test` tells for each, found in one
- * search for all of them (a megabyte pasted into `airlock scan` is searched once, not once per
- * rule pattern). The regexes of one flag set are joined as alternatives; where one matches, the
- * search starts again at that position without it: no other can match further left.
+ * Which of several regexes (none global or sticky) match somewhere in a text: what `regex.test`
+ * tells for each, found in one search for all of them (a megabyte pasted into `airlock scan` is
+ * searched once, not once per rule pattern). The regexes of one flag set are joined as
+ * alternatives; where one matches, the search starts again at that position without it: no other
+ * can match further left.
  */
 export function matchingRegexes(text: string, regexes: readonly RegExp[]): Set<RegExp> {
   // A short text is searched as fast once per regex, without joining them.
