@@ -1,10 +1,10 @@
 // Start-up speed: running the TypeScript sources through tsx's loader hooks every module load
-// (zod alone took ~1 s to load that way against ~0.1-0.3 s natively). So the CLI runs from one
+// (zod alone took ~1 s to load that way against ~0.1-0.3 s natively). So the CLI runs from an
 // esbuild bundle of its own sources (packages stay external, loaded natively), rebuilt whenever a
-// source file changes, cached in node_modules/.cache/airlock. AIRLOCK_CLI_NO_BUNDLE=1 runs the
-// sources through tsx instead (stack traces point at the .ts files then). Code splitting keeps each
-// command's dynamic imports in chunks of their own: `serve` on the embedded store never loads the
-// AWS SDK, `scan` never loads the gateway.
+// source file changes, cached in node_modules/.cache/airlock. The bundle is split at each command's
+// dynamic import: a command loads its own code and packages only (`airlock scan` no AWS SDK, no MCP
+// SDK, no SQLite). AIRLOCK_CLI_NO_BUNDLE=1 runs the sources through tsx instead (stack traces point
+// at the .ts files then).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -30,15 +30,15 @@ function sourceFingerprint() {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The bundle's path, built first if the sources changed; undefined when it cannot be built (then tsx runs the sources). */
+/** The bundle's entry path, built first if the sources changed; undefined when it cannot be built (then tsx runs the sources). */
 export async function compiledEntry() {
   if (process.env.AIRLOCK_CLI_NO_BUNDLE === '1') return undefined;
   const outDir = join(REPO, 'node_modules', '.cache', 'airlock');
   const bundleDir = join(outDir, `cli-${sourceFingerprint()}`);
-  const outfile = join(bundleDir, 'main.mjs');
+  const entry = join(bundleDir, 'main.mjs');
   try {
-    statSync(outfile);
-    return outfile;
+    statSync(entry);
+    return entry;
   } catch {
     // not built yet
   }
@@ -54,9 +54,9 @@ export async function compiledEntry() {
     entryPoints: { main: join(REPO, 'cli', 'main.ts') },
     outdir: temp,
     outExtension: { '.js': '.mjs' },
-    splitting: true,
     chunkNames: 'chunk-[hash]',
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node22',
@@ -77,10 +77,9 @@ export async function compiledEntry() {
   });
   try {
     renameSync(temp, bundleDir);
-  } catch (err) {
+  } catch {
     // Another process built the same sources first: use its bundle.
     rmSync(temp, { recursive: true, force: true });
-    if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
   }
   // Bundles of earlier sources are not used again; one a day old goes (a younger one may belong to
   // another checkout sharing this node_modules, running now).
@@ -89,5 +88,5 @@ export async function compiledEntry() {
     const path = join(outDir, name);
     if (/^cli-[0-9a-f]{16}(\.mjs)?$/.test(name) && path !== bundleDir && statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
   }
-  return outfile;
+  return entry;
 }

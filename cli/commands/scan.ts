@@ -1,14 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import {
-  createInspector,
-  parsePolicy,
-  policyFromObject,
-  resolveGroupPolicy,
-  type Decision,
-  type GroupPolicy,
-  type Inspector,
-  type RiskAssessment,
-} from '../../lambdas/inspect';
+import { existsSync } from 'node:fs';
+import { builtInGroupPolicy } from '../../lambdas/inspect/group-policy';
+import { createInspector } from '../../lambdas/inspect/inspector';
+import type { GroupPolicy } from '../../lambdas/inspect/policy';
+import type { Inspector, PromptScan, PromptVerdict } from '../../lambdas/inspect/types';
 import { parseFlags, UsageError } from '../args';
 
 interface ScanIO {
@@ -47,17 +41,25 @@ export async function scanCommand(argv: string[], io: ScanIO): Promise<number> {
   }
   const chunkSize = values['chunk-size'] === undefined ? undefined : Number(values['chunk-size']);
   if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < 1)) throw new UsageError('--chunk-size must be a positive integer');
-  const inspector = createInspector(loadGroupPolicy(values.policy, values.groups));
-  const mask = (text: string) => (chunkSize ? maskInChunks(inspector, text, chunkSize) : inspector.maskText(text));
+  const inspector = createInspector(await loadGroupPolicy(values.policy, values.groups));
 
   if (!values.jsonl) {
-    const text = await readAll(io.stdin);
-    await write(io.stdout, mask(text).masked);
-    const verdict = gatewayVerdict(inspector, text);
+    // Streamed: output starts at once and memory stays flat whatever the input's size; the verdict
+    // comes from the findings the masking made.
+    const scanner = inspector.promptScanner();
+    io.stdin.setEncoding('utf8');
+    for await (const chunk of io.stdin) {
+      const text = chunk as string;
+      if (!chunkSize) await write(io.stdout, scanner.push(text));
+      else for (let i = 0; i < text.length; i += chunkSize) await write(io.stdout, scanner.push(text.slice(i, i + chunkSize)));
+    }
+    await write(io.stdout, scanner.end());
+    const verdict = scanner.verdict();
     io.stderr.write(`${summaryLine(verdict)}\n`);
     return verdict.decision === 'block' ? EXIT_BLOCKED : 0;
   }
 
+  const scan = (text: string): PromptScan => (chunkSize ? scanInChunks(inspector, text, chunkSize) : inspector.scanPrompt(text));
   let failures = 0;
   let lineNo = 0;
   for await (const line of lines(io.stdin)) {
@@ -76,8 +78,8 @@ export async function scanCommand(argv: string[], io: ScanIO): Promise<number> {
       io.stderr.write(`airlock scan: line ${lineNo} has no "text" string\n`);
       continue;
     }
-    const { masked, findings } = mask(input.text);
-    const { risk, decision, blockedBy } = gatewayVerdict(inspector, input.text);
+    const { masked, findings, verdict } = scan(input.text);
+    const { risk, decision, blockedBy } = verdict;
     const out = {
       id: input.id ?? null,
       masked,
@@ -91,50 +93,25 @@ export async function scanCommand(argv: string[], io: ScanIO): Promise<number> {
   return failures ? 1 : 0;
 }
 
-interface Verdict {
-  risk: RiskAssessment;
-  decision: Decision;
-  blockedBy: string[];
-  findingCounts: Record<string, number>;
-}
-
-/** What the gateway would decide for this text sent as a user prompt: the same inspection, the same rule. */
-function gatewayVerdict(inspector: Inspector, text: string): Verdict {
-  const inspection = inspector.inspectChat({ messages: [{ role: 'user', content: text }] }, 'openai');
-  const decision: Decision = inspection.blockedBy.length ? 'block' : inspection.risk.decision;
-  return { risk: inspection.risk, decision, blockedBy: inspection.blockedBy, findingCounts: inspection.findingCounts };
-}
-
-function summaryLine(v: Verdict): string {
+function summaryLine(v: PromptVerdict): string {
   const counts = Object.entries(v.findingCounts).map(([type, n]) => `${type} ${n}`).join(', ');
   const blocked = v.blockedBy.length ? `; blocked by ${v.blockedBy.join(', ')}` : '';
   return `airlock scan: ${v.decision} (risk ${v.risk.score}; findings: ${counts || 'none'}${blocked})`;
 }
 
-function loadGroupPolicy(file: string | undefined, groups: string | undefined): GroupPolicy {
-  const path = file ?? 'airlock.policy.yaml';
-  if (!file && !existsSync(path)) return policyFromObject({ version: 1, access: { groups: ['*'] } }).defaults;
-  const policy = parsePolicy(readFileSync(path, 'utf8'), path);
-  const first = policy.access.groups.find((g) => g !== '*');
-  if (!groups && !first) return policy.defaults;
-  const names = (groups ?? first!).split(',').map((g) => g.trim()).filter(Boolean);
-  const resolved = resolveGroupPolicy({ ...policy, access: { groups: [...policy.access.groups, ...names] } }, names);
-  return resolved ?? policy.defaults;
+/** The policy file's group policy; without one, the built-in defaults (then no policy parser is loaded). */
+async function loadGroupPolicy(file: string | undefined, groups: string | undefined): Promise<GroupPolicy> {
+  if (!file && !existsSync('airlock.policy.yaml')) return builtInGroupPolicy();
+  const { policyFileGroupPolicy } = await import('./scan-policy');
+  return policyFileGroupPolicy(file ?? 'airlock.policy.yaml', groups);
 }
 
-function maskInChunks(inspector: Inspector, text: string, size: number) {
-  const masker = inspector.streamMasker();
+function scanInChunks(inspector: Inspector, text: string, size: number): PromptScan {
+  const scanner = inspector.promptScanner();
   let masked = '';
-  for (let i = 0; i < text.length; i += size) masked += masker.push(text.slice(i, i + size));
-  masked += masker.end();
-  return { masked, findings: [...masker.findings] };
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = '';
-  stream.setEncoding('utf8');
-  for await (const chunk of stream) text += chunk as string;
-  return text;
+  for (let i = 0; i < text.length; i += size) masked += scanner.push(text.slice(i, i + size));
+  masked += scanner.end();
+  return { masked, findings: [...scanner.findings], verdict: scanner.verdict() };
 }
 
 async function* lines(stream: NodeJS.ReadableStream): AsyncGenerator<string> {
@@ -153,6 +130,7 @@ async function* lines(stream: NodeJS.ReadableStream): AsyncGenerator<string> {
 }
 
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (text === '') return Promise.resolve();
   return new Promise((resolve, reject) => {
     if (stream.write(text)) resolve();
     else stream.once('drain', resolve).once('error', reject);

@@ -12,9 +12,11 @@ import { applyFindings, redact, type Replacement } from './engine/mask';
 import { KnownSecretStream, maskKnownSecrets, usableSecrets } from './engine/known-secrets';
 import { detect, DetectorFailure, StreamingMasker } from './engine/text-masker';
 import { textView } from './engine/normalize';
-import { detectorAction, type GroupPolicy } from './policy';
+import { blockingTypes, countByType, promptVerdict, StreamPromptScanner } from './prompt-scan';
+import { detectorAction } from './group-policy';
+import type { GroupPolicy } from './policy';
 import { RISK_RULES } from './risk/registry';
-import { riskText, type RiskRule, type RiskText } from './risk/rule';
+import { joinedText, riskText, type RiskRule, type RiskText } from './risk/rule';
 import { assessRisk } from './risk/score';
 import type {
   DetectorAction,
@@ -83,6 +85,13 @@ export function createInspector(gp: GroupPolicy, options: InspectorOptions = {})
     inspectJson,
     maskJson,
     jsonStreamMasker,
+    scanPrompt: (text) => {
+      // One normalised view and one pass of the detectors, for the masking and the verdict both.
+      const view = textView(text);
+      const { masked, findings } = maskTextWhole(set, text, [], false, view);
+      return { masked, findings, verdict: promptVerdict(gp, rules, text, view?.text ?? text, findings) };
+    },
+    promptScanner: () => new StreamPromptScanner(set, gp, rules),
     inspectChat: (body, format) => {
       // The model id is checked on its own by the proxy (a secret in it refuses the request) and must reach the upstream as sent.
       const r = inspectJsonValue(set, gp, rules, reversible, blockAttachments, body, chatKindOf(body, format), (path) => path.length === 1 && path[0] === 'model');
@@ -97,10 +106,10 @@ export function createInspector(gp: GroupPolicy, options: InspectorOptions = {})
 }
 
 /** Detectors (on the text and its normalised view), then the gateway's own keys by exact match; a failing detector throws. */
-function maskTextWhole(set: CompiledDetectors, text: string, secrets: readonly string[], json: boolean, replace: Replacement = redact): MaskResult {
-  const d = detect(set, text, json);
+function maskTextWhole(set: CompiledDetectors, text: string, secrets: readonly string[], json: boolean, view = textView(text)): MaskResult {
+  const d = detect(set, text, json, view);
   if (d.failed.length) throw inspectionFailed(new DetectorFailure(d.failed, d.cause));
-  const masked = applyFindings(text, d.findings, 0, text.length, replace);
+  const masked = applyFindings(text, d.findings, 0, text.length, redact);
   if (!secrets.length) return { masked, findings: d.findings };
   const known = maskKnownSecrets(masked, secrets);
   return { masked: known.masked, findings: [...d.findings, ...known.findings] };
@@ -200,10 +209,9 @@ function inspectJsonValue(
   });
   texts.push(...turnWindows([...userTurns.values()]));
 
-  const findingCounts: Record<string, number> = {};
-  for (const f of findings) findingCounts[f.type] = (findingCounts[f.type] ?? 0) + 1;
+  const findingCounts = countByType(findings);
   if (attachments) findingCounts[BINARY_ATTACHMENT] = attachments;
-  const blockedBy = [...new Set(findings.filter((f) => f.action === 'block').map((f) => f.type))];
+  const blockedBy = blockingTypes(findings);
   if (attachments && blockAttachments) blockedBy.push(BINARY_ATTACHMENT);
   if (failed.size) blockedBy.push('detector_failure');
   const failureReasons: RiskReason[] = [...failed].sort().map((type) => ({
@@ -223,16 +231,9 @@ function inspectJsonValue(
 /** Finding type counted (and, when the policy says so, blocked) for a binary payload that cannot be inspected. */
 export const BINARY_ATTACHMENT = 'binary_attachment';
 
-/** How much of each side of a turn boundary risk rules read joined: enough for a command split in two. */
-const TURN_WINDOW = 200;
-
 /** Text across each pair of consecutive user turns, so a command split between two messages is scored. */
 function turnWindows(turns: string[][]): RiskText[] {
   const out: RiskText[] = [];
-  for (let t = 1; t < turns.length; t++) {
-    const before = turns[t - 1]!.join('\n').slice(-TURN_WINDOW);
-    const after = turns[t]!.join('\n').slice(0, TURN_WINDOW);
-    out.push(riskText('user', `${before} ${after}`, true));
-  }
+  for (let t = 1; t < turns.length; t++) out.push(joinedText(turns[t - 1]!.join('\n'), turns[t]!.join('\n')));
   return out;
 }

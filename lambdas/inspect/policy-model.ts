@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { limitsPolicySchema, type LimitsPolicy } from './limits-policy';
 import { mcpPolicySchema, type McpPolicy } from './mcp-policy';
-import type { DetectorAction } from './types';
+import { BUILT_IN_DEFAULTS, mergeGroupPolicy } from './group-policy';
 
 /**
  * The policy model and its schema. Parsing is pure (text in, typed policy out); reading the file
@@ -99,14 +99,7 @@ const partialGroupPolicySchema = z.partial(
 
 export type PartialGroupPolicy = z.infer<typeof partialGroupPolicySchema>;
 
-const BUILT_IN_DEFAULTS: GroupPolicy = {
-  models: { allow: ['*'] },
-  detectors: {},
-  risk: { review_at: 50, block_at: 90, keywords: {}, max_prompt_chars: 100_000, signals: {} },
-  approval: { approvers_group: 'approvers', timeout_seconds: 3600, self_approval: false },
-  custom: { patterns: [], words: [] },
-  masking: { reversible_pii: false },
-};
+export { builtInGroupPolicy, detectorAction, mergeGroupPolicy } from './group-policy';
 
 const policySchema = z.strictObject({
   version: z.literal(1),
@@ -175,32 +168,6 @@ export function resolveGroupPolicy(policy: Policy, callerGroups: readonly string
   return merged;
 }
 
-export function mergeGroupPolicy(base: GroupPolicy, o: PartialGroupPolicy): GroupPolicy {
-  const merged: GroupPolicy = {
-    models: { ...base.models, ...o.models },
-    detectors: { ...base.detectors, ...o.detectors },
-    risk: { ...base.risk, ...o.risk, keywords: { ...base.risk.keywords, ...o.risk?.keywords } },
-    approval: { ...base.approval, ...o.approval },
-  };
-  if (base.risk.signals || o.risk?.signals) merged.risk.signals = { ...base.risk.signals, ...o.risk?.signals };
-  if (base.custom || o.custom) {
-    merged.custom = {
-      patterns: mergeByType(base.custom?.patterns ?? [], o.custom?.patterns ?? []),
-      words: mergeByType(base.custom?.words ?? [], o.custom?.words ?? []),
-    };
-  }
-  if (base.masking || o.masking) merged.masking = { reversible_pii: false, ...base.masking, ...o.masking };
-  const attachments = o.attachments ?? base.attachments;
-  if (attachments) merged.attachments = attachments;
-  return merged;
-}
-
-/** A group's custom entry replaces the defaults' entry of the same type; new types are added. */
-function mergeByType<T extends { type: string }>(base: readonly T[], override: readonly T[]): T[] {
-  const types = new Set(override.map((e) => e.type));
-  return [...base.filter((e) => !types.has(e.type)), ...override];
-}
-
 /** A short reason for a schema issue: `expected number`, `unknown key 'foo'`. */
 function issueReason(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
@@ -218,10 +185,6 @@ function issueReason(issue: z.core.$ZodIssue): string {
 /** Shell-style match of a model id against the policy's allow list (`*` matches any run of characters). */
 export function modelAllowed(gp: GroupPolicy, model: string): boolean {
   return gp.models.allow.some((pattern) => globToRegExp(pattern).test(model));
-}
-
-export function detectorAction(gp: GroupPolicy, type: string, category: string, fallback: DetectorAction): DetectorAction {
-  return gp.detectors[type] ?? gp.detectors[category] ?? fallback;
 }
 
 /** Compiled once per pattern: the allow list is checked on every request, and its patterns come from the policy, so the map stays small. */

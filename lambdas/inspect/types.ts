@@ -80,6 +80,26 @@ export interface ChatInspection {
   restore: (text: string) => string;
 }
 
+/** What the gateway would decide on a text sent as the one user turn of a chat prompt. */
+export interface PromptVerdict {
+  risk: RiskAssessment;
+  /** `block` when a blocking detector found something, else the risk decision. */
+  decision: Decision;
+  /** Types of findings whose action is `block`. */
+  blockedBy: string[];
+  /** Count of findings by type (never values). */
+  findingCounts: Record<string, number>;
+}
+
+export interface PromptScan extends MaskResult {
+  verdict: PromptVerdict;
+}
+
+/** A stream masker over one prompt text; once ended, `verdict()` decides on it from the findings the masking made. */
+export interface PromptScanner extends StreamMasker {
+  verdict(): PromptVerdict;
+}
+
 export interface JsonInspectOptions {
   /** Where a string leaf sits, for risk weighting (default 'user'); path is the list of keys/indexes. */
   kindOf?: (path: JsonPath) => SlotKind;
@@ -112,6 +132,13 @@ export interface Inspector {
   maskJson(value: unknown, options?: MaskJsonOptions): { value: unknown; findings: Finding[] };
   /** Masks a stream of JSON events of a format ('openai' chat chunks, 'anthropic' message events, 'openai-responses' events). */
   jsonStreamMasker(format: StreamFormat, options?: MaskJsonOptions): ChatStreamMasker;
+  /**
+   * Masks a text as `maskText` does and decides on it as the gateway decides on a chat prompt whose
+   * one user turn it is, from the same findings: one inspection (`airlock scan`).
+   */
+  scanPrompt(text: string): PromptScan;
+  /** `scanPrompt` for a text arriving in chunks, of any length: the stream masker, then `verdict()`. */
+  promptScanner(): PromptScanner;
   /** Masks and scores a chat request body: `inspectJson` with the chat body's slot kinds. */
   inspectChat(body: unknown, format: ChatFormat): ChatInspection;
   /** Masks a complete (non-streamed) chat response body: `maskJson`. */

@@ -40,20 +40,23 @@ export function anchorAutomaton(anchors: readonly AnchorSpec[]): AnchorAutomaton
     }
   }
   for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32]!;
+  const width = classes;
 
-  // The trie, with -1 for a missing edge.
-  const edges: number[] = new Array<number>(classes).fill(-1);
+  // The trie in typed arrays (built once per inspector, at start-up: plain arrays cost milliseconds
+  // there), -1 for a missing edge. It has at most one state per anchor character, plus the root.
+  let capacity = 1;
+  for (const a of anchors) capacity += a.text.length;
+  const edges = new Int32Array(capacity * width).fill(-1);
   const ends: number[][] = [[]];
   let states = 1;
   anchors.forEach((a, index) => {
     let s = 0;
     for (let i = 0; i < a.text.length; i++) {
       const k = classOf[fold(a.text.charCodeAt(i))]!;
-      let next = edges[s * classes + k]!;
+      let next = edges[s * width + k]!;
       if (next < 0) {
         next = states++;
-        edges[s * classes + k] = next;
-        for (let j = 0; j < classes; j++) edges.push(-1);
+        edges[s * width + k] = next;
         ends.push([]);
       }
       s = next;
@@ -64,30 +67,41 @@ export function anchorAutomaton(anchors: readonly AnchorSpec[]): AnchorAutomaton
   // Breadth first: failure links, then every missing edge filled from the failure state, so the
   // scan never follows a failure link. A state's output includes its failure state's.
   const failure = new Int32Array(states);
-  const queue: number[] = [];
-  for (let k = 0; k < classes; k++) {
+  const queue = new Int32Array(states);
+  let tail = 0;
+  for (let k = 0; k < width; k++) {
     const next = edges[k]!;
     if (next < 0) edges[k] = 0;
-    else queue.push(next);
+    else queue[tail++] = next;
   }
-  for (let head = 0; head < queue.length; head++) {
+  for (let head = 0; head < tail; head++) {
     const s = queue[head]!;
-    ends[s]!.push(...ends[failure[s]!]!);
-    for (let k = 0; k < classes; k++) {
-      const next = edges[s * classes + k]!;
-      if (next < 0) edges[s * classes + k] = edges[failure[s]! * classes + k]!;
+    const f = failure[s]!;
+    if (ends[f]!.length) ends[s]!.push(...ends[f]!);
+    const row = s * width;
+    const failureRow = f * width;
+    for (let k = 0; k < width; k++) {
+      const next = edges[row + k]!;
+      if (next < 0) edges[row + k] = edges[failureRow + k]!;
       else {
-        failure[next] = edges[failure[s]! * classes + k]!;
-        queue.push(next);
+        failure[next] = edges[failureRow + k]!;
+        queue[tail++] = next;
       }
     }
   }
 
   // A transition holds the next state's row offset (state × width: one addition per character),
   // bit-inverted (negative) when that state ends an anchor, so the common case is one sign test.
-  const width = classes;
-  const delta = Int32Array.from(edges, (next) => (ends[next]!.length ? ~(next * width) : next * width));
-  const outputs = ends.map((list) => Int32Array.from(list));
+  // A state's outputs are outputs[outputAt[state] .. outputAt[state + 1]).
+  const delta = new Int32Array(states * width);
+  for (let i = 0; i < delta.length; i++) {
+    const next = edges[i]!;
+    delta[i] = ends[next]!.length ? ~(next * width) : next * width;
+  }
+  const outputAt = new Int32Array(states + 1);
+  for (let s = 0; s < states; s++) outputAt[s + 1] = outputAt[s]! + ends[s]!.length;
+  const outputs = new Int32Array(outputAt[states]!);
+  for (let s = 0; s < states; s++) outputs.set(ends[s]!, outputAt[s]!);
   const lengths = anchors.map((a) => a.text.length);
   const longest = Math.max(...lengths);
   const exact = anchors.map((a) => (a.ignoreCase || a.text.toLowerCase() === a.text.toUpperCase() ? undefined : a.text));
@@ -101,9 +115,9 @@ export function anchorAutomaton(anchors: readonly AnchorSpec[]): AnchorAutomaton
         row = delta[row + (c < 128 ? classOf[c]! : 0)]!;
         if (row >= 0) continue;
         row = ~row;
-        const out = outputs[row / width]!;
-        for (let o = 0; o < out.length; o++) {
-          const anchor = out[o]!;
+        const state = row / width;
+        for (let o = outputAt[state]!, last = outputAt[state + 1]!; o < last; o++) {
+          const anchor = outputs[o]!;
           const at = i - lengths[anchor]! + 1;
           if (at >= to) continue;
           const mustEqual = exact[anchor];

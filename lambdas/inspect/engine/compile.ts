@@ -111,9 +111,9 @@ function compilePasses(entries: readonly ActiveDetector[]): Omit<CompiledDetecto
         else add(fewOrOtherScript, anchor, entry);
         continue;
       }
-      const text = ignoreCase ? anchor.toLowerCase() : anchor;
-      const key = `${ignoreCase ? 'i' : 's'}${text}`;
-      const slot = anchored.get(key) ?? { spec: { text, ignoreCase }, entries: [] };
+      const spec = { text: ignoreCase ? anchor.toLowerCase() : anchor, ignoreCase };
+      const key = anchorKey(spec);
+      const slot = anchored.get(key) ?? { spec, entries: [] };
       if (!slot.entries.includes(entry)) slot.entries.push(entry);
       anchored.set(key, slot);
     }
@@ -134,21 +134,24 @@ function compilePasses(entries: readonly ActiveDetector[]): Omit<CompiledDetecto
  * detector runs once per position, as with a regex alternation that takes the longest anchor.
  */
 function anchorPass(slots: ReadonlyArray<{ spec: AnchorSpec; entries: readonly ActiveDetector[] }>): AnchorPass {
-  const entries = slots.map(({ spec, entries: own }) =>
-    own.filter(
-      (entry) =>
-        !slots.some(
-          (p) =>
-            p.spec !== spec &&
-            p.spec.text.length < spec.text.length &&
-            (p.spec.ignoreCase || !spec.ignoreCase) &&
-            (p.spec.ignoreCase ? spec.text.toLowerCase() : spec.text).startsWith(p.spec.text) &&
-            p.entries.includes(entry),
-        ),
-    ),
-  );
+  const byKey = new Map(slots.map((slot) => [anchorKey(slot.spec), slot]));
+  const entries = slots.map(({ spec, entries: own }) => {
+    // The shorter anchors every match of this one matches too: its case-folded prefixes, and its
+    // exact prefixes when both are case-sensitive.
+    const prefixes: Array<{ entries: readonly ActiveDetector[] }> = [];
+    for (let n = 1; n < spec.text.length; n++) {
+      const folded = byKey.get(anchorKey({ text: spec.text.slice(0, n).toLowerCase(), ignoreCase: true }));
+      if (folded) prefixes.push(folded);
+      const exact = spec.ignoreCase ? undefined : byKey.get(anchorKey({ text: spec.text.slice(0, n), ignoreCase: false }));
+      if (exact) prefixes.push(exact);
+    }
+    return prefixes.length ? own.filter((entry) => !prefixes.some((p) => p.entries.includes(entry))) : own;
+  });
   return { kind: 'anchors', automaton: anchorAutomaton(slots.map((s) => s.spec)), entries };
 }
+
+/** Anchors are kept lower case when they ignore case: one key per distinct anchor. */
+const anchorKey = (spec: AnchorSpec): string => `${spec.ignoreCase ? 'i' : 's'}${spec.text}`;
 
 function literalPass(table: Map<string, ActiveDetector[]>, ignoreCase: boolean): LiteralPass {
   const anchors = [...table.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));

@@ -14,6 +14,8 @@ export interface RiskText {
   lower: string;
   /** A window across two user turns (a command split between messages): not counted for length. */
   joined?: boolean;
+  /** A later window of the text before it (a long text read in windows): counts per text carry over. */
+  continued?: boolean;
 }
 
 const SQL_COMMENT = /\/\*[\s\S]*?\*\//g;
@@ -28,11 +30,25 @@ export function riskView(text: string, normalised: string = textView(text)?.text
   return view.includes('/*') ? view.replace(SQL_COMMENT, ' ') : view;
 }
 
-/** A risk text from a slot: normalised, and the lower-case copy made once here. */
+/** A risk text from a slot: normalised, and the lower-case copy made once, when a rule first reads it. */
 export const riskText = (kind: SlotKind, text: string, joined = false, normalised?: string): RiskText => {
   const view = riskView(text, normalised);
-  return { kind, text: view, lower: view.toLowerCase(), ...(joined ? { joined } : {}) };
+  let lower: string | undefined;
+  return {
+    kind,
+    text: view,
+    get lower() {
+      return (lower ??= view.toLowerCase());
+    },
+    ...(joined ? { joined } : {}),
+  };
 };
+
+/** How much of each side of a turn boundary risk rules read joined: enough for a command split in two. */
+const TURN_WINDOW = 200;
+
+/** The text across the boundary of two consecutive user turns, so a command split between them is scored. */
+export const joinedText = (before: string, after: string): RiskText => riskText('user', `${before.slice(-TURN_WINDOW)} ${after.slice(0, TURN_WINDOW)}`, true);
 
 /**
  * Every word a rule uses as a prefilter. One scan of the lower-case text finds all of them, so
@@ -49,11 +65,19 @@ export type RiskWord = (typeof RISK_WORDS)[number];
 const WORDS = anchorAutomaton(RISK_WORDS.map((text) => ({ text, ignoreCase: true })));
 const found = new WeakMap<RiskText, Set<string>>();
 
+/** Whether lower-casing turns a character of the text into ASCII: İ (→ i̇) and K (→ k) are the only ones. */
+const lowersToAscii = (text: string): boolean => text.includes('\u0130') || text.includes('\u212a');
+
 function wordsIn(t: RiskText): Set<string> {
   let set = found.get(t);
   if (!set) {
+    // The automaton folds ASCII case itself: it reads the text as it would read its lower-case
+    // copy, unless lower-casing turns a character into ASCII.
+    const source = lowersToAscii(t.text) ? t.lower : t.text;
+    const seen = new Uint8Array(RISK_WORDS.length);
+    WORDS.scan(source, 0, source.length, (word) => (seen[word] = 1));
     const words = new Set<string>();
-    WORDS.scan(t.lower, 0, t.lower.length, (word) => words.add(RISK_WORDS[word]!));
+    for (let word = 0; word < seen.length; word++) if (seen[word]) words.add(RISK_WORDS[word]!);
     found.set(t, words);
     set = words;
   }
@@ -98,6 +122,31 @@ export interface RiskRule {
    */
   readonly signals?: readonly string[];
   evaluate(input: RiskInput): RiskSignal[];
+  /**
+   * For rules that read the texts: `evaluate` split into reading one text at a time and the signals
+   * at the end, so a text streamed in windows (`airlock scan`) is scored without being kept. Rules
+   * without one are evaluated there with no texts.
+   */
+  readonly reader?: (policy: RiskInput['policy']) => TextReader;
+}
+
+/** Reads texts one at a time into a small tally (sets of hits, counts), then gives the rule's signals. */
+export interface TextReader {
+  read(text: RiskText): void;
+  /** The signals once every text is read; `input.texts` is not read again. */
+  signals(input: RiskInput): RiskSignal[];
+}
+
+/** A rule that reads texts through its reader; `evaluate` reads every text of the input, in order. */
+export function readingRule(rule: { id: string; signals?: readonly string[]; reader: (policy: RiskInput['policy']) => TextReader }): RiskRule {
+  return {
+    ...rule,
+    evaluate(input) {
+      const reader = rule.reader(input.policy);
+      for (const t of input.texts) reader.read(t);
+      return reader.signals(input);
+    },
+  };
 }
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -5,14 +5,14 @@ import { PassThrough, Readable } from 'node:stream';
 import { scanCommand } from '../../../cli/commands/scan';
 import { fake } from './fixtures';
 
-async function run(argv: string[], input: string): Promise<{ code: number; out: string; err: string }> {
+async function run(argv: string[], input: string | string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await scanCommand(argv, { stdin: Readable.from([input]), stdout, stderr });
+  const code = await scanCommand(argv, { stdin: Readable.from(Array.isArray(input) ? input : [input]), stdout, stderr });
   return { code, out, err };
 }
 
@@ -26,6 +26,29 @@ describe('airlock scan', () => {
 
     expect(code).toBe(0);
     expect(out).toBe('key [REDACTED:aws_access_key_id]\nmail [REDACTED:email]\n');
+  });
+
+  it('masks a secret that arrives split across two reads of stdin', async () => {
+    const filler = 'Nothing to see in this line of the log.\n'.repeat(30_000);
+
+    const { out, err } = await run([], [`${filler}key ${key.slice(0, 9)}`, `${key.slice(9)} end\n`]);
+
+    expect(out).toBe(`${filler}key [REDACTED:aws_access_key_id] end\n`);
+    expect(err).toBe('airlock scan: allow (risk 35; findings: aws_access_key_id 1)\n');
+  });
+
+  it('writes masked text while stdin is still open', async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const first = new Promise<string>((resolve) => stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    const done = scanCommand([], { stdin, stdout, stderr: new PassThrough() });
+
+    stdin.write(`mail jane.doe@acme.io\n${'an ordinary line of text\n'.repeat(100)}`);
+    const written = await first;
+    stdin.end('the end\n');
+
+    expect(written.startsWith('mail [REDACTED:email]\n')).toBe(true);
+    expect(await done).toBe(0);
   });
 
   it('answers one JSON object per input line with id, masked text, findings and risk', async () => {

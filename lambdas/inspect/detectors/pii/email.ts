@@ -32,6 +32,8 @@ export const email: Detector = {
   },
   // Settled once the domain stops growing; the local part before the `@` is already there.
   isOpen(text, at) {
+    // The domain run below stops within MAX_DOMAIN + 2: with two characters past that in the text, it is settled.
+    if (text.length >= at + MAX_DOMAIN + 4) return false;
     let end = at + 1;
     while (end < text.length && end - at <= MAX_DOMAIN + 1 && /[A-Za-z0-9.-]/.test(text[end]!)) end++;
     // One character past the domain decides the `git@host:repo` check.

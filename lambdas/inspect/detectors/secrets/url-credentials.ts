@@ -26,6 +26,8 @@ export const urlCredentials: Detector = {
   },
   // Settled as soon as the authority ends: a later `@` would move the end of the password.
   isOpen(text, at) {
+    // With the whole reach in the text, it is settled.
+    if (at + this.reach.after <= text.length) return false;
     const limit = Math.min(text.length, at + this.reach.after);
     for (let i = at + 3; i < limit; i++) {
       if (/[\s/?#"'`<>]/.test(text[i]!)) return false;

@@ -1,15 +1,16 @@
 import type { SlotKind } from '../../types';
-import { mentionsAny, type RiskRule, type RiskSignal, type RiskWord } from '../rule';
+import { matchingRegexes } from '../any-match';
+import { mentionsAny, readingRule, type RiskRule, type RiskSignal, type RiskWord } from '../rule';
 
 interface CommandPattern {
   id: string;
   label: string;
   /** Lower-case words one of which must occur before the pattern is tried. */
   words: RiskWord[];
-  test(text: string): boolean;
+  /** What the command looks like: a regex, or a test that cannot be one. */
+  regex?: RegExp;
+  test?(text: string): boolean;
 }
-
-const re = (regex: RegExp) => (text: string) => regex.test(text);
 
 /** `DELETE FROM t` up to the statement's end with no WHERE clause. */
 function deleteWithoutWhere(text: string): boolean {
@@ -23,30 +24,30 @@ function deleteWithoutWhere(text: string): boolean {
 }
 
 const PATTERNS: CommandPattern[] = [
-  { id: 'drop_database', words: ['drop'], label: 'DROP DATABASE', test: re(/\bdrop\s+(?:database|schema)\b/i) },
-  { id: 'drop_table', words: ['drop'], label: 'DROP TABLE', test: re(/\bdrop\s+table\b/i) },
-  { id: 'truncate_table', words: ['truncate'], label: 'TRUNCATE TABLE', test: re(/\btruncate\s+table\b/i) },
+  { id: 'drop_database', words: ['drop'], label: 'DROP DATABASE', regex: /\bdrop\s+(?:database|schema)\b/i },
+  { id: 'drop_table', words: ['drop'], label: 'DROP TABLE', regex: /\bdrop\s+table\b/i },
+  { id: 'truncate_table', words: ['truncate'], label: 'TRUNCATE TABLE', regex: /\btruncate\s+table\b/i },
   { id: 'delete_without_where', words: ['delete'], label: 'DELETE without WHERE', test: deleteWithoutWhere },
   {
     id: 'rm_rf_root',
     words: ['rm '],
     label: 'rm -rf on / or a system or home directory',
-    test: re(/\brm\s+(?:-[a-zA-Z]*(?:rf|fr)[a-zA-Z]*|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\s+(?:--no-preserve-root\s+)?["']?(?:\/\*?|~\/?\*?|\$HOME\/?|\/(?:etc|usr|var|home|boot|bin|lib|opt|root|srv)\/?)(?=["']?(?:\s|$|;|&|\|))/),
+    regex: /\brm\s+(?:-[a-zA-Z]*(?:rf|fr)[a-zA-Z]*|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\s+(?:--no-preserve-root\s+)?["']?(?:\/\*?|~\/?\*?|\$HOME\/?|\/(?:etc|usr|var|home|boot|bin|lib|opt|root|srv)\/?)(?=["']?(?:\s|$|;|&|\|))/,
   },
   {
     id: 'kubectl_delete_production',
     words: ['kubectl'],
     label: 'kubectl delete on a production namespace',
-    test: re(/\bkubectl\b[^\n]*\bdelete\b[^\n]*(?:(?:-n|--namespace|--context)[=\s]+["']?(?:prod|production|prd|live)\b|--all-namespaces|\bnamespaces?\s+(?:prod|production|prd|live)\b)|\bkubectl\b[^\n]*(?:(?:-n|--namespace|--context)[=\s]+["']?(?:prod|production|prd|live)\b)[^\n]*\bdelete\b/i),
+    regex: /\bkubectl\b[^\n]*\bdelete\b[^\n]*(?:(?:-n|--namespace|--context)[=\s]+["']?(?:prod|production|prd|live)\b|--all-namespaces|\bnamespaces?\s+(?:prod|production|prd|live)\b)|\bkubectl\b[^\n]*(?:(?:-n|--namespace|--context)[=\s]+["']?(?:prod|production|prd|live)\b)[^\n]*\bdelete\b/i,
   },
-  { id: 'terraform_destroy', words: ['destroy'], label: 'terraform destroy', test: re(/\b(?:terraform|tofu|terragrunt)\s+(?:destroy\b|apply\b[^\n]*\s-destroy\b)/i) },
+  { id: 'terraform_destroy', words: ['destroy'], label: 'terraform destroy', regex: /\b(?:terraform|tofu|terragrunt)\s+(?:destroy\b|apply\b[^\n]*\s-destroy\b)/i },
   {
     id: 'iam_change',
     words: ['iam', 'role ', '"action"'],
     label: 'an IAM permission change',
-    test: re(/\baws\s+iam\s+(?:create|delete|attach|detach|put|update|add|remove|upload)-[\w-]+|\bgcloud\s+[\w\s-]*?(?:add|remove|set)-iam-policy(?:-binding)?\b|\baz\s+role\s+(?:assignment|definition)\s+(?:create|delete|update)\b|"Action"\s*:\s*"\*"[^}]{0,200}"Resource"\s*:\s*"\*"|"Resource"\s*:\s*"\*"[^}]{0,200}"Action"\s*:\s*"\*"/i),
+    regex: /\baws\s+iam\s+(?:create|delete|attach|detach|put|update|add|remove|upload)-[\w-]+|\bgcloud\s+[\w\s-]*?(?:add|remove|set)-iam-policy(?:-binding)?\b|\baz\s+role\s+(?:assignment|definition)\s+(?:create|delete|update)\b|"Action"\s*:\s*"\*"[^}]{0,200}"Resource"\s*:\s*"\*"|"Resource"\s*:\s*"\*"[^}]{0,200}"Action"\s*:\s*"\*"/i,
   },
-  { id: 'disk_wipe', words: ['mkfs', 'dd '], label: 'a disk wipe (mkfs, dd to a device)', test: re(/\bmkfs(?:\.\w+)?\s+\/dev\/|\bdd\s+[^\n]*\bof=\/dev\/(?:sd|nvme|hd|xvd|disk)/i) },
+  { id: 'disk_wipe', words: ['mkfs', 'dd '], label: 'a disk wipe (mkfs, dd to a device)', regex: /\bmkfs(?:\.\w+)?\s+\/dev\/|\bdd\s+[^\n]*\bof=\/dev\/(?:sd|nvme|hd|xvd|disk)/i },
 ];
 
 
@@ -61,22 +62,28 @@ const WHERE: Record<SlotKind, string> = {
 };
 
 /** Destructive commands in text, tool calls or tool definitions: worth a human look before they run. */
-export const dangerousCommandsRule: RiskRule = {
+export const dangerousCommandsRule: RiskRule = readingRule({
   id: 'dangerous_command',
   signals: PATTERNS.map((p) => `dangerous_command.${p.id}`),
-  evaluate({ texts }) {
+  reader() {
     const hits = new Map<string, string>();
-    for (const t of texts) {
-      for (const p of PATTERNS) if (!hits.has(p.id) && mentionsAny(t, p.words) && p.test(t.text)) hits.set(p.id, WHERE[t.kind]);
-    }
-    const signals: RiskSignal[] = [];
-    let first = true;
-    for (const p of PATTERNS) {
-      const where = hits.get(p.id);
-      if (!where) continue;
-      signals.push({ id: `dangerous_command.${p.id}`, points: first ? 50 : 5, message: `dangerous command: ${p.label} in ${where}` });
-      first = false;
-    }
-    return signals;
+    return {
+      read(t) {
+        const candidates = PATTERNS.filter((p) => !hits.has(p.id) && mentionsAny(t, p.words));
+        const matching = matchingRegexes(t.text, candidates.flatMap((p) => (p.regex ? [p.regex] : [])));
+        for (const p of candidates) if (p.regex ? matching.has(p.regex) : p.test!(t.text)) hits.set(p.id, WHERE[t.kind]);
+      },
+      signals() {
+        const signals: RiskSignal[] = [];
+        let first = true;
+        for (const p of PATTERNS) {
+          const where = hits.get(p.id);
+          if (!where) continue;
+          signals.push({ id: `dangerous_command.${p.id}`, points: first ? 50 : 5, message: `dangerous command: ${p.label} in ${where}` });
+          first = false;
+        }
+        return signals;
+      },
+    };
   },
-};
+});

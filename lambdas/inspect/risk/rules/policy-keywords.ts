@@ -1,4 +1,5 @@
-import type { RiskRule, RiskSignal } from '../rule';
+import { matchingRegexes } from '../any-match';
+import { readingRule, type RiskRule, type RiskSignal } from '../rule';
 
 const cache = new WeakMap<object, Array<{ keyword: string; points: number; regex: RegExp }>>();
 
@@ -18,15 +19,24 @@ function compiled(keywords: Record<string, number>) {
 }
 
 /** Words and phrases the policy weighs (`keywords: { "customer list": 20 }`), whole words, any case. */
-export const policyKeywordsRule: RiskRule = {
+export const policyKeywordsRule: RiskRule = readingRule({
   id: 'keyword',
-  evaluate({ texts, policy }) {
-    const signals: RiskSignal[] = [];
-    for (const { keyword, points, regex } of compiled(policy.keywords)) {
-      if (texts.some((t) => regex.test(t.text))) {
-        signals.push({ id: `keyword.${keyword.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`, points, message: `mentions the policy keyword "${keyword}"` });
-      }
-    }
-    return signals;
+  reader(policy) {
+    const list = compiled(policy.keywords);
+    const found = new Set<string>();
+    return {
+      read(t) {
+        const candidates = list.filter(({ keyword }) => !found.has(keyword));
+        const matching = matchingRegexes(t.text, candidates.map(({ regex }) => regex));
+        for (const { keyword, regex } of candidates) if (matching.has(regex)) found.add(keyword);
+      },
+      signals() {
+        const signals: RiskSignal[] = [];
+        for (const { keyword, points } of list) {
+          if (found.has(keyword)) signals.push({ id: `keyword.${keyword.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`, points, message: `mentions the policy keyword "${keyword}"` });
+        }
+        return signals;
+      },
+    };
   },
-};
+});

@@ -1,4 +1,5 @@
-import { mentionsAny, type RiskRule, type RiskSignal, type RiskWord } from '../rule';
+import { matchingRegexes } from '../any-match';
+import { mentionsAny, readingRule, type RiskRule, type RiskSignal, type RiskWord } from '../rule';
 
 /** Phrasings that try to override the model's instructions, directly or through tool results. */
 const PATTERNS: Array<{ id: string; label: string; words: RiskWord[]; regex: RegExp }> = [
@@ -35,25 +36,29 @@ const PATTERNS: Array<{ id: string; label: string; words: RiskWord[]; regex: Reg
 ];
 
 
-export const promptInjectionRule: RiskRule = {
+export const promptInjectionRule: RiskRule = readingRule({
   id: 'prompt_injection',
   signals: PATTERNS.map((p) => `prompt_injection.${p.id}`),
-  evaluate({ texts }) {
+  reader() {
     const hits = new Map<string, { label: string; where: string }>();
-    for (const t of texts) {
-      if (t.kind === 'tool_definition') continue;
-      for (const p of PATTERNS) {
-        if (!hits.has(p.id) && mentionsAny(t, p.words) && p.regex.test(t.text)) hits.set(p.id, { label: p.label, where: t.kind === 'tool_result' ? 'a tool result' : 'the prompt' });
-      }
-    }
-    const signals: RiskSignal[] = [];
-    let first = true;
-    for (const p of PATTERNS) {
-      const hit = hits.get(p.id);
-      if (!hit) continue;
-      signals.push({ id: `prompt_injection.${p.id}`, points: first ? 50 : 5, message: `possible prompt injection: ${hit.where} ${hit.label}` });
-      first = false;
-    }
-    return signals;
+    return {
+      read(t) {
+        if (t.kind === 'tool_definition') return;
+        const candidates = PATTERNS.filter((p) => !hits.has(p.id) && mentionsAny(t, p.words));
+        const matching = matchingRegexes(t.text, candidates.map((p) => p.regex));
+        for (const p of candidates) if (matching.has(p.regex)) hits.set(p.id, { label: p.label, where: t.kind === 'tool_result' ? 'a tool result' : 'the prompt' });
+      },
+      signals() {
+        const signals: RiskSignal[] = [];
+        let first = true;
+        for (const p of PATTERNS) {
+          const hit = hits.get(p.id);
+          if (!hit) continue;
+          signals.push({ id: `prompt_injection.${p.id}`, points: first ? 50 : 5, message: `possible prompt injection: ${hit.where} ${hit.label}` });
+          first = false;
+        }
+        return signals;
+      },
+    };
   },
-};
+});
