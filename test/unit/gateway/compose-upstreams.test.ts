@@ -158,15 +158,16 @@ describe('composition root: chat upstreams by model', () => {
   it('shares one deadline: the first upstream gets half, the fallback the rest', async () => {
     const primary = provider([], (c) => silentUntilDeadline(c));
     const backup = provider([], async () => chat('backup'));
-    const { call, sessions } = setup([upstream('primary', ['openai'], ['gpt-*'], primary, 'backup'), upstream('backup', ['openai'], ['gpt-*'], backup)], { deadlineMs: 400 });
+    const { call, sessions } = setup([upstream('primary', ['openai'], ['gpt-*'], primary, 'backup'), upstream('backup', ['openai'], ['gpt-*'], backup)], { deadlineMs: 3_000 });
 
     const reply = await call('/v1/chat/completions', { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
 
     expect(reply.status).toBe(200);
     const [first] = primary.calls;
     const [second] = backup.calls;
-    // Both instants count from the same start: the whole deadline is 400 ms, the first upstream's 200.
-    expect(second!.deadlineAt! - first!.deadlineAt!).toBeCloseTo(200, 3);
+    // Both instants count from the same start: the whole deadline is 3 s, the first upstream's 1.5 s
+    // (long enough that a loaded machine leaves the fallback its half).
+    expect(second!.deadlineAt! - first!.deadlineAt!).toBeCloseTo(1_500, 3);
     expect(await sessions.get(reply.headers['x-airlock-session-id']!)).toMatchObject({ upstream: { name: 'backup', fallbackFrom: 'primary' } });
   });
 
