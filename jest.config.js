@@ -11,8 +11,6 @@ const common = {
 export default {
   // Integration and e2e tests start real servers; on a busy 2-core machine the default 5 s is too tight.
   testTimeout: 30_000,
-  // Two workers even on 2 cores: most suites wait on servers, browsers and timers, not the CPU (jest's default there is one worker, in band).
-  maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
