@@ -4,6 +4,7 @@ import type { AgentAnswer, AgentAnswers, PendingAnswer } from '../gateway/mcp/up
 import { APPROVAL_TABLE } from '../store/approval-table';
 import { toDocumentClient } from '../store/dynamo-client';
 import { isConditionalCheckFailed, toStoreError } from '../store/store-error';
+import { sleepUntilAborted } from '../shared/wake-sleep';
 
 /** Key prefix of relay items in the approval table (approval ids never hold '#'). */
 export const AGENT_ANSWER_PREFIX = 'mcp-relay#';
@@ -53,7 +54,7 @@ export class DynamoAgentAnswers implements AgentAnswers {
             throw toStoreError('agentAnswer.wait', err);
           }
           if (typeof item?.answer === 'string') return JSON.parse(item.answer) as AgentAnswer;
-          await sleep(this.pollMs, signal);
+          await sleepUntilAborted(this.pollMs, signal);
         }
         return undefined;
       },
@@ -78,16 +79,4 @@ export class DynamoAgentAnswers implements AgentAnswers {
       throw toStoreError('agentAnswer.deliver', err);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

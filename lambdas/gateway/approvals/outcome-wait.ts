@@ -1,4 +1,5 @@
 import type { ApprovalRequest, ApprovalStore } from '../../store/approval-types';
+import { sleepUntilAborted } from '../../shared/wake-sleep';
 
 /** The most a caller may hold a connection open for a decision (API Gateway's limit is 29 s). */
 export const MAX_WAIT_SECONDS = 25;
@@ -28,21 +29,9 @@ export async function waitForOutcome(
   let current = approval;
   let interval = pollMs;
   while (!SETTLED.has(current.status) && !signal.aborted && now() < deadline) {
-    await sleep(Math.min(interval, Math.max(0, deadline - now())), signal);
+    await sleepUntilAborted(Math.min(interval, Math.max(0, deadline - now())), signal);
     interval = Math.min(interval * 1.5, 1000);
     current = (await store.get(current.id)) ?? current;
   }
   return current;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

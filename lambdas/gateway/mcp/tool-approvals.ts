@@ -18,6 +18,7 @@ import { errorCodeOf, errorResult, ownSessionStatus, statusText, WAIT_TOOL } fro
 import { toolDefinition } from './tool-definitions';
 import { maskToolResult } from './tool-result';
 import { McpUpstreamError, type GatewayToolCall, type HeldCallState, type McpReviewGate, type McpUpstream, type ReviewedToolCall, type ToolCallWaiting } from './upstreams';
+import { sleepUntilAborted } from '../../shared/wake-sleep';
 
 export interface McpToolApprovalsOptions extends ApprovalRecordsDeps {
   workflow: ApprovalWorkflow;
@@ -232,7 +233,7 @@ export class McpToolApprovals implements McpReviewGate {
         nextProgress += deps.progressIntervalMs;
       }
       const wake = Math.min(interval, deadline - deps.clock.now(), waiting.progress ? nextProgress - deps.clock.now() : Infinity);
-      await sleep(Math.max(0, wake), waiting.signal);
+      await sleepUntilAborted(Math.max(0, wake), waiting.signal);
       interval = Math.min(interval * 1.5, 1000);
       current = (await records(() => deps.approvals.get(current.id))) ?? current;
     }
@@ -447,16 +448,4 @@ async function records<T>(call: () => Promise<T>): Promise<T> {
   } catch {
     throw new McpRpcError(MCP_ERRORS.recordUnavailable, 'The approval records could not be reached; nothing was sent. Try again shortly.');
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
