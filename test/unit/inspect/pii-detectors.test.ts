@@ -17,6 +17,13 @@ describe('email detector', () => {
   ])('leaves %s unchanged', (_what, text) => {
     expect(types(text)).toEqual([]);
   });
+
+  it('reads a git remote whose path was masked as a git remote still (masking twice changes nothing)', () => {
+    const once = ins.maskText('jane.doe@acme.iomailto:jane.doe@acme.io').masked;
+
+    expect(once).toBe('jane.doe@acme.iomailto:[REDACTED:email]');
+    expect(ins.maskText(once)).toEqual({ masked: once, findings: [] });
+  });
 });
 
 describe('payment card detector', () => {

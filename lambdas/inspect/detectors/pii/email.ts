@@ -27,7 +27,9 @@ export const email: Detector = {
     const tld = m[1]!.toLowerCase();
     if (NOT_TLD.has(tld)) return null;
     const end = at + 1 + m[0].length;
-    if (text[end] === ':' && /[A-Za-z0-9~/]/.test(text[end + 1] ?? '')) return null;
+    // `git@host:repo`: a colon with more of the path after it. A placeholder counts as path too (`[` or
+    // `<` of a masked value), so text that was masked once is read the same way again.
+    if (text[end] === ':' && /[A-Za-z0-9~/[<]/.test(text[end + 1] ?? '')) return null;
     return { start, end };
   },
   // Settled once the domain stops growing; the local part before the `@` is already there.
