@@ -13,9 +13,12 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../../support/dynamodb-l
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as AirlockLogger;
 const principal = (sub: string, groups: string[] = ['llm-users']): Principal => ({ issuer: 'https://issuer.test', sub, groups, claims: {} });
-// A fixed start, a few seconds into a UTC minute, moved by the tests.
-const START = Date.parse('2026-12-02T10:00:05.000Z');
-const HOUR_S = 3600;
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+// A start a few seconds into the current UTC minute, moved by the tests. Near the real clock on
+// purpose: DynamoDB Local deletes items whose TTL has passed, so a fixed date in the past would
+// see its counters vanish once the real clock is a day past it.
+const START = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS + 5_000;
 
 /** What every counter engine must do: the same tests over DynamoDB Local and SQLite. */
 function usageCountersContract(engine: () => UsageCounters) {
@@ -93,12 +96,13 @@ function usageCountersContract(engine: () => UsageCounters) {
     await limits.admit(caller);
     await Promise.all(Array.from({ length: 4 }, () => limits.spend(caller, 250)));
     const refused = await refusal(limits.admit(caller));
-    now = Date.parse('2026-12-03T00:00:01.000Z');
+    const nextDayStart = Math.floor(START / DAY_MS) * DAY_MS + DAY_MS;
+    now = nextDayStart + 1_000;
     const nextDay = await refusal(limits.admit(caller));
 
     expect(refused?.code).toBe('rate_limited');
     expect(refused?.message).toContain('1000 tokens per day');
-    expect(Number(refused?.headers['retry-after'])).toBe(14 * HOUR_S - 5);
+    expect(Number(refused?.headers['retry-after'])).toBe((nextDayStart - START) / 1000);
     expect(nextDay).toBeUndefined();
   });
 }
