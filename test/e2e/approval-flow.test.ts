@@ -117,9 +117,9 @@ describe('just-in-time approval through the local runtime, approvers in a real b
     expect(await carol.page.textContent('h1')).toBe('Approved');
 
     const waited = await waiting;
-    expect(waited.code).toBe(0);
+    // Code and stderr together, so a failure shows what the CLI said.
+    expect({ code: waited.code, stderr: waited.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('Approved by carol') });
     expect(waited.stdout.trim()).toBe(`Echo: ${prompt.messages[0]!.content}`);
-    expect(waited.stderr).toContain('Approved by carol');
 
     // A second click, from a page opened before the decision.
     await secondTab.getByRole('button', { name: 'Deny' }).click();
@@ -145,8 +145,7 @@ describe('just-in-time approval through the local runtime, approvers in a real b
     const waited = await waiting;
 
     expect(await dave.page.textContent('h1')).toBe('Denied');
-    expect(waited.code).toBe(3);
-    expect(waited.stderr).toContain('Denied by dave');
+    expect({ code: waited.code, stderr: waited.stderr }).toEqual({ code: 3, stderr: expect.stringContaining('Denied by dave') });
     await expect(alice.chat.completions.create(prompt)).rejects.toMatchObject({ status: 403, code: 'approval_denied' });
     const item = await gateway.session((await sessionIdOf(id))!);
     expect(item).toMatchObject({ status: 'denied', decision: 'review', approval: { decision: 'denied', approver: 'dave' } });
