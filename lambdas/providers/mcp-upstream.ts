@@ -3,6 +3,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { UpstreamRequestKind } from '../inspect/mcp-policy';
+import { TransportTimeout } from './http-transport';
+import { transportFetch } from './transport-fetch';
 import { McpUpstreamError, type McpUpstreamClient, type OutgoingUpstreamMessage, type UpstreamCallContext, type UpstreamCredential } from '../gateway/mcp/upstreams';
 
 export interface McpUpstreamOptions {
@@ -49,7 +51,8 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
   // the caller of the tools/call it is signing here, in the async context of that call.
   const callInProgress = new AsyncLocalStorage<{ tool: string; context: UpstreamCallContext; signal: AbortSignal } | undefined>();
   const allowed = new Set(options.allow ?? []);
-  const bounded = (init: RequestInit | undefined) => (init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs));
+  // Every HTTP exchange is bounded too (transportFetch), so a silent upstream leaves no request hanging.
+  const send = transportFetch(options.timeoutMs);
   const withMessageCredential = async (init: RequestInit | undefined): Promise<RequestInit | undefined> => {
     if (!options.messageCredential) return init;
     const message = outgoingMessage(init?.body, callInProgress.getStore());
@@ -71,8 +74,7 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
       const credential = await options.credential?.();
       const transport = new StreamableHTTPClientTransport(new URL(options.url), {
         requestInit: { headers: credential ? { [credential.header]: credential.value } : {} },
-        // Every HTTP exchange is bounded too, so a silent upstream leaves no request hanging.
-        fetch: async (url, init) => fetch(url, { ...(await withMessageCredential(init)), signal: bounded(init) }),
+        fetch: async (url, init) => send(url, await withMessageCredential(init)),
       });
       const capabilities = { ...(allowed.has('sampling') ? { sampling: {} } : {}), ...(allowed.has('elicitation') ? { elicitation: {} } : {}) };
       const client = new Client(options.clientInfo ?? { name: 'airlock', version: '0.1.0' }, { capabilities });
@@ -168,7 +170,13 @@ function classify(err: unknown, signal: AbortSignal): McpUpstreamError {
     if (err.code === ErrorCode.ConnectionClosed) return new McpUpstreamError('unavailable', 'the upstream closed the connection', err.code, { cause: err });
     return new McpUpstreamError('rejected', err.message.replace(/^MCP error -?\d+: /, ''), err.code, { cause: err });
   }
-  if (signal.aborted && timedOut) return new McpUpstreamError('timeout', 'the upstream did not answer in time', undefined, { cause: err });
+  if ((signal.aborted && timedOut) || isTransportTimeout(err)) return new McpUpstreamError('timeout', 'the upstream did not answer in time', undefined, { cause: err });
   if (err instanceof StreamableHTTPError) return new McpUpstreamError('unavailable', `the upstream answered HTTP ${err.code ?? 'error'}`, undefined, { cause: err });
   return new McpUpstreamError('unavailable', 'the upstream could not be reached', undefined, { cause: err });
+}
+
+/** The HTTP exchange's own limit (transportFetch), however deep the SDK wrapped it. */
+function isTransportTimeout(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if (e instanceof TransportTimeout) return true;
+  return false;
 }

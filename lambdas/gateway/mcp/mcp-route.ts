@@ -33,6 +33,7 @@ import { WAIT_TOOL } from './held-call-answers';
 import { WAIT_TOOL_DEFINITION, waitToolCall } from './wait-tool';
 import { answerOwner, deliverAnswers, isRelayAnswer, relayToAgent } from './agent-relay';
 import { splitToolName } from './tool-names';
+import { SCHEMA_VALIDATORS } from './schema-validators';
 import type { UpstreamRequest } from './upstreams';
 
 const SERVER_INFO = { name: 'airlock', version: '0.1.0' };
@@ -107,7 +108,7 @@ export async function mcpPost(deps: GatewayDeps, req: GatewayRequest, sink: Resp
   const pending: Promise<unknown>[] = [];
   // MCP tasks (tool-tasks.ts) where held calls exist to wait for; 2026-07-28 has its own form, not served.
   const reviews = modern ? undefined : mcp.reviews;
-  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false }, ...(reviews ? { tasks: { requests: { tools: { call: {} } } } } : {}) } });
+  const server = new Server(SERVER_INFO, { jsonSchemaValidator: SCHEMA_VALIDATORS, capabilities: { tools: { listChanged: false }, ...(reviews ? { tasks: { requests: { tools: { call: {} } } } } : {}) } });
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const tools = await listToolsFor(mcp, deps.policy, principal, inspector, deps.logger, deps, sink.signal);
     return {

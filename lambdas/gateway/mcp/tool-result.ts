@@ -1,7 +1,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import type { JsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
+import type { JsonSchemaType } from '@modelcontextprotocol/sdk/validation';
 import type { Finding, Inspector } from '../../inspect/types';
+import { SCHEMA_VALIDATORS } from './schema-validators';
 import { maskToolValue } from './tool-inspection';
 
 export interface MaskedToolResult {
@@ -40,7 +40,7 @@ export async function maskToolResult(inspector: Inspector, result: CallToolResul
     const tool = await definition();
     const schema = tool?.outputSchema && (maskToolValue(inspector, { ...tool, name: undefined }).value as Tool).outputSchema;
     if (schema) {
-      const checked = validatorFor(schema)(structured);
+      const checked = SCHEMA_VALIDATORS.getValidator(schema as JsonSchemaType)(structured);
       if (!checked.valid) mismatch = checked.errorMessage;
     }
   } catch {
@@ -97,20 +97,4 @@ function maskNumbers(inspector: Inspector, value: unknown, path: Array<string | 
     return v;
   };
   return { value: visit(value, path), findings };
-}
-
-let ajv: AjvJsonSchemaValidator | undefined;
-const compiled = new Map<string, JsonSchemaValidator<unknown>>();
-const MAX_COMPILED = 200;
-
-/** The SDK client's own validator (Ajv with formats), compiled once per schema. */
-function validatorFor(schema: Tool['outputSchema'] & object): JsonSchemaValidator<unknown> {
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
-  if (!validate) {
-    validate = (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema as Parameters<AjvJsonSchemaValidator['getValidator']>[0]);
-    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
-    compiled.set(key, validate);
-  }
-  return validate;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CommandAnalysis, CommandEffect } from './effect';
 
 /** Parses SQL into node-sql-parser's AST (sql-grammar.ts); throws on text it cannot read. */
@@ -12,6 +13,35 @@ const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null &&
  */
 export function sqlEffects(sql: string, parse: SqlParse | undefined): CommandAnalysis {
   if (!parse) return { effects: [], parsed: false };
+  // Agents send the same queries again and again, and parsing costs ~0.4–0.8 ms of CPU: the
+  // analysis is kept per text. The key is the text's SHA-256 and the value holds no literal (effect
+  // ids and table names only), so the cache keeps nothing of an argument's values.
+  const known = analyses.get(parse);
+  const key = createHash('sha256').update(sql).digest('base64');
+  const cached = known?.get(key);
+  if (cached) {
+    known!.delete(key);
+    known!.set(key, cached);
+    return cached;
+  }
+  const analysis = deepFreeze(parseEffects(sql, parse));
+  const cache = known ?? new Map<string, CommandAnalysis>();
+  if (!known) analyses.set(parse, cache);
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+  cache.set(key, analysis);
+  return analysis;
+}
+
+const MAX_CACHED = 1000;
+const analyses = new WeakMap<SqlParse, Map<string, CommandAnalysis>>();
+
+function deepFreeze(analysis: CommandAnalysis): CommandAnalysis {
+  for (const effect of analysis.effects) Object.freeze(effect);
+  Object.freeze(analysis.effects);
+  return Object.freeze(analysis);
+}
+
+function parseEffects(sql: string, parse: SqlParse): CommandAnalysis {
   let ast: unknown;
   try {
     ast = parse(sql);

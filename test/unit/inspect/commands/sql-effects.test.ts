@@ -41,4 +41,19 @@ describe('SQL effects (parsed, not matched)', () => {
     expect(sqlEffects('DROP DATABASE prod').parsed).toBe(false);
     expect(sqlEffects('this is not SQL at all').parsed).toBe(false);
   });
+
+  it('parses a text once and answers it again from its analysis, which nobody can change', () => {
+    const texts: string[] = [];
+    const counting = (sql: string) => (texts.push(sql), parsePostgres(sql));
+    const drop = `DROP TABLE t_${Date.now()}`;
+
+    const first = analyse(drop, counting);
+    const again = analyse(drop, counting);
+    analyse('SELECT 1', counting);
+
+    expect(texts).toEqual([drop, 'SELECT 1']);
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first.effects[0])).toBe(true);
+    expect(() => (first.effects as unknown[]).push({})).toThrow(TypeError);
+  });
 });
