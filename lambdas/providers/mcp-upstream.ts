@@ -66,7 +66,6 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
     headers.set(credential.header, credential.value);
     return { ...init, headers };
   };
-  const deadline = (signal?: AbortSignal) => (signal ? AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs));
 
   const connect = (signal: AbortSignal): Promise<Client> => {
     // Outside any call's context: the connection (and its standalone SSE stream) belongs to no caller.
@@ -103,7 +102,8 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
   };
 
   const run = async <T>(signal: AbortSignal | undefined, call: (client: Client, signal: AbortSignal) => Promise<T>): Promise<T> => {
-    const bounded = deadline(signal);
+    const deadline = callDeadline(signal, options.timeoutMs);
+    const bounded = deadline.signal;
     try {
       return await call(await connect(bounded), bounded);
     } catch (err) {
@@ -114,6 +114,8 @@ export function mcpUpstreamClient(options: McpUpstreamOptions): McpUpstreamClien
         void stale?.then((c) => c.close()).catch(() => undefined);
       }
       throw failure;
+    } finally {
+      deadline.done();
     }
   };
 
@@ -179,4 +181,25 @@ function classify(err: unknown, signal: AbortSignal): McpUpstreamError {
 function isTransportTimeout(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if (e instanceof TransportTimeout) return true;
   return false;
+}
+
+/**
+ * A call's signal: aborted when the caller's signal aborts or `ms` pass, and never after `done()`.
+ * Not `AbortSignal.any([signal, AbortSignal.timeout(ms)])`: the SDK never removes its abort
+ * listener, so that signal firing after the call had ended sent the upstream a
+ * `notifications/cancelled` for every finished request (and its 202 cost a fresh connection).
+ */
+function callDeadline(signal: AbortSignal | undefined, ms: number): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+  return {
+    signal: controller.signal,
+    done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
 }

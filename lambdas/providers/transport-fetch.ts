@@ -35,6 +35,11 @@ export function transportFetch(timeoutMs: number): (url: string | URL, init?: Re
       return new Response(null, { status, headers: responseHeaders });
     }
     const length = Number(response.headers['content-length']);
+    if (response.headers['content-length'] !== undefined && length === 0) {
+      // Drained, not cancelled: a cancelled body destroys the socket (the SDK cancels each 202's).
+      response.resume();
+      return new Response(null, { status, headers: responseHeaders });
+    }
     if ((response.headers['content-type'] ?? '').startsWith('application/json') && length >= 0 && length <= WHOLE_BODY_BYTES) {
       return new Response(await readText(response, WHOLE_BODY_BYTES, left), { status, headers: responseHeaders });
     }
