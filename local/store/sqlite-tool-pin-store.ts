@@ -9,6 +9,7 @@ export class SqliteToolPinStore implements ToolPinStore {
   private readonly select: StatementSync;
   private readonly insert: StatementSync;
   private readonly replace: StatementSync;
+  private readonly lastRead = new Map<string, { text: string; set: UpstreamToolSet }>();
 
   constructor(options: { db: DatabaseSync }) {
     this.select = options.db.prepare('SELECT tool_set FROM tool_sets WHERE upstream = ?');
@@ -24,9 +25,15 @@ export class SqliteToolPinStore implements ToolPinStore {
       throw toLocalStoreError('toolSet.get', err);
     }
     if (!row) return undefined;
+    // Every MCP call reads its upstream's set; parsing and validating it again each time cost more
+    // than the query. The same stored text gives the same (frozen) set.
+    const known = this.lastRead.get(upstream);
+    if (known?.text === row.tool_set) return known.set;
     const parsed = toolSetSchema.safeParse(JSON.parse(row.tool_set));
     if (!parsed.success) throw new StoreError('toolSet.get', 'corrupt', { fields: parsed.error.issues.map((i) => i.path.join('.')) });
-    return parsed.data;
+    const set = deepFreeze(parsed.data);
+    this.lastRead.set(upstream, { text: row.tool_set, set });
+    return set;
   }
 
   async put(set: UpstreamToolSet): Promise<boolean> {
@@ -41,4 +48,12 @@ export class SqliteToolPinStore implements ToolPinStore {
       throw toLocalStoreError('toolSet.put', err);
     }
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

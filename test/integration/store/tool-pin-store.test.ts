@@ -96,6 +96,20 @@ describe('tool pin store on SQLite (the local runtime)', () => {
   afterAll(() => db.close());
 
   toolPinStoreContract(() => new SqliteToolPinStore({ db }));
+
+  it('answers a set read again from what it parsed (frozen), and a changed set as changed', async () => {
+    const store = new SqliteToolPinStore({ db });
+    const set = toolSet();
+    await store.put(set);
+
+    const first = await store.get(set.upstream);
+    expect(await store.get(set.upstream)).toBe(first);
+    expect(Object.isFrozen(first!.tools.run_sql)).toBe(true);
+
+    // Written by another instance on the same database: the read follows the stored text.
+    await new SqliteToolPinStore({ db }).put({ ...set, version: 2, updatedAt: '2026-12-01T12:00:00.000Z' });
+    expect(await store.get(set.upstream)).toMatchObject({ version: 2, updatedAt: '2026-12-01T12:00:00.000Z' });
+  });
 });
 
 describe('tool pin store on DynamoDB (the approval table, DynamoDB Local)', () => {
