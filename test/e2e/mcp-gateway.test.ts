@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -12,44 +9,12 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { startSqliteMcpUpstream, type SqliteMcpUpstream } from '../support/sqlite-mcp-upstream';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // Built at run time so the repository itself holds no key-shaped string.
 const CANARY_AWS_KEY = ['AKIA', 'Z7Q3CANARY', 'M9P4XQ'].join('');
 const DB_CREDENTIAL = ['db-credential', randomBytes(8).toString('hex')].join('-');
 const OPS_CREDENTIAL = ['ops-credential', randomBytes(8).toString('hex')].join('-');
-
-/** The example SQLite upstream as its own process (`airlock mcp-example`), printing each SQL text it receives. */
-async function startSqliteUpstream(): Promise<{ url: string; output(): string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [join(REPO, 'cli/bin.mjs'), 'mcp-example', '--port', '0'], {
-    cwd: REPO,
-    env: { ...process.env, AIRLOCK_MCP_EXAMPLE_TOKEN: DB_CREDENTIAL },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mcp-example did not start:\n${output}`)), 30_000);
-    child.stdout!.on('data', () => {
-      const m = output.match(/Example MCP upstream at (\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolveUrl(m[1]!);
-      }
-    });
-  });
-  return {
-    url,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 /** An SDK-built upstream with a shell tool, recording what it receives (commands and Authorization headers). */
 async function startOpsUpstream(): Promise<{ url: string; commands: string[]; authorizations: string[]; close(): Promise<void> }> {
@@ -97,7 +62,7 @@ async function closedPortUrl(): Promise<string> {
 const text = (result: unknown): string => ((result as CallToolResult).content ?? []).map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 describe('MCP gateway through the local runtime (official SDK 1.x client)', () => {
-  let sqlite: Awaited<ReturnType<typeof startSqliteUpstream>>;
+  let sqlite: SqliteMcpUpstream;
   let ops: Awaited<ReturnType<typeof startOpsUpstream>>;
   let silent: Awaited<ReturnType<typeof startSilentUpstream>>;
   let gateway: GatewayProcess;
@@ -119,7 +84,7 @@ describe('MCP gateway through the local runtime (official SDK 1.x client)', () =
     });
 
   beforeAll(async () => {
-    [sqlite, ops, silent] = await Promise.all([startSqliteUpstream(), startOpsUpstream(), startSilentUpstream()]);
+    [sqlite, ops, silent] = await Promise.all([startSqliteMcpUpstream(DB_CREDENTIAL), startOpsUpstream(), startSilentUpstream()]);
     gateway = await startGatewayProcess({
       AIRLOCK_MCP_EXAMPLE: 'off',
       AIRLOCK_MCP_TIMEOUT_MS: '1500',

@@ -7,7 +7,8 @@ import { invokeApproved } from '../../lambdas/gateway/approvals/invoke-approved'
 import type { ApprovalExecutionInput, ApprovalRecordsDeps, ApprovalWorkflow } from '../../lambdas/gateway/approvals/ports';
 import type { ApprovalEventPublisher } from '../../lambdas/gateway/approvals/approval-events';
 import { recordOutcome, type WorkflowOutcome } from '../../lambdas/gateway/approvals/record-outcome';
-import type { GatewayRequest, ResponseSink } from '../../lambdas/gateway/http';
+import { bufferedSink } from '../../lambdas/aws/buffered-sink';
+import type { GatewayRequest } from '../../lambdas/gateway/http';
 import { createInspector } from '../../lambdas/inspect';
 import type { Policy } from '../../lambdas/inspect/policy';
 import type { ApprovalRequest, TaskTokenStore } from '../../lambdas/store/approval-types';
@@ -91,23 +92,7 @@ export function inMemoryApprovals(
       const link = new URL(links.link('http://airlock.test', approvalId, Date.now() / 1000 + 3600));
       const key = `${approver.issuer}|${approver.sub}`;
       const csrf = links.csrfToken(approvalId, key);
-      let status = 0;
-      let body = '';
-      let startedSink = false;
-      const sink: ResponseSink = {
-        signal: new AbortController().signal,
-        get started() {
-          return startedSink;
-        },
-        start(s) {
-          status = s;
-          startedSink = true;
-        },
-        async write(t) {
-          body += t;
-        },
-        async end() {},
-      };
+      const sink = bufferedSink();
       const req: GatewayRequest = {
         method: 'POST',
         path: link.pathname,
@@ -117,6 +102,7 @@ export function inMemoryApprovals(
         receivedAt: performance.now(),
       };
       await pages(req, sink);
+      const { statusCode: status, body } = sink.result();
       return { status, body };
     },
   };

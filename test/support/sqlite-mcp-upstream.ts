@@ -8,6 +8,8 @@ export interface SqliteMcpUpstream {
   url: string;
   /** Every SQL text the upstream received, in order (it prints each one). */
   received(): string[];
+  /** Everything the process printed (canary searches). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startSqliteMcpUpstream(token: string): Promise<SqliteMcpUp
   return {
     url,
     received: () => [...output.matchAll(/^sql: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as string),
+    output: () => output,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -1,6 +1,7 @@
 import { composeRecordStep } from '../../../lambdas/gateway/compose-approval-steps';
 import { composeGateway, composeInvokeStep } from '../../../lambdas/gateway/compose';
-import type { GatewayRequest, ResponseSink } from '../../../lambdas/gateway/http';
+import { bufferedSink } from '../../../lambdas/aws/buffered-sink';
+import type { GatewayRequest } from '../../../lambdas/gateway/http';
 import { policyFromObject } from '../../../lambdas/inspect/policy';
 import { openLocalDatabase } from '../../../local/store/sqlite-database';
 import { SqliteUsageCounters } from '../../../local/store/sqlite-usage-counters';
@@ -36,27 +37,12 @@ function setup() {
   const invoke = composeInvokeStep({ ...records, approvals });
   const record = composeRecordStep({ approvals, sessions, transcripts, logger: quiet, clock });
   const call = async (sub: string, content: string) => {
-    let status = 0;
-    let out = '';
-    let started = false;
-    const sink: ResponseSink = {
-      signal: new AbortController().signal,
-      get started() {
-        return started;
-      },
-      start(s) {
-        status = s;
-        started = true;
-      },
-      async write(t) {
-        out += t;
-      },
-      async end() {},
-    };
+    const sink = bufferedSink();
     const body = JSON.stringify({ model: 'echo', messages: [{ role: 'user', content }] });
     const req: GatewayRequest = { method: 'POST', path: '/v1/chat/completions', query: {}, headers: { 'content-type': 'application/json' }, body, principal: principal(sub, ['llm-users']), receivedAt: performance.now() };
     await gateway.app(req, sink);
-    return { status, json: () => JSON.parse(out) as { error?: { code: string; request_id: string } } };
+    const { statusCode, body: out } = sink.result();
+    return { status: statusCode, json: () => JSON.parse(out) as { error?: { code: string; request_id: string } } };
   };
   /** Holds a prompt of `sub`'s and approves it; returns the approval id. */
   const heldAndApproved = async (sub: string, content: string) => {

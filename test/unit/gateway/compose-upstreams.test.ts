@@ -1,5 +1,6 @@
 import { composeGateway, composeInvokeStep, type ChatUpstreams } from '../../../lambdas/gateway/compose';
-import type { GatewayRequest, ResponseSink } from '../../../lambdas/gateway/http';
+import { bufferedSink } from '../../../lambdas/aws/buffered-sink';
+import type { GatewayRequest } from '../../../lambdas/gateway/http';
 import type { Upstream } from '../../../lambdas/gateway/upstream-router';
 import type { ChatFormat } from '../../../lambdas/inspect/types';
 import { policyFromObject, type Policy } from '../../../lambdas/inspect/policy';
@@ -45,28 +46,11 @@ function setup(list: Upstream[], options: { deadlineMs?: number; policy?: Policy
   });
   const invoke = composeInvokeStep({ policy: options.policy ?? policy, providers, approvals, sessions, transcripts, logger: quiet as never, clock });
   const call = async (path: string, body: unknown, headers: Record<string, string> = {}, method = 'POST') => {
-    let status = 0;
-    let out = '';
-    let replyHeaders: Record<string, string> = {};
-    let started = false;
-    const sink: ResponseSink = {
-      signal: new AbortController().signal,
-      get started() {
-        return started;
-      },
-      start(s, h) {
-        status = s;
-        replyHeaders = h;
-        started = true;
-      },
-      async write(t) {
-        out += t;
-      },
-      async end() {},
-    };
+    const sink = bufferedSink();
     const req: GatewayRequest = { method, path, query: {}, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), principal: alice, receivedAt: performance.now() };
     await gateway.app(req, sink);
-    return { status, headers: replyHeaders, json: () => JSON.parse(out) as any };
+    const { statusCode, headers: replyHeaders, body: out } = sink.result();
+    return { status: statusCode, headers: replyHeaders, json: () => JSON.parse(out) as any };
   };
   return { sessions, approvals, transcripts, invoke, call };
 }

@@ -1,6 +1,7 @@
 import { composeMcpGateway } from '../../../lambdas/gateway/compose-mcp';
 import type { CallTokenSigner } from '../../../lambdas/gateway/mcp/call-tokens';
-import type { GatewayRequest, ResponseSink } from '../../../lambdas/gateway/http';
+import { bufferedSink } from '../../../lambdas/aws/buffered-sink';
+import type { GatewayRequest } from '../../../lambdas/gateway/http';
 import type { AirlockLogger } from '../../../lambdas/shared/logger';
 import { defaultPolicy } from '../../support/in-memory-gateway';
 import { InMemorySessionStore, InMemoryTranscriptStore } from '../../support/in-memory-stores';
@@ -20,28 +21,11 @@ async function getJwks(callTokenSigner?: CallTokenSigner) {
     newId: () => 'S1',
     mcp: { upstreams: [], authorizationServers: [], ...(callTokenSigner ? { callTokenSigner } : {}) },
   });
-  let status = 0;
-  let headers: Record<string, string> = {};
-  let body = '';
-  let started = false;
-  const sink: ResponseSink = {
-    signal: new AbortController().signal,
-    get started() {
-      return started;
-    },
-    start(s, h) {
-      status = s;
-      headers = h;
-      started = true;
-    },
-    async write(text) {
-      body += text;
-    },
-    async end() {},
-  };
+  const sink = bufferedSink();
   const req: GatewayRequest = { method: 'GET', path: '/.well-known/jwks.json', query: {}, headers: {}, body: '', receivedAt: performance.now() };
   await app(req, sink);
-  return { status, headers, json: JSON.parse(body) as Record<string, any> };
+  const { statusCode, headers, body } = sink.result();
+  return { status: statusCode, headers, json: JSON.parse(body) as Record<string, any> };
 }
 
 describe('JWKS route (GET /.well-known/jwks.json)', () => {
