@@ -1,8 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { APPROVAL_TABLE } from '../../lambdas/store/approval-table';
+import { airlockTableProps } from './table-settings';
 import { acknowledgeNag, pinLogicalId } from '../nag';
 
 export interface ApprovalStorageProps {
@@ -19,16 +20,7 @@ export class ApprovalStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: ApprovalStorageProps) {
     super(scope, id);
-    this.table = new Table(this, 'ApprovalTable', {
-      partitionKey: { name: APPROVAL_TABLE.partitionKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: props.key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: APPROVAL_TABLE.ttlAttribute,
-      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
-      removalPolicy: props.removalPolicy,
-    });
+    this.table = new Table(this, 'ApprovalTable', airlockTableProps({ partitionKey: APPROVAL_TABLE.partitionKey, ttlAttribute: APPROVAL_TABLE.ttlAttribute, key: props.key, removalPolicy: props.removalPolicy }));
     const index = APPROVAL_TABLE.indexes.byRequestHash;
     this.table.addGlobalSecondaryIndex({
       indexName: index.name,

@@ -1,10 +1,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { LEGACY_STATUS_INDEX, SESSION_TABLE } from '../../lambdas/store/schema';
 import type { DeployConfig } from '../config';
+import { airlockTableProps } from './table-settings';
 import { acknowledgeNag, pinLogicalId } from '../nag';
 
 export interface SessionStorageProps {
@@ -24,18 +25,7 @@ export class SessionStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: SessionStorageProps) {
     super(scope, id);
-    const retain = props.removalPolicy === RemovalPolicy.RETAIN;
-
-    this.table = new Table(this, 'SessionTable', {
-      partitionKey: { name: SESSION_TABLE.partitionKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: props.key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: SESSION_TABLE.ttlAttribute,
-      deletionProtection: retain,
-      removalPolicy: props.removalPolicy,
-    });
+    this.table = new Table(this, 'SessionTable', airlockTableProps({ partitionKey: SESSION_TABLE.partitionKey, ttlAttribute: SESSION_TABLE.ttlAttribute, key: props.key, removalPolicy: props.removalPolicy }));
     // CloudFormation adds or removes one index per update: a table that had the legacy index keeps it for one deployment.
     const indexes = [...Object.values(SESSION_TABLE.indexes), ...(props.legacyStatusIndex ? [LEGACY_STATUS_INDEX] : [])];
     for (const index of indexes) {

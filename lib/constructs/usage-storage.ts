@@ -1,8 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { USAGE_TABLE } from '../../lambdas/store/usage-counters';
+import { airlockTableProps } from './table-settings';
 import { acknowledgeNag, pinLogicalId } from '../nag';
 
 export interface UsageStorageProps {
@@ -19,16 +20,7 @@ export class UsageStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: UsageStorageProps) {
     super(scope, id);
-    this.table = new Table(this, 'UsageTable', {
-      partitionKey: { name: USAGE_TABLE.partitionKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: props.key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: USAGE_TABLE.ttlAttribute,
-      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
-      removalPolicy: props.removalPolicy,
-    });
+    this.table = new Table(this, 'UsageTable', airlockTableProps({ partitionKey: USAGE_TABLE.partitionKey, ttlAttribute: USAGE_TABLE.ttlAttribute, key: props.key, removalPolicy: props.removalPolicy }));
     pinLogicalId(this.table, 'UsageTable');
     acknowledgeNag(this.table, {
       'AwsSolutions-DDB4': 'Counters of windows at most a day long: point-in-time recovery covers them; an AWS Backup plan would only keep expired windows.',
