@@ -6,6 +6,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   bundle: async () => (await import('./bundle-size')).measureFunctionBundles(),
   inspect: async () => (await import('./inspect')).runInspectBench(),
   upstream: async () => (await import('./upstream-client')).runUpstreamClientBench(),
+  'aws-sdk': async () => (await import('./aws-sdk-call')).runAwsSdkCallBench(),
   startup: async () => (await import('./startup')).runStartupBench(),
   'fault-run': async () => (await import('./fault-run')).runFaultRun(),
   mcp: async () => (await import('./mcp-overhead')).runMcpOverheadBench(),
