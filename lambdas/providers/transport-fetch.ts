@@ -10,7 +10,9 @@ const WHOLE_BODY_BYTES = 1_048_576;
  * keep-alive `node:http` pool: global `fetch` costs about three times the CPU per exchange. Every
  * exchange, its body included, ends within `timeoutMs` (a silent upstream leaves nothing open);
  * `init.signal` aborts it as with `fetch`. A JSON answer of known, bounded length is read whole;
- * anything else (an SSE stream above all) is handed on as it arrives.
+ * anything else (an SSE stream above all) is handed on as it arrives. A redirect is answered as the
+ * 3xx it is, never followed: the credential Airlock holds for an upstream goes to the URL registered
+ * for it and nowhere else.
  */
 export function transportFetch(timeoutMs: number): (url: string | URL, init?: RequestInit) => Promise<Response> {
   return async (url, init = {}) => {

@@ -23,6 +23,10 @@ describe('transportFetch', () => {
           res.write('data: one\n\n');
           return void setTimeout(() => res.end('data: two\n\n'), 100);
         }
+        if (req.url === '/moved') {
+          res.writeHead(307, { location: 'http://elsewhere.invalid/mcp', 'content-length': '0' });
+          return res.end();
+        }
         if (req.url === '/accepted') {
           res.writeHead(202);
           return res.end();
@@ -62,6 +66,13 @@ describe('transportFetch', () => {
 
     // Two chunks, 100 ms apart: the first was handed on before the second was written.
     expect(chunks).toEqual(['data: one\n\n', 'data: two\n\n']);
+  });
+
+  it('answers a redirect as it is, without following it (the credential stays with the registered URL)', async () => {
+    const res = await transportFetch(5_000)(`${base}/moved`, { method: 'POST', headers: { authorization: 'Bearer upstream-credential' }, body: '{}' });
+
+    expect(res.status).toBe(307);
+    expect(res.headers.get('location')).toBe('http://elsewhere.invalid/mcp');
   });
 
   it('answers a bodiless status with an empty body', async () => {
