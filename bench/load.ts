@@ -8,7 +8,8 @@ import { Agent, request } from 'node:http';
  */
 export interface LoadOptions {
   url: string;
-  body: string;
+  /** The request body, or one made for each request (the i-th). */
+  body: string | ((i: number) => string);
   headers: Record<string, string>;
   /** Requests per second. */
   rate: number;
@@ -31,9 +32,11 @@ export async function runLoad(options: LoadOptions, headerName?: string): Promis
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const result: LoadResult = { latenciesMs: [], headerValues: [], latenciesLessHeaderMs: [], errors: 0 };
   const target = new URL(options.url);
-  const headers = { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) };
-  const one = () =>
+  const bodyOf = (i: number): string => (typeof options.body === 'string' ? options.body : options.body(i));
+  const one = (i: number) =>
     new Promise<void>((resolve) => {
+      const body = bodyOf(i);
+      const headers = { ...options.headers, 'content-length': String(Buffer.byteLength(body)) };
       const start = performance.now();
       const req = request({ agent, method: 'POST', hostname: target.hostname, port: target.port, path: target.pathname, headers }, (res) => {
         res.resume();
@@ -54,7 +57,7 @@ export async function runLoad(options: LoadOptions, headerName?: string): Promis
         result.errors++;
         resolve();
       });
-      req.end(options.body);
+      req.end(body);
     });
   const inFlight: Promise<void>[] = [];
   const interval = 1000 / options.rate;
@@ -63,7 +66,7 @@ export async function runLoad(options: LoadOptions, headerName?: string): Promis
     const due = began + i * interval;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(one());
+    inFlight.push(one(i));
   }
   await Promise.all(inFlight);
   agent.destroy();

@@ -16,6 +16,8 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * reported apart, from the gateway's `x-airlock-record-ms` header, and the overhead without it (each
  * request's latency less its own record write). The gateway keeps its records as `npm start` does
  * (SQLite and transcript files in a data directory). Rate: AIRLOCK_BENCH_RATE (default 50/s).
+ * The call repeats one query (its SQL analysis then comes from the gateway's cache); the figures
+ * tagged `sql: "distinct"` send a query no request repeats, so each one is parsed.
  */
 export async function runMcpOverheadBench(): Promise<Figure[]> {
   const token = randomBytes(16).toString('hex');
@@ -50,13 +52,11 @@ export async function runMcpOverheadBench(): Promise<Figure[]> {
   try {
     const caller = await gateway.token('bench', ['llm-users']);
     const mcpUrl = gateway.apiBaseUrl.replace(/\/v1$/, '/mcp');
-    const call = (name: string) =>
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name, arguments: { sql: "SELECT name, city FROM customers WHERE city = 'Lyon' LIMIT 5" } },
-      });
+    const call = (name: string, sql = "SELECT name, city FROM customers WHERE city = 'Lyon' LIMIT 5") =>
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: { sql } } });
+    // A SQL text no request repeats: the gateway keeps each text's analysis, so this is the cost of a new query.
+    let unique = 0;
+    const distinct = (name: string) => () => call(name, `SELECT name, city FROM customers WHERE city = 'Lyon' AND id <> ${unique++} LIMIT 5`);
     const rate = Number(process.env.AIRLOCK_BENCH_RATE ?? 50);
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
     const direct = {
@@ -79,22 +79,28 @@ export async function runMcpOverheadBench(): Promise<Figure[]> {
     await runLoad({ ...via, requests: 200 });
     const d: LoadResult[] = [];
     const g: LoadResult[] = [];
+    const dDistinct: LoadResult[] = [];
+    const gDistinct: LoadResult[] = [];
     for (let round = 0; round < 5; round++) {
       d.push(await runLoad(direct));
       g.push(await runLoad(via, 'x-airlock-record-ms'));
+      dDistinct.push(await runLoad({ ...direct, body: distinct('run_sql') }));
+      gDistinct.push(await runLoad({ ...via, body: distinct('db.run_sql') }, 'x-airlock-record-ms'));
     }
     // Medians of per-round differences are steadier on a shared machine than one pooled difference.
-    const perRound = (p: number, of: (r: LoadResult) => number[] = (r) => r.latenciesMs) =>
-      d.map((r, i) => percentile(of(g[i]!), p) - percentile(r.latenciesMs, p));
+    const perRound = (p: number, of: (r: LoadResult) => number[] = (r) => r.latenciesMs, [directRounds, gatewayRounds] = [d, g]) =>
+      directRounds.map((r, i) => percentile(of(gatewayRounds[i]!), p) - percentile(r.latenciesMs, p));
     const lessRecord = (r: LoadResult) => r.latenciesLessHeaderMs;
     const record = g.flatMap((r) => r.headerValues);
-    const errors = [...d, ...g].reduce((n, r) => n + r.errors, 0);
+    const errors = [...d, ...g, ...dDistinct, ...gDistinct].reduce((n, r) => n + r.errors, 0);
     const extra = { requests: g.reduce((n, r) => n + r.latenciesMs.length, 0), rate_per_s: rate, connections: 16, rounds: 5, errors };
     return [
       { name: 'mcp_overhead_p50_ms', value: round(percentile(perRound(50), 50)), unit: 'ms', includes_record_write: true, ...extra },
       { name: 'mcp_overhead_p99_ms', value: round(percentile(perRound(99), 50)), unit: 'ms', includes_record_write: true, ...extra },
       { name: 'mcp_overhead_p50_ms', value: round(percentile(perRound(50, lessRecord), 50)), unit: 'ms', includes_record_write: false, ...extra },
       { name: 'mcp_overhead_p99_ms', value: round(percentile(perRound(99, lessRecord), 50)), unit: 'ms', includes_record_write: false, ...extra },
+      { name: 'mcp_overhead_p50_ms', value: round(percentile(perRound(50, lessRecord, [dDistinct, gDistinct]), 50)), unit: 'ms', includes_record_write: false, sql: 'distinct', ...extra },
+      { name: 'mcp_overhead_p99_ms', value: round(percentile(perRound(99, lessRecord, [dDistinct, gDistinct]), 50)), unit: 'ms', includes_record_write: false, sql: 'distinct', ...extra },
       { name: 'mcp_record_write_p50_ms', value: round(percentile(record, 50)), unit: 'ms' },
       { name: 'mcp_record_write_p99_ms', value: round(percentile(record, 99)), unit: 'ms' },
       {
