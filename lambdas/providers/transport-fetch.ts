@@ -32,12 +32,9 @@ export function transportFetch(timeoutMs: number): (url: string | URL, init?: Re
     const left = Math.max(1, timeoutMs - (performance.now() - started));
     const status = response.statusCode ?? 502;
     const responseHeaders = webHeaders(response);
-    if (status === 204 || status === 205 || status === 304 || init.method === 'HEAD') {
-      response.resume();
-      return new Response(null, { status, headers: responseHeaders });
-    }
     const length = Number(response.headers['content-length']);
-    if (response.headers['content-length'] !== undefined && length === 0) {
+    const bodiless = status === 204 || status === 205 || status === 304 || init.method === 'HEAD' || (response.headers['content-length'] !== undefined && length === 0);
+    if (bodiless) {
       // Drained, not cancelled: a cancelled body destroys the socket (the SDK cancels each 202's).
       response.resume();
       return new Response(null, { status, headers: responseHeaders });

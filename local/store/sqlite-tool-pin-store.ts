@@ -1,4 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { deepFreeze } from '../../lambdas/shared/deep-freeze';
 import { StoreError } from '../../lambdas/store/store-error';
 import { toolSetSchema } from '../../lambdas/store/tool-pin-schema';
 import type { ToolPinStore, UpstreamToolSet } from '../../lambdas/store/tool-pin-types';
@@ -48,12 +49,4 @@ export class SqliteToolPinStore implements ToolPinStore {
       throw toLocalStoreError('toolSet.put', err);
     }
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

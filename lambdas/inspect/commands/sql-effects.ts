@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deepFreeze } from '../../shared/deep-freeze';
 import type { CommandAnalysis, CommandEffect } from './effect';
 
 /** Parses SQL into node-sql-parser's AST (sql-grammar.ts); throws on text it cannot read. */
@@ -34,12 +35,6 @@ export function sqlEffects(sql: string, parse: SqlParse | undefined): CommandAna
 
 const MAX_CACHED = 1000;
 const analyses = new WeakMap<SqlParse, Map<string, CommandAnalysis>>();
-
-function deepFreeze(analysis: CommandAnalysis): CommandAnalysis {
-  for (const effect of analysis.effects) Object.freeze(effect);
-  Object.freeze(analysis.effects);
-  return Object.freeze(analysis);
-}
 
 function parseEffects(sql: string, parse: SqlParse): CommandAnalysis {
   let ast: unknown;
