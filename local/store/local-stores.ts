@@ -4,7 +4,9 @@ import type { ApprovalRequest, ApprovalStore, TaskTokenStore } from '../../lambd
 import type { ToolPinStore } from '../../lambdas/store/tool-pin-types';
 import type { SessionQueries, SessionStore, TranscriptStore } from '../../lambdas/store/types';
 import type { UsageCounters } from '../../lambdas/store/usage-counters';
-import { FileTranscriptStore, MemoryTranscriptStore } from './file-transcript-store';
+import { GroupCommit } from './group-commit';
+import { MemoryTranscriptStore } from './memory-transcript-store';
+import { SegmentTranscriptStore } from './segment-transcript-store';
 import { SqliteApprovalStore, SqliteTaskTokenStore } from './sqlite-approval-store';
 import { openLocalDatabase, type LocalSyncMode } from './sqlite-database';
 import { startWalCheckpointer } from './wal-checkpointer';
@@ -39,16 +41,18 @@ export interface EmbeddedSqliteStoresOptions {
   clock?: () => Date;
 }
 
-/** The default local engine: sessions and approvals in SQLite, transcripts as files. */
-export async function openEmbeddedSqliteStores(options: EmbeddedSqliteStoresOptions = {}): Promise<RuntimeStores & { sessionStore: SqliteSessionStore; transcriptFiles?: FileTranscriptStore }> {
+/** The default local engine: sessions and approvals in SQLite, transcripts appended to segment files indexed in SQLite. */
+export async function openEmbeddedSqliteStores(options: EmbeddedSqliteStoresOptions = {}): Promise<RuntimeStores & { sessionStore: SqliteSessionStore; transcriptFiles?: SegmentTranscriptStore }> {
   const path = options.dataDir ? join(options.dataDir, 'airlock.db') : ':memory:';
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const db = openLocalDatabase({ path, ...(options.sync ? { sync: options.sync } : {}) });
   const clock = options.clock ?? (() => new Date());
   const checkpointer = options.dataDir ? startWalCheckpointer(path) : undefined;
-  const sessions = new SqliteSessionStore({ db, ttlDays: options.ttlDays ?? 400, clock });
+  // One group commit per database: a transcript's index row and its session's writes commit together.
+  const writes = new GroupCommit(db);
+  const sessions = new SqliteSessionStore({ db, writes, ttlDays: options.ttlDays ?? 400, clock });
   const approvals = new SqliteApprovalStore({ db, clock });
-  const transcriptFiles = options.dataDir ? new FileTranscriptStore(options.dataDir, options.sync) : undefined;
+  const transcriptFiles = options.dataDir ? new SegmentTranscriptStore({ directory: options.dataDir, db, writes, clock, ...(options.sync ? { sync: options.sync } : {}) }) : undefined;
   // DynamoDB's TTL, done at start-up: records past their retention go.
   const nowSeconds = Math.floor(clock().getTime() / 1000);
   db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(nowSeconds);
@@ -67,11 +71,12 @@ export async function openEmbeddedSqliteStores(options: EmbeddedSqliteStoresOpti
     usage: new SqliteUsageCounters(db),
     toolPins: new SqliteToolPinStore({ db }),
     unfinishedApprovals: async () => approvals.unfinished(),
-    describe: options.dataDir ? `SQLite ${path}, transcripts in ${join(options.dataDir, 'transcripts')}` : 'in memory (SQLite :memory:, nothing on disk)',
+    describe: options.dataDir ? `SQLite ${path}, transcripts in ${join(options.dataDir, 'transcripts', 'segments')}` : 'in memory (SQLite :memory:, nothing on disk)',
     close: async () => {
       if (closed) return;
       closed = true;
       await checkpointer?.stop();
+      transcriptFiles?.close();
       db.close();
     },
   };

@@ -57,6 +57,12 @@ CREATE TABLE IF NOT EXISTS tool_sets (
   version INTEGER NOT NULL,
   tool_set TEXT NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS transcripts (
+  key TEXT PRIMARY KEY,
+  segment TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  length INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS task_tokens (
   approval_id TEXT PRIMARY KEY,
   task_token TEXT NOT NULL,

@@ -7,6 +7,8 @@ import { toLocalStoreError } from './sqlite-store-error';
 
 export interface SqliteSessionStoreOptions {
   db: DatabaseSync;
+  /** The database's group commit, when other stores share it; else the store makes its own. */
+  writes?: GroupCommit;
   /** Days after `createdAt` after which the start-up sweep deletes the session (as DynamoDB's TTL would). */
   ttlDays: number;
   clock?: () => Date;
@@ -30,7 +32,7 @@ export class SqliteSessionStore implements SessionStore {
     this.ttlDays = options.ttlDays;
     this.clock = options.clock ?? (() => new Date());
     const { db } = options;
-    this.writes = new GroupCommit(db);
+    this.writes = options.writes ?? new GroupCommit(db);
     this.insert = db.prepare(
       `INSERT INTO sessions (id, created_at, status, principal_sub, issuer, client_id, model, decision, risk_score, day, expires_at, record)
        VALUES (:id, :created_at, :status, :principal_sub, :issuer, :client_id, :model, :decision, :risk_score, :day, :expires_at, :record)

@@ -92,8 +92,20 @@ describe('embedded SQLite store (the local runtime default)', () => {
     expect((await readdir(tmpdir())).filter((f) => !before.includes(f) && f.startsWith('airlock'))).toEqual([]);
   });
 
-  describe('transcript files', () => {
-    it('writes transcripts/YYYY/MM/DD/<shard>/{id}.json with the SHA-256 of exactly the bytes on disk, and no temp file left', async () => {
+  describe('transcript segments', () => {
+    /** The stored bytes of a key, read past the store: from its segment at the indexed offset. */
+    const segmentBytes = async (key: string) => {
+      const at = stores.transcriptFiles!.locationOf(key)!;
+      return (await readFile(at.path)).subarray(at.offset, at.offset + at.length);
+    };
+    const rewrite = async (key: string, change: (bytes: Buffer) => Buffer) => {
+      const at = stores.transcriptFiles!.locationOf(key)!;
+      const segment = await readFile(at.path);
+      const changed = change(Buffer.from(segment.subarray(at.offset, at.offset + at.length)));
+      await writeFile(at.path, Buffer.concat([segment.subarray(0, at.offset), changed, segment.subarray(at.offset + changed.length)]));
+    };
+
+    it('keys transcripts/YYYY/MM/DD/<shard>/{id}.json and appends exactly the hashed bytes to a segment, after a header line naming them', async () => {
       const record = sessionRecord({ createdAt: '2026-02-03T23:59:59.999Z' });
       const transcript = { ...transcriptOf(record, { messages: [{ role: 'user', content: 'Résumé ✓' }] }, { id: 'r1' }), events: [{ t: 4, data: '[DONE]' }] };
 
@@ -101,20 +113,55 @@ describe('embedded SQLite store (the local runtime default)', () => {
 
       const shard = sha256(Buffer.from(record.id)).slice(0, 2);
       expect(stored.key).toBe(`transcripts/2026/02/03/${shard}/${record.id}.json`);
-      const bytes = await readFile(join(dataDir, stored.key));
+      const bytes = await segmentBytes(stored.key);
       expect(sha256(bytes)).toBe(stored.sha256);
+      expect(JSON.parse(bytes.toString('utf8'))).toEqual(transcript);
+      const at = stores.transcriptFiles!.locationOf(stored.key)!;
+      expect(at.path).toMatch(/\/transcripts\/segments\/\d{4}-\d{2}-\d{2}\/\d+-\d+-\d+\.seg$/);
+      const header = (await readFile(at.path)).subarray(0, at.offset).toString('utf8').trimEnd().split('\n').at(-1)!;
+      expect(JSON.parse(header)).toEqual({ key: stored.key, length: bytes.length, sha256: stored.sha256 });
       expect(await stores.transcripts.get(stored.key)).toEqual({ transcript, sha256: stored.sha256 });
-      expect((await readdir(join(dataDir, 'transcripts/2026/02/03', shard))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
 
-    it('still reads a transcript stored under the key of before the shard segment', async () => {
-      const record = sessionRecord({ createdAt: '2026-01-09T10:00:00.000Z' });
-      const legacyKey = `transcripts/2026/01/09/${record.id}.json`;
-      const bytes = Buffer.from(JSON.stringify(transcriptOf(record, { messages: [] })));
-      await mkdir(join(dataDir, 'transcripts/2026/01/09'), { recursive: true });
-      await writeFile(join(dataDir, legacyKey), bytes);
+    it('writes many transcripts into one segment file, not a file each, and reads each back', async () => {
+      const puts = await Promise.all(Array.from({ length: 50 }, (_, i) => stores.transcripts.put(transcriptOf(sessionRecord(), { messages: [{ role: 'user', content: `prompt ${i}` }] }))));
 
-      expect(await stores.transcripts.get(legacyKey)).toMatchObject({ sha256: sha256(bytes), transcript: { sessionId: record.id } });
+      const segments = new Set(puts.map((p) => stores.transcriptFiles!.locationOf(p.key)!.path));
+      expect(segments.size).toBe(1);
+      for (const [i, p] of puts.entries()) expect(await stores.transcripts.get(p.key)).toMatchObject({ sha256: p.sha256, transcript: { request: { messages: [{ content: `prompt ${i}` }] } } });
+    });
+
+    it('reads them again after the database is reopened, and a new process appends to a new segment', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'airlock-segments-'));
+      try {
+        const first = await openEmbeddedSqliteStores({ dataDir: dir, ttlDays: 3650 });
+        const a = await first.transcripts.put(transcriptOf(sessionRecord(), { messages: [{ role: 'user', content: 'before restart' }] }));
+        const pathA = first.transcriptFiles!.locationOf(a.key)!.path;
+        await first.close();
+        const second = await openEmbeddedSqliteStores({ dataDir: dir, ttlDays: 3650 });
+        const b = await second.transcripts.put(transcriptOf(sessionRecord(), { messages: [{ role: 'user', content: 'after restart' }] }));
+
+        expect((await second.transcripts.get(a.key))?.sha256).toBe(a.sha256);
+        expect(second.transcriptFiles!.locationOf(b.key)!.path).not.toBe(pathA);
+        await second.close();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('still reads a transcript file of a data directory written before segments (with and without the shard segment)', async () => {
+      for (const [createdAt, keyOf] of [
+        ['2026-01-09T10:00:00.000Z', (id: string) => `transcripts/2026/01/09/${id}.json`],
+        ['2026-01-10T10:00:00.000Z', (id: string) => `transcripts/2026/01/10/${sha256(Buffer.from(id)).slice(0, 2)}/${id}.json`],
+      ] as const) {
+        const record = sessionRecord({ createdAt });
+        const key = keyOf(record.id);
+        const bytes = Buffer.from(JSON.stringify(transcriptOf(record, { messages: [] })));
+        await mkdir(join(dataDir, key, '..'), { recursive: true });
+        await writeFile(join(dataDir, key), bytes);
+
+        expect(await stores.transcripts.get(key)).toMatchObject({ sha256: sha256(bytes), transcript: { sessionId: record.id } });
+      }
     });
 
     it('stores an approved exchange next to the held request, not over it', async () => {
@@ -128,15 +175,25 @@ describe('embedded SQLite store (the local runtime default)', () => {
       expect((await stores.transcripts.get(approved.key))?.transcript.held).toEqual(held);
     });
 
-    it('detects a transcript file rewritten after the fact', async () => {
+    it('detects a transcript rewritten in its segment after the fact', async () => {
       const stored = await stores.transcripts.put(transcriptOf(sessionRecord(), { messages: [{ role: 'user', content: 'original' }] }));
-      const path = join(dataDir, stored.key);
-      await writeFile(path, (await readFile(path, 'utf8')).replace('original', 'forged!!'));
+      await rewrite(stored.key, (bytes) => Buffer.from(bytes.toString('utf8').replace('original', 'forged!!')));
 
       const read = await stores.transcripts.get(stored.key);
 
       expect(read?.transcript.request).toEqual({ messages: [{ role: 'user', content: 'forged!!' }] });
       expect(read?.sha256).not.toBe(stored.sha256);
+    });
+
+    it('reports bytes that are not JSON, and a segment cut short, as corrupt', async () => {
+      const garbled = await stores.transcripts.put(transcriptOf(sessionRecord(), {}));
+      await rewrite(garbled.key, (bytes) => Buffer.alloc(bytes.length, '#'));
+      await expect(stores.transcripts.get(garbled.key)).rejects.toMatchObject({ name: 'StoreError', code: 'corrupt' });
+
+      const cut = await stores.transcripts.put(transcriptOf(sessionRecord(), {}));
+      const at = stores.transcriptFiles!.locationOf(cut.key)!;
+      await writeFile(at.path, (await readFile(at.path)).subarray(0, at.offset + 10));
+      await expect(stores.transcripts.get(cut.key)).rejects.toMatchObject({ name: 'StoreError', code: 'corrupt' });
     });
 
     it('returns undefined for a missing transcript and for a key outside the layout', async () => {
@@ -148,13 +205,6 @@ describe('embedded SQLite store (the local runtime default)', () => {
       const transcript = { ...transcriptOf(sessionRecord(), {}), sessionId: '../../etc/passwd' };
 
       await expect(stores.transcripts.put(transcript)).rejects.toMatchObject({ name: 'StoreError', code: 'invalid', fields: ['sessionId'] });
-    });
-
-    it('reports a file that is not JSON as corrupt', async () => {
-      const stored = await stores.transcripts.put(transcriptOf(sessionRecord(), {}));
-      await writeFile(join(dataDir, stored.key), 'not json');
-
-      await expect(stores.transcripts.get(stored.key)).rejects.toMatchObject({ name: 'StoreError', code: 'corrupt' });
     });
   });
 
