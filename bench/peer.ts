@@ -11,13 +11,14 @@ import { percentile, round, type Figure } from './stats';
 /**
  * Airlock beside a peer, in one run: Portkey's open-source gateway (`@portkey-ai/gateway`, pinned
  * in package.json; it does no auth, masking or recording) and the local runtime (auth, inspection
- * and the record on: SQLite and transcript files in a data directory, as `npm start` keeps them), both in front of the same echo upstream (its own process), which is
+ * and the record on: SQLite and transcript segments in a data directory, as `npm start` keeps them), both in front of the same echo upstream (its own process), which is
  * also called directly. Closed loop: C callers each send their next request when the previous
  * answer has fully arrived. Each round visits every target at every concurrency (1, 8, 32), plain
  * and streamed, against the zero-latency model and one answering after 50 ms (`echo-ttfb50`); the
  * order of targets rotates per round. Added latency = target percentile − direct percentile of the
  * same round; each figure is the median of rounds. CPU (user + system, all threads, from /proc) per
- * request over the 32-concurrent plain loads; peak RSS is VmHWM at the end.
+ * request over the 32-concurrent plain loads against the zero-latency model, which are the longest
+ * (2,000 requests: a shorter load's CPU is dominated by what it cannot amortise); peak RSS is VmHWM at the end.
  * AIRLOCK_BENCH_ROUNDS (default 3), AIRLOCK_BENCH_SCALE multiplies the requests per load (default 1).
  */
 
@@ -62,7 +63,7 @@ export async function runPeerBench(): Promise<Figure[]> {
           { role: 'user', content: 'Summarise the deployment steps for the payments service in three bullet points.' },
         ],
       });
-    const requestsFor = (model: string, c: number) => Math.round(scale * (model === ZERO ? [100, 240, 480][CONCURRENCY.indexOf(c as 1)]! : [20, 60, 160][CONCURRENCY.indexOf(c as 1)]!));
+    const requestsFor = (model: string, c: number) => Math.round(scale * (model === ZERO ? [100, 240, 2000][CONCURRENCY.indexOf(c as 1)]! : [20, 60, 160][CONCURRENCY.indexOf(c as 1)]!));
 
     // Warm-up (JIT, connection pools, the gateway's table): not measured; each answer is checked once.
     for (const t of targets) {
