@@ -19,4 +19,4 @@ const { compiledEntry } = await import('./compiled-entry.mjs');
 const entry = await compiledEntry();
 if (!entry) (await import('tsx/esm/api')).register();
 const { main } = await import(entry ?? './main.ts');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2), entry ? { bundleEntry: entry } : {});

@@ -51,7 +51,8 @@ export async function compiledEntry() {
   mkdirSync(outDir, { recursive: true });
   const temp = `${bundleDir}.${process.pid}.tmp`;
   await esbuild.build({
-    entryPoints: { main: join(REPO, 'cli', 'main.ts') },
+    // The risk rules' worker thread of `airlock scan` (scan-risk.ts) is an entry of its own, beside main.mjs.
+    entryPoints: { main: join(REPO, 'cli', 'main.ts'), 'scan-risk-worker': join(REPO, 'cli', 'commands', 'scan-risk-worker.ts') },
     outdir: temp,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunk-[hash]',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { UsageError } from './args';
 import { COMMAND_HELP } from './help';
 
@@ -30,7 +31,12 @@ type Command = (argv: string[]) => Promise<number>;
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
+/** How bin.mjs runs the CLI: from the bundle at `bundleEntry` (its worker scripts are beside it), or from the sources. */
+export interface MainOptions {
+  bundleEntry?: string;
+}
+
+const commands = (options: MainOptions): Record<string, () => Promise<Command>> => ({
   serve: async () => (await import('./commands/serve')).serveCommand,
   token: async () => (await import('./commands/token')).tokenCommand,
   wait: async () => {
@@ -51,11 +57,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
   scan: async () => {
     const { scanCommand } = await import('./commands/scan');
-    return (argv) => scanCommand(argv, io);
+    const riskWorker = options.bundleEntry ? new URL('./scan-risk-worker.mjs', pathToFileURL(options.bundleEntry)) : undefined;
+    return (argv) => scanCommand(argv, { ...io, ...(riskWorker ? { riskWorker } : {}) });
   },
-};
+});
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);
@@ -65,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`airlock ${version()}\n`);
     return 0;
   }
-  const load = COMMANDS[name];
+  const load = commands(options)[name];
   if (!load) {
     process.stderr.write(`airlock: unknown command '${name}'\n${USAGE}`);
     return 2;

@@ -1,14 +1,18 @@
 import { existsSync } from 'node:fs';
 import { builtInGroupPolicy } from '../../lambdas/inspect/group-policy';
 import { createInspector } from '../../lambdas/inspect/inspector';
+import { verdictOf } from '../../lambdas/inspect/prompt-scan';
 import type { GroupPolicy } from '../../lambdas/inspect/policy';
 import type { Inspector, PromptScan, PromptVerdict } from '../../lambdas/inspect/types';
 import { parseFlags, UsageError } from '../args';
+import { ScanRisk } from './scan-risk';
 
 interface ScanIO {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** The risk rules' worker script, when the CLI runs from its bundle (see ScanRisk). */
+  riskWorker?: URL;
 }
 
 const USAGE = `usage: airlock scan [--jsonl] [--chunk-size N] [--policy FILE] [--groups a,b]
@@ -41,20 +45,26 @@ export async function scanCommand(argv: string[], io: ScanIO): Promise<number> {
   }
   const chunkSize = values['chunk-size'] === undefined ? undefined : Number(values['chunk-size']);
   if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < 1)) throw new UsageError('--chunk-size must be a positive integer');
-  const inspector = createInspector(await loadGroupPolicy(values.policy, values.groups));
+  const groupPolicy = await loadGroupPolicy(values.policy, values.groups);
+  const inspector = createInspector(groupPolicy);
 
   if (!values.jsonl) {
     // Streamed: output starts at once and memory stays flat whatever the input's size; the verdict
-    // comes from the findings the masking made.
-    const scanner = inspector.promptScanner();
+    // comes from the findings the masking made and the risk rules, which read the same chunks.
+    const masker = inspector.streamMasker();
+    const risk = new ScanRisk(groupPolicy.risk, io.riskWorker);
+    const push = async (text: string) => {
+      await risk.push(text);
+      await write(io.stdout, masker.push(text));
+    };
     io.stdin.setEncoding('utf8');
     for await (const chunk of io.stdin) {
       const text = chunk as string;
-      if (!chunkSize) await write(io.stdout, scanner.push(text));
-      else for (let i = 0; i < text.length; i += chunkSize) await write(io.stdout, scanner.push(text.slice(i, i + chunkSize)));
+      if (!chunkSize) await push(text);
+      else for (let i = 0; i < text.length; i += chunkSize) await push(text.slice(i, i + chunkSize));
     }
-    await write(io.stdout, scanner.end());
-    const verdict = scanner.verdict();
+    await write(io.stdout, masker.end());
+    const verdict = verdictOf(masker.findings, await risk.assess(masker.findings));
     io.stderr.write(`${summaryLine(verdict)}\n`);
     return verdict.decision === 'block' ? EXIT_BLOCKED : 0;
   }

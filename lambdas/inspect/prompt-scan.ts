@@ -23,7 +23,8 @@ export function promptVerdict(gp: GroupPolicy, rules: readonly RiskRule[], text:
   return verdictOf(findings, risk.assess(findings));
 }
 
-function verdictOf(findings: readonly Finding[], risk: RiskAssessment): PromptVerdict {
+/** The verdict from a prompt's findings and its risk assessment (`airlock scan` assesses in a worker thread). */
+export function verdictOf(findings: readonly Finding[], risk: RiskAssessment): PromptVerdict {
   const blockedBy = blockingTypes(findings);
   return { risk, decision: blockedBy.length ? 'block' : risk.decision, blockedBy, findingCounts: countByType(findings) };
 }
