@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BoundedCache } from '../shared/bounded-cache';
 import type { Principal } from './principal';
 
 /** How long a verified token is trusted without checking its signature again. */
@@ -11,11 +12,11 @@ const MAX_ENTRIES = 2_000;
  * a caller's next request with the same token skips the signature check (a tenth of a millisecond of
  * CPU). An entry lives until the token's own `exp` (without the clock tolerance) or one minute,
  * whichever comes first, so a key removed from the issuer's JWKS stops being honoured within a
- * minute, as API Gateway's authorizer cache behaves. Bounded: the oldest entry leaves first. The
+ * minute, as API Gateway's authorizer cache behaves. Bounded: the least recently used entry leaves first. The
  * principal handed out is frozen, so no request can change what the next one sees.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, { principal: Principal; until: number }>();
+  private readonly entries = new BoundedCache<string, { principal: Principal; until: number }>(MAX_ENTRIES);
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -32,7 +33,6 @@ export class VerifiedTokenCache {
     const frozen = Object.freeze({ ...principal, groups: Object.freeze([...principal.groups]) as string[], claims: Object.freeze({ ...principal.claims }) });
     const until = Math.min(expSeconds * 1000, this.now() + VERIFIED_TOKEN_TTL_MS);
     if (until <= this.now()) return frozen;
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(digest(token), { principal: frozen, until });
     return frozen;
   }

@@ -1,9 +1,10 @@
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import { BoundedCache } from '../../shared/bounded-cache';
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 
 const MAX_COMPILED = 200;
 let ajv: AjvJsonSchemaValidator | undefined;
-const compiled = new Map<string, JsonSchemaValidator<unknown>>();
+const compiled = new BoundedCache<string, JsonSchemaValidator<unknown>>(MAX_COMPILED);
 
 /**
  * The SDK's own validator (Ajv with formats), built once per process and compiling each schema
@@ -16,7 +17,6 @@ export const SCHEMA_VALIDATORS: jsonSchemaValidator = {
     let validate = compiled.get(key);
     if (!validate) {
       validate = (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema);
-      if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
       compiled.set(key, validate);
     }
     return validate as JsonSchemaValidator<T>;

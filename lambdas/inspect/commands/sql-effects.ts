@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BoundedCache } from '../../shared/bounded-cache';
 import { deepFreeze } from '../../shared/deep-freeze';
 import type { CommandAnalysis, CommandEffect } from './effect';
 
@@ -20,21 +21,16 @@ export function sqlEffects(sql: string, parse: SqlParse | undefined): CommandAna
   const known = analyses.get(parse);
   const key = createHash('sha256').update(sql).digest('base64');
   const cached = known?.get(key);
-  if (cached) {
-    known!.delete(key);
-    known!.set(key, cached);
-    return cached;
-  }
+  if (cached) return cached;
   const analysis = deepFreeze(parseEffects(sql, parse));
-  const cache = known ?? new Map<string, CommandAnalysis>();
+  const cache = known ?? new BoundedCache<string, CommandAnalysis>(MAX_CACHED);
   if (!known) analyses.set(parse, cache);
-  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
   cache.set(key, analysis);
   return analysis;
 }
 
 const MAX_CACHED = 1000;
-const analyses = new WeakMap<SqlParse, Map<string, CommandAnalysis>>();
+const analyses = new WeakMap<SqlParse, BoundedCache<string, CommandAnalysis>>();
 
 function parseEffects(sql: string, parse: SqlParse): CommandAnalysis {
   let ast: unknown;
