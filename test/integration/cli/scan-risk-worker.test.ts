@@ -2,11 +2,10 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtInGroupPolicy } from '../../../lambdas/inspect/group-policy';
-import { scanCommand } from '../../../cli/commands/scan';
 import { ScanRisk } from '../../../cli/commands/scan-risk';
+import { runScanCommand } from '../../support/scan-command-run';
 import { fake } from '../../unit/inspect/fixtures';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -28,17 +27,9 @@ function largeInput(): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function inProcess(input: string): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const chunks = Array.from({ length: Math.ceil(input.length / 65_536) }, (_, i) => input.slice(i * 65_536, (i + 1) * 65_536));
-  const code = await scanCommand([], { stdin: Readable.from(chunks), stdout, stderr });
-  return { code, out, err };
-}
+/** The command on one thread, stdin in 64 KB reads as a pipe gives them. */
+const inProcess = (input: string) =>
+  runScanCommand([], Array.from({ length: Math.ceil(input.length / 65_536) }, (_, i) => input.slice(i * 65_536, (i + 1) * 65_536)));
 
 function cliProcess(input: string): Promise<{ code: number; out: string; err: string }> {
   return new Promise((done) => {

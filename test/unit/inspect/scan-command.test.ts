@@ -1,20 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { scanCommand } from '../../../cli/commands/scan';
+import { runScanCommand } from '../../support/scan-command-run';
 import { fake } from './fixtures';
 
-async function run(argv: string[], input: string | string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await scanCommand(argv, { stdin: Readable.from(Array.isArray(input) ? input : [input]), stdout, stderr });
-  return { code, out, err };
-}
+const run = runScanCommand;
 
 describe('airlock scan', () => {
   const key = fake.awsKeyId();
