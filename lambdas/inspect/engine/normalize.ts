@@ -110,9 +110,30 @@ class SegmentedView implements TextView {
 /** Where the next character that may change in the view is: a percent sign or anything outside ASCII. */
 const SPECIAL = new RegExp(NEEDS_VIEW.source, 'g');
 
+/**
+ * Whether the view would differ from the text: a valid percent-escape, or a character outside
+ * ASCII that normalising changes. Most text outside ASCII (accents, dashes, emoji) has none, and
+ * this look costs a fraction of building the view only to find it equal.
+ */
+function viewDiffers(text: string): boolean {
+  SPECIAL.lastIndex = 0;
+  for (let m = SPECIAL.exec(text); m !== null; m = SPECIAL.exec(text)) {
+    const i = m.index;
+    if (text.charCodeAt(i) === 37) {
+      if (percentRun(text, i)) return true;
+      continue;
+    }
+    const width = text.codePointAt(i)! > 0xffff ? 2 : 1;
+    const ch = text.slice(i, i + width);
+    if (foldChar(ch) !== ch) return true;
+    SPECIAL.lastIndex = i + width;
+  }
+  return false;
+}
+
 /** The view of a text, or null when it would equal the text. */
 export function textView(text: string): TextView | null {
-  if (!NEEDS_VIEW.test(text)) return null;
+  if (!NEEDS_VIEW.test(text) || !viewDiffers(text)) return null;
   const pieces: string[] = [];
   const view: number[] = [];
   const from: number[] = [];
